@@ -1,0 +1,122 @@
+"""The main job: load the sources, materialise, validate, and publish into an output folder.
+
+Only a conforming graph is published; a failure leaves the output folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sgraph.config import Settings
+from sgraph.errors import ValidationError
+from sgraph.io import staged_dir
+from sgraph.serialize import to_turtle
+from sgraph.sources import parse_file
+from sgraph.store import GraphStore
+from sgraph.validate import ValidationReport, validate_store
+
+Progress = Callable[[str], None]
+
+#: Writers that publish more of the build into the staging folder: ``(graph, stage, settings)``.
+Publisher = Callable[[GraphStore, Path], list[Path]]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    triples: int
+    entities: int
+    class_counts: dict[str, int]
+    report: ValidationReport
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"Built {self.triples} triples about {self.entities} entities into {self.out_dir}/",
+            "Entities by class:",
+        ]
+        for cls, n in sorted(self.class_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {n:5d}  {cls.rsplit('#', 1)[-1]}")
+        lines.append(f"Warnings: {len(self.report.warnings)}")
+        for w in self.report.warnings:
+            where = f"{w.source_file}:{w.line}: " if w.source_file else ""
+            lines.append(f"  {where}{w.message} (<{w.focus}>)")
+        lines.append("Files:")
+        lines.extend(f"  {self.out_dir / f}" for f in self.files)
+        return "\n".join(lines)
+
+
+def publishers() -> list[Publisher]:
+    """Every writer the build runs after the core files, in order."""
+    found: list[Publisher] = []
+    try:
+        from sgraph.export import publish_exports
+
+        found.append(publish_exports)
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    try:
+        from sgraph.network.page import publish_page
+
+        found.append(publish_page)
+    except ImportError:  # pragma: no cover
+        pass
+    return found
+
+
+def write_core(gs: GraphStore, stage: Path) -> list[Path]:
+    """``graph.ttl`` (data + materialised standard triples), ``ontology.ttl``, ``shapes.ttl``."""
+    settings = gs.settings
+    header = (
+        "sgraph: child-safeguarding publications in England, as one RDF graph.\n"
+        "Curated data plus the standard triples materialised by `sgraph build`. Generated: do not edit."
+    )
+    files = {
+        "graph.ttl": to_turtle(gs.triples(), gs.prefixes, header),
+        "ontology.ttl": to_turtle(gs.ontology.triples, gs.prefixes, "The sgraph ontology."),
+        "shapes.ttl": to_turtle(
+            parse_file(settings.shapes_file, settings.base).triples, gs.prefixes, "The sgraph SHACL shapes."
+        ),
+    }
+    written: list[Path] = []
+    for name, text in files.items():
+        path = stage / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def build(
+    settings: Settings | None = None,
+    out_dir: Path = Path("dist"),
+    data: list[Path] | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Load, materialise, validate; if the graph conforms, publish it into ``out_dir``."""
+    settings = settings or Settings()
+    say = progress or (lambda _msg: None)
+    say("Loading sources and materialising standard triples ...")
+    gs = GraphStore.load(settings, data)
+    say(f"Loaded {len(gs.sources)} files; validating {len(gs)} triples with SHACL ...")
+    report = validate_store(gs)
+    if not report.conforms:
+        raise ValidationError(report)
+    written: list[Path] = []
+    with staged_dir(Path(out_dir)) as stage:
+        say("Writing graph, ontology and shapes ...")
+        written += write_core(gs, stage)
+        for publish in publishers():
+            say(f"Publishing: {publish.__doc__.splitlines()[0] if publish.__doc__ else publish.__name__}")
+            written += publish(gs, stage)
+        relative = sorted(p.relative_to(stage) for p in written)
+    counts = dict(gs.class_counts())
+    return BuildResult(
+        out_dir=Path(out_dir),
+        triples=len(gs),
+        entities=len(gs.entities()),
+        class_counts=counts,
+        report=report,
+        files=relative,
+    )

@@ -1,0 +1,126 @@
+"""Materialisation: add the standard triples that consumers without a reasoner need.
+
+Two steps, both deterministic:
+
+1. the SPARQL CONSTRUCT rules in ``ontology/rules/*.rq`` (labels, dates, dated roles);
+2. the closure of the ontology's ``rdfs:subClassOf`` and ``rdfs:subPropertyOf`` axioms: every
+   instance gets the type of every superclass, every statement is repeated with every
+   superproperty. This is what lets shapes on a superclass reach instances of its subclasses
+   without running RDFS inference inside the validator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sgraph.errors import InputError
+from sgraph.namespaces import RDF_TYPE, RDFS_SUBCLASSOF, RDFS_SUBPROPERTYOF, all_prefixes
+from sgraph.sources import parse_file
+
+_TYPE = ox.NamedNode(RDF_TYPE)
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """The ontology's triples and its class and property hierarchies (transitively closed)."""
+
+    path: Path
+    triples: list[ox.Triple]
+    superclasses: dict[str, tuple[str, ...]]
+    superproperties: dict[str, tuple[str, ...]]
+
+    @property
+    def iri(self) -> str | None:
+        owl_ontology = "http://www.w3.org/2002/07/owl#Ontology"
+        for t in self.triples:
+            if t.predicate.value == RDF_TYPE and t.object.value == owl_ontology:
+                return t.subject.value
+        return None
+
+
+def _closure(edges: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    result: dict[str, tuple[str, ...]] = {}
+    for start in edges:
+        seen: set[str] = set()
+        stack = list(edges[start])
+        while stack:
+            node = stack.pop()
+            if node in seen or node == start:
+                continue
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+        result[start] = tuple(sorted(seen))
+    return result
+
+
+def load_ontology(path: Path, base: str) -> Ontology:
+    src = parse_file(path, base)
+    sub_c: dict[str, set[str]] = {}
+    sub_p: dict[str, set[str]] = {}
+    for t in src.triples:
+        if not isinstance(t.object, ox.NamedNode) or not isinstance(t.subject, ox.NamedNode):
+            continue
+        if t.predicate.value == RDFS_SUBCLASSOF:
+            sub_c.setdefault(t.subject.value, set()).add(t.object.value)
+        elif t.predicate.value == RDFS_SUBPROPERTYOF:
+            sub_p.setdefault(t.subject.value, set()).add(t.object.value)
+    return Ontology(path, src.triples, _closure(sub_c), _closure(sub_p))
+
+
+def rule_files(rules_dir: Path) -> list[Path]:
+    return sorted(rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
+
+
+def apply_rules(store: ox.Store, rules: list[Path], base: str) -> set[ox.Triple]:
+    """Run each CONSTRUCT rule over the union of the store's graphs."""
+    out: set[ox.Triple] = set()
+    prefixes = all_prefixes(base)
+    for rule in rules:
+        text = rule.read_text(encoding="utf-8")
+        try:
+            result = store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"{rule}: SPARQL syntax error in materialisation rule: {exc}") from None
+        assert isinstance(result, ox.QueryTriples)
+        out.update(result)
+    return out
+
+
+def closure(triples: Iterable[ox.Triple], ontology: Ontology) -> set[ox.Triple]:
+    """The superclass types and superproperty statements implied by ``triples``."""
+    sc = ontology.superclasses
+    sp = ontology.superproperties
+    out: set[ox.Triple] = set()
+    for t in triples:
+        p = t.predicate.value
+        if p == RDF_TYPE:
+            o = t.object
+            if isinstance(o, ox.NamedNode):
+                for sup in sc.get(o.value, ()):
+                    out.add(ox.Triple(t.subject, _TYPE, ox.NamedNode(sup)))
+        else:
+            for sup in sp.get(p, ()):
+                out.add(ox.Triple(t.subject, ox.NamedNode(sup), t.object))
+    return out
+
+
+def materialise(
+    store: ox.Store, ontology: Ontology, rules: list[Path], base: str
+) -> list[ox.Triple]:
+    """The triples to add to the data in ``store`` (which are not already there), sorted."""
+    existing = {q.triple for q in store}
+    # The rules may read the ontology (e.g. a role's label): load it beside the data for them.
+    onto_graph = ox.NamedNode(base + "graph/ontology")
+    store.extend([ox.Quad(t.subject, t.predicate, t.object, onto_graph) for t in ontology.triples])
+    try:
+        from_rules = apply_rules(store, rules, base) - existing
+    finally:
+        store.remove_graph(onto_graph)
+    new = from_rules | closure(existing | from_rules, ontology)
+    new -= existing
+    # A second closure pass is unnecessary: the closure maps are transitive.
+    return sorted(new, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))

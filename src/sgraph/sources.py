@@ -1,0 +1,173 @@
+"""Reading the curated sources: Turtle files, one named graph each, with where each entity is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sgraph.errors import DataSyntaxError, InputError
+from sgraph.namespaces import DEFAULT_BASE
+
+#: File suffixes read from a data folder, and their formats.
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+
+_PREFIX_RE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_SUBJECT_RE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an entity is first described: a file and a 1-based line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class SourceFile:
+    """One parsed data file."""
+
+    path: Path
+    graph: ox.NamedNode
+    triples: list[ox.Triple]
+    subjects: dict[str, int] = field(default_factory=dict)  # IRI -> first line as a subject
+
+
+def graph_iri(path: Path, base: str = DEFAULT_BASE) -> ox.NamedNode:
+    """The named graph a data file loads into: ``{base}graph/{file stem}``."""
+    return ox.NamedNode(f"{base}graph/{path.stem}")
+
+
+def data_files(paths: list[Path]) -> list[Path]:
+    """Expand folders into their RDF files (sorted), check that each path exists."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.suffix in FORMATS and f.is_file())
+            if not found:
+                raise InputError(
+                    f"{p}: no data files (*.ttl, *.nt) in this folder",
+                    hint="point --data at a folder of Turtle files, e.g. data/triples/",
+                )
+            files.extend(found)
+        elif p.is_file():
+            if p.suffix not in FORMATS:
+                raise InputError(f"{p}: not a Turtle (.ttl) or N-Triples (.nt) file")
+            files.append(p)
+        else:
+            raise InputError(f"{p}: no such file or folder", hint="check the path given to --data")
+    return files
+
+
+def rebase(term: ox.NamedNode, base: str) -> ox.NamedNode:
+    if base != DEFAULT_BASE and term.value.startswith(DEFAULT_BASE):
+        return ox.NamedNode(base + term.value[len(DEFAULT_BASE) :])
+    return term
+
+
+def _rebase_triple(t: ox.Triple, base: str) -> ox.Triple:
+    s, p, o = t.subject, t.predicate, t.object
+    if isinstance(s, ox.NamedNode):
+        s = rebase(s, base)
+    if isinstance(o, ox.NamedNode):
+        o = rebase(o, base)
+    return ox.Triple(s, rebase(p, base), o)
+
+
+def parse_file(path: Path, base: str = DEFAULT_BASE) -> SourceFile:
+    """Parse one file; a syntax error names the file, line and column and what was expected."""
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"{path}: not a Turtle (.ttl) or N-Triples (.nt) file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        triples = [
+            q.triple
+            for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
+        ]
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from None
+    if base != DEFAULT_BASE:
+        triples = [_rebase_triple(t, base) for t in triples]
+    text = data.decode("utf-8", errors="replace")
+    subjects = index_subjects(text)
+    if base != DEFAULT_BASE:
+        subjects = {rebase(ox.NamedNode(k), base).value: v for k, v in subjects.items()}
+    return SourceFile(path=path, graph=graph_iri(path, base), triples=triples, subjects=subjects)
+
+
+def _syntax_error(path: Path, exc: SyntaxError) -> DataSyntaxError:
+    message = str(exc.msg if hasattr(exc, "msg") else exc)
+    # pyoxigraph: "Parser error between line 3 column 11 and line 4 column 1: Unexpected end of file"
+    m = re.match(r"Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: (.*)", message, re.S)
+    what = m.group(1) if m else message
+    return DataSyntaxError(
+        f"Turtle syntax error: {what}",
+        path=path,
+        line=exc.lineno,
+        column=exc.offset,
+        hint="fix the file at that line and column, then run `sgraph validate` again",
+    )
+
+
+def index_subjects(text: str) -> dict[str, int]:
+    """Map each IRI that starts a line in subject position to that (1-based) line number.
+
+    A lightweight scan of the stable Turtle layout: prefixes are expanded, nested and
+    indented positions are ignored. Good enough to point a person at an entity's block.
+    """
+    prefixes: dict[str, str] = {}
+    found: dict[str, int] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        pm = _PREFIX_RE.match(line)
+        if pm:
+            prefixes[pm.group(1) or ""] = pm.group(2)
+            continue
+        sm = _SUBJECT_RE.match(line)
+        if not sm:
+            continue
+        token = sm.group(1)
+        if token.startswith("<"):
+            iri = token[1:-1]
+        else:
+            pfx, _, local = token.partition(":")
+            if pfx not in prefixes:
+                continue
+            iri = prefixes[pfx] + local.replace("\\", "")
+        found.setdefault(iri, lineno)
+    return found
+
+
+def read_sources(paths: list[Path], base: str = DEFAULT_BASE) -> list[SourceFile]:
+    """Parse every data file under ``paths``."""
+    return [parse_file(f, base) for f in data_files(paths)]
+
+
+def iter_quads(sources: list[SourceFile]) -> Iterator[ox.Quad]:
+    for src in sources:
+        g = src.graph
+        for t in src.triples:
+            yield ox.Quad(t.subject, t.predicate, t.object, g)
+
+
+def locate(sources: list[SourceFile], iri: str) -> Location | None:
+    """Where ``iri`` is first described as a subject, if anywhere."""
+    for src in sources:
+        line = src.subjects.get(iri)
+        if line is not None:
+            return Location(src.path, line)
+    return None

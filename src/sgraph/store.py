@@ -1,0 +1,142 @@
+"""The graph in an embedded Oxigraph store: curated sources, materialised triples, provenance.
+
+Layout of the dataset (one named graph per source file, see docs/model.md):
+
+* ``{base}graph/{file stem}``  the triples of one data file;
+* ``{base}graph/materialised`` the standard triples the build adds (``sgraph.materialise``);
+* the default graph            PROV descriptions of those named graphs.
+
+Queries see the union of all of them as their default graph.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from sgraph.config import Settings
+from sgraph.materialise import Ontology, load_ontology, materialise, rule_files
+from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES, all_prefixes
+from sgraph.sources import Location, SourceFile, iter_quads, locate, read_sources
+from sgraph.terms import sort_key, triples_to_rdflib
+
+_P = STANDARD_PREFIXES
+
+
+def _iri(ns: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(_P[ns] + local)
+
+
+@dataclass
+class GraphStore:
+    """The loaded, materialised graph and where each part came from."""
+
+    store: ox.Store
+    settings: Settings
+    ontology: Ontology
+    sources: list[SourceFile] = field(default_factory=list)
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def load(cls, settings: Settings | None = None, data: list[Path] | None = None) -> GraphStore:
+        """Read ``data`` (default: the settings' data folder), materialise, describe provenance."""
+        settings = settings or Settings()
+        sources = read_sources(data if data is not None else [settings.data_dir], settings.base)
+        ontology = load_ontology(settings.ontology_file, settings.base)
+        store = ox.Store()
+        store.extend(list(iter_quads(sources)))
+        new = materialise(store, ontology, rule_files(settings.ontology_dir / "rules"), settings.base)
+        mat_graph = ox.NamedNode(settings.base + "graph/materialised")
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, mat_graph) for t in new])
+        gs = cls(store=store, settings=settings, ontology=ontology, sources=sources)
+        store.extend(
+            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in gs._provenance(mat_graph)]
+        )
+        return gs
+
+    def _provenance(self, mat_graph: ox.NamedNode) -> list[ox.Triple]:
+        a = ox.NamedNode(RDF_TYPE)
+        entity = _iri("prov", "Entity")
+        derived = _iri("prov", "wasDerivedFrom")
+        label = _iri("rdfs", "label")
+        source = _iri("dcterms", "source")
+        out: list[ox.Triple] = []
+        for src in self.sources:
+            g = src.graph
+            out.append(ox.Triple(g, a, entity))
+            out.append(ox.Triple(g, label, ox.Literal(f"Curated data file {src.path.name}", language="en")))
+            pages = {t.object for t in src.triples if t.predicate == source and isinstance(t.object, ox.NamedNode)}
+            out.extend(ox.Triple(g, derived, page) for page in sorted(pages, key=sort_key))
+        out.append(ox.Triple(mat_graph, a, entity))
+        out.append(
+            ox.Triple(
+                mat_graph,
+                label,
+                ox.Literal("Standard triples materialised by sgraph build", language="en"),
+            )
+        )
+        out.extend(ox.Triple(mat_graph, derived, src.graph) for src in self.sources)
+        out.append(ox.Triple(mat_graph, derived, ox.NamedNode(self.ontology.iri or self.settings.base + "ontology")))
+        return out
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return all_prefixes(self.settings.base)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad, sorted by graph then subject, predicate, object."""
+        return iter(sorted(self.store, key=_quad_key))
+
+    def triples(self) -> list[ox.Triple]:
+        """The published graph as one set of triples (graphs merged), sorted."""
+        return sorted({q.triple for q in self.store}, key=_triple_key)
+
+    def __len__(self) -> int:
+        return len({q.triple for q in self.store})
+
+    def to_rdflib(self, *, with_ontology: bool = False) -> rdflib.Graph:
+        g = rdflib.Graph()
+        for pfx, ns in self.prefixes.items():
+            g.bind(pfx, ns, override=True)
+        triples_to_rdflib({q.triple for q in self.store}, g)
+        if with_ontology:
+            triples_to_rdflib(self.ontology.triples, g)
+        return g
+
+    def locate(self, iri: str) -> Location | None:
+        return locate(self.sources, iri)
+
+    def class_counts(self, namespace: str | None = None) -> Counter[str]:
+        """Instances per class (by ``rdf:type``, including materialised superclasses)."""
+        ns = namespace if namespace is not None else self.settings.base + "ontology#"
+        counts: Counter[str] = Counter()
+        seen: set[tuple[str, str]] = set()
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
+            key = (q.subject.value, q.object.value)
+            if q.object.value.startswith(ns) and key not in seen:
+                seen.add(key)
+                counts[q.object.value] += 1
+        return counts
+
+    def entities(self) -> set[str]:
+        """IRIs of the entities under the project's ``id/`` space."""
+        prefix = self.settings.base + "id/"
+        return {
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None)
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix)
+        }
+
+
+def _triple_key(t: ox.Triple) -> tuple[tuple[int, str, str, str], ...]:
+    return (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))
+
+
+def _quad_key(q: ox.Quad) -> tuple[tuple[int, str, str, str], ...]:
+    return (sort_key(q.graph_name), sort_key(q.subject), sort_key(q.predicate), sort_key(q.object))

@@ -1,0 +1,70 @@
+"""RDF terms: conversion between pyoxigraph (the store) and rdflib (pyshacl, user APIs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxSubject = ox.NamedNode | ox.BlankNode
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt), normalize=False)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_rdflib(node: Node) -> OxTerm:
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def triples_to_rdflib(
+    triples: Iterable[ox.Triple | ox.Quad], graph: rdflib.Graph | None = None
+) -> rdflib.Graph:
+    """Copy triples (or the triples of quads) into an rdflib graph."""
+    g = graph if graph is not None else rdflib.Graph()
+    add = g.add
+    for t in triples:
+        add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+    return g
+
+
+def rdflib_to_triples(graph: rdflib.Graph) -> Iterator[ox.Triple]:
+    for s, p, o in graph:
+        yield ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
+
+
+def sort_key(term: OxTerm | ox.DefaultGraph) -> tuple[int, str, str, str]:
+    """A total order on terms: IRIs, then blank nodes, then literals (by value, datatype, lang)."""
+    if isinstance(term, ox.NamedNode):
+        return (0, term.value, "", "")
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value, "", "")
+    if isinstance(term, ox.Literal):
+        return (2, term.value, term.datatype.value, term.language or "")
+    return (3, "", "", "")

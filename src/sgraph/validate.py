@@ -1,0 +1,156 @@
+"""SHACL validation of the materialised graph with pySHACL.
+
+The data graph given to pySHACL is the curated data plus the materialised standard triples plus the
+ontology, so shapes on a superclass reach instances of its subclasses without RDFS inference
+(inference is off: the subclass closure is already in the data).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pyshacl
+import rdflib
+from rdflib.namespace import SH
+
+from sgraph.config import Settings
+from sgraph.sources import parse_file
+from sgraph.store import GraphStore
+from sgraph.terms import triples_to_rdflib
+
+Severity = Literal["Violation", "Warning", "Info"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, with where its focus node is written down."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: Severity
+    shape: str | None
+    source_file: str | None = None
+    line: int | None = None
+
+    def describe(self) -> str:
+        where = f"{self.source_file}:{self.line}: " if self.source_file else ""
+        parts = [f"{where}{self.severity}: {self.message}", f"  focus: <{self.focus}>"]
+        if self.path:
+            parts.append(f"  property: <{self.path}>")
+        if self.value is not None:
+            parts.append(f"  value: {self.value}")
+        if self.shape:
+            parts.append(f"  shape: {self.shape}")
+        return "\n".join(parts)
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[Violation] = field(default_factory=list)
+    results_graph: rdflib.Graph | None = None
+
+    @property
+    def violations(self) -> list[Violation]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [r for r in self.results if r.severity != "Violation"]
+
+    def to_text(self) -> str:
+        lines = [r.describe() for r in self.results]
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(
+            f"The graph {verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+        )
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        body = {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [asdict(r) for r in self.results],
+        }
+        return json.dumps(body, indent=2, sort_keys=True) + "\n"
+
+    def to_turtle(self) -> str:
+        g = self.results_graph if self.results_graph is not None else rdflib.Graph()
+        return g.serialize(format="turtle")
+
+
+def _term_text(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, rdflib.Literal):
+        return node.n3()
+    return str(node)
+
+
+def _shape_text(node: rdflib.term.Node | None) -> str | None:
+    if node is None or isinstance(node, rdflib.BNode):
+        return None
+    return str(node)
+
+
+def _severity(node: rdflib.term.Node | None) -> Severity:
+    if node == SH.Warning:
+        return "Warning"
+    if node == SH.Info:
+        return "Info"
+    return "Violation"
+
+
+def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph, gs: GraphStore | None = None) -> ValidationReport:
+    conforms, results_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=True,
+    )
+    results: list[Violation] = []
+    for r in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = str(results_graph.value(r, SH.focusNode))
+        messages = sorted(str(m) for m in results_graph.objects(r, SH.resultMessage))
+        loc = gs.locate(focus) if gs is not None else None
+        source_shape = results_graph.value(r, SH.sourceShape)
+        shape_name = _shape_text(source_shape)
+        results.append(
+            Violation(
+                focus=focus,
+                path=_term_text(results_graph.value(r, SH.resultPath)),
+                value=_term_text(results_graph.value(r, SH.value)),
+                message=messages[0] if messages else "(no message)",
+                severity=_severity(results_graph.value(r, SH.resultSeverity)),
+                shape=shape_name,
+                source_file=str(loc.path) if loc else None,
+                line=loc.line if loc else None,
+            )
+        )
+    results.sort(key=lambda v: (v.severity != "Violation", v.source_file or "", v.line or 0, v.focus, v.path or "", v.message))
+    return ValidationReport(conforms=bool(conforms), results=results, results_graph=results_graph)
+
+
+def load_shapes(settings: Settings) -> rdflib.Graph:
+    src = parse_file(settings.shapes_file, settings.base)
+    return triples_to_rdflib(src.triples)
+
+
+def validate_store(gs: GraphStore) -> ValidationReport:
+    """Validate a loaded graph (data + materialised triples + ontology) against the shapes."""
+    data = gs.to_rdflib(with_ontology=True)
+    return run_shacl(data, load_shapes(gs.settings), gs)
+
+
+def validate_paths(paths: list[Path], settings: Settings | None = None) -> ValidationReport:
+    """Load ``paths`` (files or folders) with the ontology, materialise, validate."""
+    gs = GraphStore.load(settings or Settings(), data=[Path(p) for p in paths])
+    return validate_store(gs)
