@@ -71,7 +71,9 @@ def port() -> int:
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright (no browser download)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (see .ci/run)")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (see .ci/run)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -52,13 +52,13 @@ def publishers() -> list[Publisher]:
     """Every writer the build runs after the core files, in order."""
     found: list[Publisher] = []
     try:
-        from sgraph.export import publish_exports
+        from sgraph.export import publish_exports  # type: ignore[import-not-found,unused-ignore]
 
         found.append(publish_exports)
     except ImportError:  # pragma: no cover - during development only
         pass
     try:
-        from sgraph.network.page import publish_page
+        from sgraph.network.page import publish_page  # type: ignore[import-not-found,unused-ignore]
 
         found.append(publish_page)
     except ImportError:  # pragma: no cover
@@ -77,7 +77,9 @@ def write_core(gs: GraphStore, stage: Path) -> list[Path]:
         "graph.ttl": to_turtle(gs.triples(), gs.prefixes, header),
         "ontology.ttl": to_turtle(gs.ontology.triples, gs.prefixes, "The sgraph ontology."),
         "shapes.ttl": to_turtle(
-            parse_file(settings.shapes_file, settings.base).triples, gs.prefixes, "The sgraph SHACL shapes."
+            parse_file(settings.shapes_file, settings.base).triples,
+            gs.prefixes,
+            "The sgraph SHACL shapes.",
         ),
     }
     written: list[Path] = []
@@ -108,7 +110,9 @@ def build(
         say("Writing graph, ontology and shapes ...")
         written += write_core(gs, stage)
         for publish in publishers():
-            say(f"Publishing: {publish.__doc__.splitlines()[0] if publish.__doc__ else publish.__name__}")
+            say(
+                f"Publishing: {publish.__doc__.splitlines()[0] if publish.__doc__ else publish.__name__}"
+            )
             written += publish(gs, stage)
         relative = sorted(p.relative_to(stage) for p in written)
     counts = dict(gs.class_counts())

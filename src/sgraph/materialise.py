@@ -37,7 +37,12 @@ class Ontology:
     def iri(self) -> str | None:
         owl_ontology = "http://www.w3.org/2002/07/owl#Ontology"
         for t in self.triples:
-            if t.predicate.value == RDF_TYPE and t.object.value == owl_ontology:
+            if (
+                t.predicate.value == RDF_TYPE
+                and isinstance(t.object, ox.NamedNode)
+                and t.object.value == owl_ontology
+                and isinstance(t.subject, ox.NamedNode)
+            ):
                 return t.subject.value
         return None
 
@@ -84,7 +89,9 @@ def apply_rules(store: ox.Store, rules: list[Path], base: str) -> set[ox.Triple]
         try:
             result = store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise InputError(f"{rule}: SPARQL syntax error in materialisation rule: {exc}") from None
+            raise InputError(
+                f"{rule}: SPARQL syntax error in materialisation rule: {exc}"
+            ) from None
         assert isinstance(result, ox.QueryTriples)
         out.update(result)
     return out
@@ -123,4 +130,4 @@ def materialise(
     new = from_rules | closure(existing | from_rules, ontology)
     new -= existing
     # A second closure pass is unnecessary: the closure maps are transitive.
-    return sorted(new, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    return sorted(new, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))

@@ -95,10 +95,7 @@ def parse_file(path: Path, base: str = DEFAULT_BASE) -> SourceFile:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
     try:
-        triples = [
-            q.triple
-            for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
-        ]
+        triples = [q.triple for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
     except SyntaxError as exc:
         raise _syntax_error(path, exc) from None
     if base != DEFAULT_BASE:
@@ -113,7 +110,11 @@ def parse_file(path: Path, base: str = DEFAULT_BASE) -> SourceFile:
 def _syntax_error(path: Path, exc: SyntaxError) -> DataSyntaxError:
     message = str(exc.msg if hasattr(exc, "msg") else exc)
     # pyoxigraph: "Parser error between line 3 column 11 and line 4 column 1: Unexpected end of file"
-    m = re.match(r"Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: (.*)", message, re.S)
+    m = re.match(
+        r"Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: (.*)",
+        message,
+        re.S,
+    )
     what = m.group(1) if m else message
     return DataSyntaxError(
         f"Turtle syntax error: {what}",

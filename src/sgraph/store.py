@@ -50,12 +50,17 @@ class GraphStore:
         ontology = load_ontology(settings.ontology_file, settings.base)
         store = ox.Store()
         store.extend(list(iter_quads(sources)))
-        new = materialise(store, ontology, rule_files(settings.ontology_dir / "rules"), settings.base)
+        new = materialise(
+            store, ontology, rule_files(settings.ontology_dir / "rules"), settings.base
+        )
         mat_graph = ox.NamedNode(settings.base + "graph/materialised")
         store.extend([ox.Quad(t.subject, t.predicate, t.object, mat_graph) for t in new])
         gs = cls(store=store, settings=settings, ontology=ontology, sources=sources)
         store.extend(
-            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in gs._provenance(mat_graph)]
+            [
+                ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                for t in gs._provenance(mat_graph)
+            ]
         )
         return gs
 
@@ -69,8 +74,14 @@ class GraphStore:
         for src in self.sources:
             g = src.graph
             out.append(ox.Triple(g, a, entity))
-            out.append(ox.Triple(g, label, ox.Literal(f"Curated data file {src.path.name}", language="en")))
-            pages = {t.object for t in src.triples if t.predicate == source and isinstance(t.object, ox.NamedNode)}
+            out.append(
+                ox.Triple(g, label, ox.Literal(f"Curated data file {src.path.name}", language="en"))
+            )
+            pages = {
+                t.object
+                for t in src.triples
+                if t.predicate == source and isinstance(t.object, ox.NamedNode)
+            }
             out.extend(ox.Triple(g, derived, page) for page in sorted(pages, key=sort_key))
         out.append(ox.Triple(mat_graph, a, entity))
         out.append(
@@ -81,7 +92,13 @@ class GraphStore:
             )
         )
         out.extend(ox.Triple(mat_graph, derived, src.graph) for src in self.sources)
-        out.append(ox.Triple(mat_graph, derived, ox.NamedNode(self.ontology.iri or self.settings.base + "ontology")))
+        out.append(
+            ox.Triple(
+                mat_graph,
+                derived,
+                ox.NamedNode(self.ontology.iri or self.settings.base + "ontology"),
+            )
+        )
         return out
 
     # -- reading ------------------------------------------------------------------------
@@ -118,7 +135,9 @@ class GraphStore:
         counts: Counter[str] = Counter()
         seen: set[tuple[str, str]] = set()
         for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
-            key = (q.subject.value, q.object.value)
+            if not isinstance(q.object, ox.NamedNode):
+                continue
+            key = (str(q.subject), q.object.value)
             if q.object.value.startswith(ns) and key not in seen:
                 seen.add(key)
                 counts[q.object.value] += 1

@@ -8,13 +8,14 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 OxSubject = ox.NamedNode | ox.BlankNode
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
+    """Convert a pyoxigraph term (RDF-star triples are not supported)."""
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -50,7 +51,7 @@ def triples_to_rdflib(
     g = graph if graph is not None else rdflib.Graph()
     add = g.add
     for t in triples:
-        add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+        add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return g
 
 
@@ -67,4 +68,6 @@ def sort_key(term: OxTerm | ox.DefaultGraph) -> tuple[int, str, str, str]:
         return (1, term.value, "", "")
     if isinstance(term, ox.Literal):
         return (2, term.value, term.datatype.value, term.language or "")
-    return (3, "", "", "")
+    if isinstance(term, ox.Triple):
+        return (3, str(term), "", "")
+    return (4, "", "", "")

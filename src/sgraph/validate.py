@@ -17,6 +17,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from sgraph.config import Settings
+from sgraph.errors import InputError
 from sgraph.sources import parse_file
 from sgraph.store import GraphStore
 from sgraph.terms import triples_to_rdflib
@@ -107,8 +108,10 @@ def _severity(node: rdflib.term.Node | None) -> Severity:
     return "Violation"
 
 
-def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph, gs: GraphStore | None = None) -> ValidationReport:
-    conforms, results_graph, _text = pyshacl.validate(
+def run_shacl(
+    data: rdflib.Graph, shapes: rdflib.Graph, gs: GraphStore | None = None
+) -> ValidationReport:
+    conforms, results_graph, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -116,6 +119,11 @@ def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph, gs: GraphStore | None = 
         allow_warnings=True,
         advanced=True,
     )
+    if not isinstance(results_graph, rdflib.Graph):  # pySHACL's ValidationFailure: bad shapes
+        raise InputError(
+            f"the SHACL shapes cannot be used: {text or results_graph}",
+            hint="fix ontology/shapes.ttl (the message names the shape)",
+        )
     results: list[Violation] = []
     for r in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = str(results_graph.value(r, SH.focusNode))
@@ -135,7 +143,16 @@ def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph, gs: GraphStore | None = 
                 line=loc.line if loc else None,
             )
         )
-    results.sort(key=lambda v: (v.severity != "Violation", v.source_file or "", v.line or 0, v.focus, v.path or "", v.message))
+    results.sort(
+        key=lambda v: (
+            v.severity != "Violation",
+            v.source_file or "",
+            v.line or 0,
+            v.focus,
+            v.path or "",
+            v.message,
+        )
+    )
     return ValidationReport(conforms=bool(conforms), results=results, results_graph=results_graph)
 
 

@@ -1,0 +1,3 @@
+from sgraph.cli import main
+
+main()

@@ -1,0 +1,118 @@
+"""Every RDF format the graph is exported in, each written deterministically.
+
+Flat formats (Turtle, N-Triples, JSON-LD, RDF/XML) hold the union of the dataset: curated data,
+materialised standard triples and the PROV descriptions of the named graphs. TriG and N-Quads keep
+the named graphs (one per data file, plus ``graph/materialised``) with the PROV in the default graph.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from sgraph.errors import InputError
+from sgraph.export.jsonld import build_context, context_document, to_jsonld
+from sgraph.serialize import to_nquads, to_ntriples, to_rdfxml, to_trig, to_turtle
+from sgraph.store import GraphStore
+
+GRAPH_HEADER = (
+    "sgraph: child-safeguarding publications in England, as one RDF graph.\n"
+    "Curated data plus the standard triples materialised by `sgraph build`. Generated: do not edit."
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    filename: str
+    media_type: str
+    suffix: str
+    w3c_format: str  # http://www.w3.org/ns/formats/...
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", "graph.ttl", "text/turtle", ".ttl", "Turtle"),
+        Format("ntriples", "graph.nt", "application/n-triples", ".nt", "N-Triples"),
+        Format("nquads", "graph.nq", "application/n-quads", ".nq", "N-Quads"),
+        Format("trig", "graph.trig", "application/trig", ".trig", "TriG"),
+        Format("jsonld", "graph.jsonld", "application/ld+json", ".jsonld", "JSON-LD"),
+        Format("rdfxml", "graph.rdf", "application/rdf+xml", ".rdf", "RDF_XML"),
+    )
+}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise InputError(
+            f"unknown export format {name!r}",
+            hint="choose one of " + ", ".join(FORMATS),
+        ) from None
+
+
+def canonical_quads(gs: GraphStore) -> list[ox.Quad]:
+    """The dataset's quads; blank nodes (none in curated data) get canonical, stable labels."""
+    quads = list(gs.store)
+    if any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object, q.graph_name)):
+        ds = ox.Dataset(quads)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        quads = list(ds)
+    return quads
+
+
+def union(quads: list[ox.Quad]) -> list[ox.Triple]:
+    return list({q.triple for q in quads})
+
+
+def jsonld_context(gs: GraphStore, triples: list[ox.Triple] | None = None) -> dict[str, Any]:
+    """The project's JSON-LD context, derived from the graph and the ontology."""
+    if triples is None:
+        triples = union(canonical_quads(gs))
+    return build_context(triples, gs.prefixes, gs.settings.base + "ontology#", gs.ontology.triples)
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: str, gs: GraphStore, header: str = "") -> str:
+    """A flat format of any set of triples, with the project's prefixes (and JSON-LD context)."""
+    if fmt == "turtle":
+        return to_turtle(triples, gs.prefixes, header)
+    if fmt == "ntriples":
+        return to_ntriples(triples)
+    if fmt == "rdfxml":
+        return to_rdfxml(triples, gs.prefixes)
+    if fmt == "jsonld":
+        return to_jsonld(triples, jsonld_context(gs))
+    raise InputError(f"{fmt!r} is not a format for a set of triples", hint="use turtle, ntriples, jsonld or rdfxml")
+
+
+def export(gs: GraphStore, fmt: str) -> bytes:
+    """The whole graph in one format, as UTF-8 bytes (the same bytes every run)."""
+    get_format(fmt)
+    quads = canonical_quads(gs)
+    if fmt == "nquads":
+        text = to_nquads(quads)
+    elif fmt == "trig":
+        text = to_trig(quads, gs.prefixes, GRAPH_HEADER)
+    else:
+        triples = union(quads)
+        if fmt == "turtle":
+            text = to_turtle(triples, gs.prefixes, GRAPH_HEADER)
+        elif fmt == "jsonld":
+            text = to_jsonld(triples, jsonld_context(gs, triples))
+        else:
+            text = serialize_triples(triples, fmt, gs)
+    return text.encode("utf-8")
+
+
+def export_context(gs: GraphStore) -> bytes:
+    return context_document(jsonld_context(gs)).encode("utf-8")
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip: no file name, modification time 0."""
+    return gzip.compress(data, compresslevel=9, mtime=0)

@@ -1,0 +1,176 @@
+"""JSON-LD with a context of our own: readable keys, deterministic, expands offline.
+
+The context (``context.jsonld``) maps every prefix the project uses, a readable key for every
+``sg:`` class and property, and a readable key for the standard properties the graph uses whose
+local name is unambiguous (``title``, ``issued``, ``creator``, ``publisher``, ``name`` ...). A key
+is coerced to ``@id`` when all its values in the graph are IRIs, and to a datatype when all its
+values are literals of non-string types (the most frequent one: ``xsd:date`` for dates). Values that
+do not fit their key's coercion are written as full value objects, so the document always expands
+to exactly the triples it was written from.
+
+The dump embeds the context inline (no network needed to expand it); ``context.jsonld`` is the same
+context as a file, for documents that reference it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from sgraph.namespaces import RDF_TYPE
+from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxTerm, sort_key
+
+_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_KEYWORDS_AS_TERMS = {"type", "id", "context", "graph", "value", "language", "base", "vocab"}
+
+
+def _shorten(iri: str, prefixes: dict[str, str]) -> str:
+    """A compact IRI ``prefix:suffix`` (longest namespace), or the IRI itself."""
+    for pfx, ns in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if iri.startswith(ns):
+            suffix = iri[len(ns) :]
+            if suffix and not suffix.startswith("//") and not any(c.isspace() for c in suffix):
+                return f"{pfx}:{suffix}"
+    return iri
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1]
+
+
+def build_context(
+    triples: Iterable[ox.Triple],
+    prefixes: dict[str, str],
+    own_namespace: str,
+    ontology_triples: Iterable[ox.Triple] = (),
+) -> dict[str, Any]:
+    """The ``@context`` object (keys sorted) for the given triples and ontology."""
+    triples = list(triples)
+    objects: dict[str, list[OxTerm]] = {}
+    classes: set[str] = set()
+    for t in triples:
+        objects.setdefault(t.predicate.value, []).append(t.object)
+        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            classes.add(t.object.value)
+    owl = "http://www.w3.org/2002/07/owl#"
+    property_types = {owl + "ObjectProperty", owl + "DatatypeProperty", owl + "AnnotationProperty"}
+    for t in ontology_triples:
+        if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+            if t.object.value in property_types:
+                objects.setdefault(t.subject.value, [])
+            elif t.object.value == owl + "Class" and t.subject.value.startswith(own_namespace):
+                classes.add(t.subject.value)
+    objects.pop(RDF_TYPE, None)
+
+    ctx: dict[str, Any] = dict(prefixes)
+    taken: set[str] = set(prefixes) | _KEYWORDS_AS_TERMS
+    # our own terms first: their local names
+    own = sorted(i for i in set(objects) | classes if i.startswith(own_namespace))
+    standard = sorted(i for i in objects if not i.startswith(own_namespace))
+    for iri in own:
+        name = _local(iri)
+        if _KEY_RE.match(name) and name not in taken:
+            ctx[name] = _definition(iri, objects.get(iri), prefixes)
+            taken.add(name)
+    local_counts = Counter(_local(i) for i in standard)
+    for iri in standard:
+        name = _local(iri)
+        if _KEY_RE.match(name) and name not in taken and local_counts[name] == 1:
+            ctx[name] = _definition(iri, objects.get(iri), prefixes)
+            taken.add(name)
+    return dict(sorted(ctx.items()))
+
+
+def _definition(iri: str, values: list[OxTerm] | None, prefixes: dict[str, str]) -> Any:
+    compact = _shorten(iri, prefixes)
+    if values is None:  # a class
+        return compact
+    if values and all(isinstance(v, ox.NamedNode) for v in values):
+        return {"@id": compact, "@type": "@id"}
+    literal_types = Counter(
+        v.datatype.value
+        for v in values
+        if isinstance(v, ox.Literal) and v.datatype.value not in (XSD_STRING, RDF_LANGSTRING)
+    )
+    if values and sum(literal_types.values()) == len(values):
+        best = sorted(literal_types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        return {"@id": compact, "@type": _shorten(best, prefixes)}
+    return {"@id": compact}
+
+
+class _Compactor:
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v[-1:] in "/#"}
+        self.keys: dict[str, tuple[str, str | None]] = {}  # predicate IRI -> (key, coercion)
+        self.class_terms: dict[str, str] = {}
+        for key, definition in context.items():
+            if isinstance(definition, dict):
+                iri = self.expand(definition["@id"])
+                self.keys[iri] = (key, definition.get("@type"))
+            elif key not in self.prefixes:
+                self.class_terms[self.expand(definition)] = key
+
+    def expand(self, value: str) -> str:
+        pfx, sep, rest = value.partition(":")
+        if sep and pfx in self.prefixes:
+            return self.prefixes[pfx] + rest
+        return value
+
+    def iri(self, iri: str) -> str:
+        return _shorten(iri, self.prefixes)
+
+    def key(self, predicate: str) -> tuple[str, str | None]:
+        return self.keys.get(predicate, (self.iri(predicate), None))
+
+    def value(self, term: OxTerm, coercion: str | None) -> Any:
+        if isinstance(term, ox.NamedNode):
+            compact = self.iri(term.value)
+            return compact if coercion == "@id" else {"@id": compact}
+        if isinstance(term, ox.BlankNode):
+            return {"@id": f"_:{term.value}"}
+        if term.language:
+            return {"@language": term.language, "@value": term.value}
+        dt = term.datatype.value
+        if dt == XSD_STRING:
+            return term.value if coercion is None else {"@value": term.value}
+        if coercion is not None and coercion != "@id" and self.expand(coercion) == dt:
+            return term.value
+        return {"@type": self.iri(dt), "@value": term.value}
+
+
+def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:
+    """A compacted JSON-LD document: the context inline, nodes sorted by ``@id``, keys sorted."""
+    c = _Compactor(context)
+    nodes: dict[OxTerm, dict[str, list[tuple[tuple[Any, ...], Any]]]] = {}
+    types: dict[OxTerm, list[OxTerm]] = {}
+    for t in set(triples):
+        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            types.setdefault(t.subject, []).append(t.object)
+            nodes.setdefault(t.subject, {})
+            continue
+        key, coercion = c.key(t.predicate.value)
+        nodes.setdefault(t.subject, {}).setdefault(key, []).append(
+            (sort_key(t.object), c.value(t.object, coercion))
+        )
+    graph: list[dict[str, Any]] = []
+    for subject in sorted(nodes, key=sort_key):
+        sid = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else c.iri(subject.value)
+        node: dict[str, Any] = {"@id": sid}
+        if subject in types:
+            names = sorted({c.class_terms.get(o.value, c.iri(o.value)) for o in types[subject]})
+            node["@type"] = names[0] if len(names) == 1 else names
+        for key in sorted(nodes[subject]):
+            vals = [v for _, v in sorted(nodes[subject][key], key=lambda kv: kv[0])]
+            node[key] = vals[0] if len(vals) == 1 else vals
+        graph.append(node)
+    doc = {"@context": context, "@graph": graph}
+    return json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def context_document(context: dict[str, Any]) -> str:
+    return json.dumps({"@context": context}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
