@@ -67,25 +67,24 @@ def publishers() -> list[Publisher]:
 
 
 def write_core(gs: GraphStore, stage: Path) -> list[Path]:
-    """``graph.ttl`` (data + materialised standard triples), ``ontology.ttl``, ``shapes.ttl``."""
+    """``graph.ttl`` (data + materialised standard triples), ``ontology.ttl``, ``shapes.ttl``.
+
+    ``graph.ttl`` is ``sgraph export --format turtle`` (one code path: ``sgraph.export.export``);
+    blank nodes (the shapes' lists) get canonical labels so every file is the same bytes every run.
+    """
+    from sgraph.export.formats import canonical_triples, export
+
     settings = gs.settings
-    header = (
-        "sgraph: child-safeguarding publications in England, as one RDF graph.\n"
-        "Curated data plus the standard triples materialised by `sgraph build`. Generated: do not edit."
-    )
+    shapes = parse_file(settings.shapes_file, settings.base).triples
     files = {
-        "graph.ttl": to_turtle(gs.triples(), gs.prefixes, header),
-        "ontology.ttl": to_turtle(gs.ontology.triples, gs.prefixes, "The sgraph ontology."),
-        "shapes.ttl": to_turtle(
-            parse_file(settings.shapes_file, settings.base).triples,
-            gs.prefixes,
-            "The sgraph SHACL shapes.",
-        ),
+        "graph.ttl": export(gs, "turtle"),
+        "ontology.ttl": to_turtle(canonical_triples(gs.ontology.triples), gs.prefixes, "The sgraph ontology.").encode(),
+        "shapes.ttl": to_turtle(canonical_triples(shapes), gs.prefixes, "The sgraph SHACL shapes.").encode(),
     }
     written: list[Path] = []
-    for name, text in files.items():
+    for name, data in files.items():
         path = stage / name
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
         written.append(path)
     return written
 

@@ -168,6 +168,9 @@ class _Part:
     triples: int = 0
 
 
+_OBJ_SEP = " ,\n        "
+
+
 class _Writer:
     """Stream Turtle blocks into ``{kind}.ttl`` files (``{kind}-0001.ttl`` ... when split)."""
 
@@ -211,7 +214,7 @@ class _Writer:
         last = len(pairs) - 1
         for i, (pred, objs) in enumerate(pairs):
             end = " ." if i == last else " ;"
-            lines.append(f"    {pred} {' ,\n        '.join(objs)}{end}\n")
+            lines.append(f"    {pred} {_OBJ_SEP.join(objs)}{end}\n")
             n += len(objs)
         part.handle.write("".join(lines))
         part.triples += n
@@ -642,15 +645,16 @@ def _publications(
     target: int,
 ) -> int:
     pubs: list[str] = []
-    days: list[int] = []
+    last_day = -1
     guidance: list[str] = []
     first_of_day = 0  # index of the first publication issued on the current day
     all_reviews = [r for v in reviews.values() for r in v]
     i = 0
     while w.total < target or i < 10:
         day = min(_SPAN_DAYS - 1, (i * _SPAN_DAYS) // max(1, estimate))
-        if i == 0 or day != days[-1]:
+        if day != last_day:
             first_of_day = i
+            last_day = day
         x = rng.random()
         acc = 0.0
         classes, word, _share = _PUB_KINDS[-1]
@@ -720,7 +724,6 @@ def _publications(
         pairs.append(("dcterms:source", src()))
         w.block("publications", iri, title, pairs)
         pubs.append(iri)
-        days.append(day)
         if primary == "sg:StatutoryGuidance":
             guidance.append(iri)
         i += 1

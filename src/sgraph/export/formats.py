@@ -66,6 +66,15 @@ def canonical_quads(gs: GraphStore) -> list[ox.Quad]:
     return quads
 
 
+def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` with blank nodes (e.g. SHACL lists) relabelled canonically, so output is stable."""
+    if not any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object)):
+        return triples
+    ds = ox.Dataset([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples])
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return [q.triple for q in ds]
+
+
 def union(quads: list[ox.Quad]) -> list[ox.Triple]:
     return list({q.triple for q in quads})
 

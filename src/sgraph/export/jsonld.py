@@ -27,6 +27,8 @@ from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxTerm, sort_key
 
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEYWORDS_AS_TERMS = {"type", "id", "context", "graph", "value", "language", "base", "vocab"}
+#: When two standard properties share a local name, the first namespace here gets the short key.
+_PRECEDENCE = ("dcterms", "foaf", "rdfs", "skos", "org", "prov", "dcat", "time", "cito", "bibo", "schema")
 
 
 def _shorten(iri: str, prefixes: dict[str, str]) -> str:
@@ -59,12 +61,18 @@ def build_context(
             classes.add(t.object.value)
     owl = "http://www.w3.org/2002/07/owl#"
     property_types = {owl + "ObjectProperty", owl + "DatatypeProperty", owl + "AnnotationProperty"}
+    ontology_triples = list(ontology_triples)
     for t in ontology_triples:
         if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
             if t.object.value in property_types:
                 objects.setdefault(t.subject.value, [])
             elif t.object.value == owl + "Class" and t.subject.value.startswith(own_namespace):
                 classes.add(t.subject.value)
+    object_properties = {
+        t.subject.value
+        for t in ontology_triples
+        if t.predicate.value == RDF_TYPE and t.object.value == owl + "ObjectProperty"
+    }
     objects.pop(RDF_TYPE, None)
 
     ctx: dict[str, Any] = dict(prefixes)
@@ -75,21 +83,30 @@ def build_context(
     for iri in own:
         name = _local(iri)
         if _KEY_RE.match(name) and name not in taken:
-            ctx[name] = _definition(iri, objects.get(iri), prefixes)
+            ctx[name] = _definition(iri, objects.get(iri), prefixes, iri in object_properties)
             taken.add(name)
-    local_counts = Counter(_local(i) for i in standard)
-    for iri in standard:
+    rank = {ns: i for i, ns in enumerate(prefixes[p] for p in _PRECEDENCE if p in prefixes)}
+
+    def precedence(iri: str) -> tuple[int, str]:
+        ns = max((n for n in rank if iri.startswith(n)), key=len, default=None)
+        return (rank[ns] if ns is not None else len(rank), iri)
+
+    for iri in sorted(standard, key=precedence):
         name = _local(iri)
-        if _KEY_RE.match(name) and name not in taken and local_counts[name] == 1:
-            ctx[name] = _definition(iri, objects.get(iri), prefixes)
+        if _KEY_RE.match(name) and name not in taken:
+            ctx[name] = _definition(iri, objects.get(iri), prefixes, iri in object_properties)
             taken.add(name)
     return dict(sorted(ctx.items()))
 
 
-def _definition(iri: str, values: list[OxTerm] | None, prefixes: dict[str, str]) -> Any:
+def _definition(
+    iri: str, values: list[OxTerm] | None, prefixes: dict[str, str], object_property: bool = False
+) -> Any:
     compact = _shorten(iri, prefixes)
     if values is None:  # a class
         return compact
+    if not values and object_property:
+        return {"@id": compact, "@type": "@id"}
     if values and all(isinstance(v, ox.NamedNode) for v in values):
         return {"@id": compact, "@type": "@id"}
     literal_types = Counter(

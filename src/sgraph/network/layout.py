@@ -13,6 +13,8 @@ import networkx as nx
 from sgraph.network.analytics import undirected
 
 SEED = 7
+#: Up to this many nodes the layout is Kamada-Kawai (O(n^2) memory), above it Fruchterman-Reingold.
+KAMADA_KAWAI_LIMIT = 400
 
 
 def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, tuple[float, float]]:
@@ -23,7 +25,13 @@ def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, tuple[float,
         return {}
     if n == 1:
         return {next(iter(h)): (0.0, 0.0)}
-    iterations = 100 if n <= 500 else 50
-    raw = nx.spring_layout(h, seed=seed, iterations=iterations, k=1.6 / math.sqrt(n))
-    scale = 130.0 * math.sqrt(n)
+    if n <= KAMADA_KAWAI_LIMIT:
+        # Even spacing for small graphs: start from a seeded spring layout, then Kamada-Kawai
+        # (components are laid out side by side by networkx's disconnected-graph handling).
+        start = nx.spring_layout(h, seed=seed, iterations=50)
+        raw = nx.kamada_kawai_layout(h, pos=start)
+        scale = 110.0 * math.sqrt(n)
+    else:
+        raw = nx.spring_layout(h, seed=seed, iterations=50, k=1.6 / math.sqrt(n))
+        scale = 110.0 * math.sqrt(n)
     return {str(node): (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}

@@ -91,7 +91,12 @@ class Vocabulary:
             if p.value == RDFS_LABEL and isinstance(o, ox.Literal):
                 if s.value not in labels or o.language == "en":
                     labels[s.value] = o.value
-            elif p.value == RDF_TYPE and o.value == OWL_OBJECT_PROPERTY and s.value.startswith(sg):
+            elif (
+                p.value == RDF_TYPE
+                and isinstance(o, ox.NamedNode)
+                and o.value == OWL_OBJECT_PROPERTY
+                and s.value.startswith(sg)
+            ):
                 object_props.add(s.value)
         relations = frozenset(object_props | set(STANDARD_RELATIONS))
         prop_labels = {p: labels.get(p) or STANDARD_RELATIONS.get(p) or local_name(p) for p in relations}
@@ -222,13 +227,13 @@ def project(gs: GraphStore) -> nx.MultiDiGraph:
                 edges.update((iri, pred, o) for o in _iris(objects) if o in candidates)
     # Drop a statement whose predicate is only a superproperty of another between the same pair.
     by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for s, p, o in edges:
-        by_pair[(s, o)].add(p)
+    for s, pred, o in edges:
+        by_pair[(s, o)].add(pred)
     implied = {
         (s, sup, o)
         for (s, o), preds in by_pair.items()
-        for p in preds
-        for sup in vocab.superproperties.get(p, ())
+        for pred in preds
+        for sup in vocab.superproperties.get(pred, ())
         if sup in preds
     }
     edges -= implied
@@ -236,10 +241,8 @@ def project(gs: GraphStore) -> nx.MultiDiGraph:
     linked = {s for s, _, _ in edges} | {o for _, _, o in edges}
     membership_edges = []
     for m in memberships:
-        p = props[m]
-        people, orgs, roles = _iris(p.get(ORG_MEMBER, [])), _iris(p.get(ORG_ORGANIZATION, [])), _iris(
-            p.get(ORG_ROLE, [])
-        )
+        mp = props[m]
+        people, orgs, roles = _iris(mp[ORG_MEMBER]), _iris(mp[ORG_ORGANIZATION]), _iris(mp[ORG_ROLE])
         for person in people:
             for org in orgs:
                 if person in candidates and org in candidates:
@@ -251,15 +254,15 @@ def project(gs: GraphStore) -> nx.MultiDiGraph:
             continue
         g.add_node(iri, **attrs)
 
-    for s, p, o in sorted(edges):
+    for s, pred, o in sorted(edges):
         if s in g and o in g:
-            label = vocab.property_labels[p]
+            label = vocab.property_labels[pred]
             g.add_edge(
                 s,
                 o,
-                key=local_name(p),
-                relation=local_name(p),
-                predicate=p,
+                key=local_name(pred),
+                relation=local_name(pred),
+                predicate=pred,
                 label=label,
                 relation_label=label,
                 role="",

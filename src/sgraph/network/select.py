@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -79,13 +80,13 @@ def _match_names(wanted: Iterable[str], known: Mapping[str, set[str]], what: str
             lookup[alias.casefold().replace(" ", "")] = key
     out: set[str] = set()
     for name in wanted:
-        key = lookup.get(name.strip().casefold().replace(" ", ""))
-        if key is None:
+        found = lookup.get(name.strip().casefold().replace(" ", ""))
+        if found is None:
             raise InputError(
                 f"unknown {what} {name!r}",
                 hint=f"choose from: {', '.join(sorted(known))}",
             )
-        out.add(key)
+        out.add(found)
     return out
 
 
@@ -158,7 +159,7 @@ def shortest_paths(g: nx.MultiDiGraph, a: str, b: str) -> nx.MultiDiGraph:
             f"no connection between {g.nodes[a].get('label', a)!r} and {g.nodes[b].get('label', b)!r}",
             hint="widen the filters (--types, --relations, --from/--to) or pick other entities",
         ) from None
-    pairs = {frozenset(pair) for p in paths for pair in zip(p, p[1:], strict=False)}
+    pairs = {frozenset(pair) for p in paths for pair in itertools.pairwise(p)}
     nodes = {n for p in paths for n in p}
     out = nx.MultiDiGraph(**g.graph)
     out.add_nodes_from((n, g.nodes[n]) for n in sorted(nodes))

@@ -1,0 +1,217 @@
+"""``sgraph queries``, ``sgraph query`` and ``sgraph push``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sgraph.cli.options import base_option, data_option, make_settings, progress
+from sgraph.config import Settings
+from sgraph.errors import InputError, ParameterError, ValidationError
+from sgraph.io import atomic_write_bytes
+from sgraph.namespaces import all_prefixes
+from sgraph.queries import NamedQuery, get_query, load_library, parse_query
+from sgraph.sparql import (
+    FORMATS,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    QueryResult,
+    execute,
+    execute_remote,
+    query_kind,
+    serialize,
+)
+from sgraph.store import GraphStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _queries_dir_option(func: F) -> F:
+    return click.option(
+        "--queries-dir",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        default=None,
+        help="Folder of named .rq queries. [default: queries/]",
+    )(func)
+
+
+@click.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table for people; json (name, summary, description, tags, parameters, query) for tools.")
+@_queries_dir_option
+def queries_command(fmt: str, queries_dir: Path | None) -> None:
+    """List the named queries of the library with their parameters.
+
+    \b
+    Example:
+      sgraph queries
+      sgraph queries --format json
+    """
+    library = load_library(queries_dir)
+    if fmt == "json":
+        click.echo(json.dumps([q.to_dict() for q in library.values()], indent=2, ensure_ascii=False))
+        return
+    width = max((len(n) for n in library), default=4)
+    for name, q in library.items():
+        click.echo(f"{name.ljust(width)}  {q.summary}")
+        for p in q.parameters:
+            need = "required" if p.required else "optional"
+            default = f", default {p.default}" if p.default is not None else ""
+            click.echo(f"{' ' * width}    --param {p.name}=... ({p.type}, {need}{default})")
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ParameterError(f"--param {item!r} is not NAME=VALUE", hint="e.g. --param date=2021-06-01")
+        out[name.strip()] = value
+    return out
+
+
+def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
+    if target == "-":
+        return parse_query(sys.stdin.read(), "<stdin>", name="stdin")
+    path = Path(target)
+    if target.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"no query file at {target}", hint="give a named query (see `sgraph queries`), a .rq file or - for stdin")
+        try:
+            return parse_query(path.read_text(encoding="utf-8"), path)
+        except OSError as exc:
+            raise InputError(f"cannot read {target}: {exc.strerror}") from None
+    return get_query(target, load_library(queries_dir))
+
+
+@click.command("query")
+@click.argument("target", metavar="NAME|FILE.rq|-")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter (repeatable); bound as a typed RDF term, never pasted into the text.")
+@click.option("--format", "-f", "fmt", type=click.Choice(list(FORMATS)), default=None,
+              help="SELECT/ASK: " + ", ".join(RESULT_FORMATS) + "; CONSTRUCT/DESCRIBE: " + ", ".join(GRAPH_FORMATS)
+              + ". [default: table on a terminal, csv when stdout is not a terminal; turtle for graphs]")
+@click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the result to this file (atomically) instead of stdout.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Run on this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead of the local graph.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Stop after this many rows (local only).")
+@data_option
+@base_option
+@_queries_dir_option
+def query_command(
+    target: str,
+    params: tuple[str, ...],
+    fmt: str | None,
+    out: Path | None,
+    endpoint: str | None,
+    max_rows: int | None,
+    data_dir: Path | None,
+    base: str | None,
+    queries_dir: Path | None,
+) -> None:
+    """Run a named query, a .rq file, or a query on stdin (-).
+
+    Locally the query runs on the graph built from --data (the union of all its graphs);
+    with --endpoint it runs on that SPARQL endpoint through SPARQLWrapper, with the same
+    output. Prefixes sg:, sgid:, sgpub:, dcterms:, foaf:, org:, ... are predeclared.
+
+    \b
+    Example:
+      sgraph query publications
+      sgraph query chair-on-date --param date=2019-06-01
+      sgraph query citation-network --format json --out network.json
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | sgraph query -
+      sgraph query publications --endpoint http://127.0.0.1:7878/query
+    """
+    named = _resolve(target, queries_dir)
+    settings = make_settings(data_dir, base)
+    prefixes = all_prefixes(settings.base)
+    bindings = named.bind(_parse_params(params), prefixes)
+    kind = query_kind(named.query)
+    if fmt is None:
+        if kind == "graph":
+            fmt = "turtle"
+        else:
+            fmt = "table" if (out is None and sys.stdout.isatty()) else "csv"
+    allowed = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+    if fmt not in allowed:
+        what = "a graph (CONSTRUCT/DESCRIBE)" if kind == "graph" else f"{kind.upper()} results"
+        raise InputError(f"--format {fmt} does not fit {what}", hint="use one of " + ", ".join(allowed))
+    result: QueryResult
+    if endpoint:
+        result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
+    else:
+        gs = _load(settings)
+        result = execute(gs.store, named.query, bindings, prefixes=prefixes, max_rows=max_rows)
+    body = serialize(result, fmt, prefixes=prefixes)
+    if out is not None:
+        atomic_write_bytes(out, body)
+        unit = "triples" if kind == "graph" else "rows" if kind == "select" else "answer"
+        progress(f"Wrote {len(result)} {unit} to {out}")
+    else:
+        click.echo(body, nl=False)
+    if result.truncated:
+        progress(f"Note: stopped after {max_rows} rows (--max-rows).")
+
+
+def _load(settings: Settings) -> GraphStore:
+    return GraphStore.load(settings)
+
+
+@click.command("push")
+@click.argument("url")
+@click.option("--graph", default=None, metavar="IRI", help="Replace this named graph. [default: the default graph]")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Check the graph against the SHACL shapes first; a graph with violations is not pushed.")
+@data_option
+@base_option
+def push_command(url: str, graph: str | None, validate: bool, data_dir: Path | None, base: str | None) -> None:
+    """Upload the graph to a SPARQL 1.1 Graph Store Protocol endpoint.
+
+    Sends the built graph (curated data plus the materialised standard triples) as
+    N-Triples in ONE HTTP PUT to URL?default, or URL?graph=IRI with --graph, so the
+    target graph is replaced at once and no reader sees half of it.
+
+    \b
+    Example:
+      oxigraph serve --location /tmp/sg --bind 127.0.0.1:7878 &
+      sgraph push http://127.0.0.1:7878/store
+      sgraph push http://127.0.0.1:3030/sgraph/data --graph https://w3id.org/sgraph/graph
+      sgraph query publications --endpoint http://127.0.0.1:7878/query
+    """
+    from sgraph.push import push, target_url
+
+    settings = make_settings(data_dir, base)
+    target_url(url, graph)  # refuse a malformed URL before loading anything
+    gs = _load(settings)
+    if validate:
+        from sgraph.validate import validate_store
+
+        progress(f"Validating {len(gs)} triples ...")
+        report = validate_store(gs)
+        if not report.conforms:
+            raise ValidationError(report)
+    shown = {"last": -1}
+
+    def show(sent: int, total: int) -> None:
+        pct = 100 if total == 0 else sent * 100 // total
+        if pct // 10 != shown["last"] // 10 or sent == total:
+            shown["last"] = pct
+            progress(f"  {sent:,} / {total:,} bytes ({pct}%)")
+
+    progress(f"Uploading to {target_url(url, graph)} ...")
+    result = push(gs, url, graph, progress=show)
+    where = f"named graph <{graph}>" if graph else "the default graph"
+    click.echo(f"Pushed {result.triples} triples ({result.bytes:,} bytes of N-Triples) to {where} at {url} (HTTP {result.status})")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(queries_command)
+    group.add_command(query_command)
+    group.add_command(push_command)

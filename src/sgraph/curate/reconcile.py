@@ -1,0 +1,277 @@
+"""Matching names and titles against the graph, so that nothing gets a second IRI.
+
+Rules, in order (the first that finds anything decides):
+
+Publications (labels: ``dcterms:title``, ``skos:altLabel``)
+  1. exact: the title equals a label, ignoring case, accents, quotes, dashes and punctuation;
+     several entities -> those whose year agrees with the entry's; still several -> ambiguous.
+  2. fuzzy: rapidfuzz ``token_set_ratio`` of the normalised strings >= ``FUZZY_THRESHOLD`` (90),
+     and the numbers in both titles are the same (so "annual report 2020" never matches
+     "annual report 2021"), and the years agree where both are known, and the shorter title has
+     at least ``FUZZY_MIN_WORDS`` words. If the best two entities score within ``FUZZY_MARGIN``
+     (5) of each other -> ambiguous; otherwise the best matches.
+
+Organisations (``foaf:name``, ``skos:altLabel``)
+  exact label; else an acronym given in the input ("DfE") against the acronyms of the names
+  (with and without small words: "Department for Education" -> DFE). Several -> ambiguous.
+
+People (``foaf:name``, ``skos:altLabel``)
+  surname plus given names or initials: "Dickens, J." ~ "Jonathan Dickens" ~ "Sir Jonathan
+  Dickens"; full given names must agree. Several -> ambiguous (never guessed).
+
+Concepts and legislation (for ``about``): exact ``skos:prefLabel``/``skos:altLabel``/
+``dcterms:title``, or an IRI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyoxigraph as ox
+from rapidfuzz import fuzz, utils
+
+from sgraph.curate.names import (
+    PersonName,
+    acronyms,
+    label_key,
+    looks_like_acronym,
+    numbers,
+    parse_person,
+    plain,
+    words,
+)
+from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
+
+#: Minimum rapidfuzz token_set_ratio (0-100) for a fuzzy title match.
+FUZZY_THRESHOLD = 90.0
+#: A fuzzy match is ambiguous when the runner-up entity scores within this many points.
+FUZZY_MARGIN = 5.0
+#: token_set_ratio is 100 for any subset, so very short titles must match exactly.
+FUZZY_MIN_WORDS = 3
+
+Status = Literal["matched", "new", "ambiguous"]
+Kind = Literal["publication", "person", "organisation", "review", "concept", "legislation", "other"]
+
+_P = STANDARD_PREFIXES
+NAME_PROPS = (_P["foaf"] + "name", _P["dcterms"] + "title", _P["skos"] + "prefLabel")
+ALT_PROP = _P["skos"] + "altLabel"
+ISSUED = _P["dcterms"] + "issued"
+
+
+@dataclass
+class Match:
+    status: Status
+    entity: str | None = None
+    how: str = ""
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Known:
+    """One entity of the graph (or one added earlier in the same run)."""
+
+    iri: str
+    kind: Kind
+    names: list[str] = field(default_factory=list)  # preferred labels
+    alt: list[str] = field(default_factory=list)  # alternative labels
+    year: str | None = None
+    types: set[str] = field(default_factory=set)
+
+    @property
+    def labels(self) -> list[str]:
+        return self.names + self.alt
+
+
+def kind_of(iri: str, types: set[str], base: str, sg: str) -> Kind:
+    idns = base + "id/"
+    if iri.startswith(idns):
+        k = iri[len(idns) :].split("/", 1)[0]
+        if k in ("publication", "person", "organisation", "review", "concept"):
+            return k  # type: ignore[return-value]
+    if sg + "Legislation" in types:
+        return "legislation"
+    return "other"
+
+
+class GraphIndex:
+    """Labels, kinds and years of every entity, for matching."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.sg = base + "ontology#"
+        self.entities: dict[str, Known] = {}
+        self.sources: set[str] = set()  # IRIs described as sg:Source
+
+    @classmethod
+    def from_store(cls, store: ox.Store, base: str) -> GraphIndex:
+        index = cls(base)
+        types: dict[str, set[str]] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                types.setdefault(q.subject.value, set()).add(q.object.value)
+        for iri, ts in types.items():
+            if index.sg + "Source" in ts:
+                index.sources.add(iri)
+            kind = kind_of(iri, ts, base, index.sg)
+            if kind == "other" and not iri.startswith(base + "id/"):
+                continue
+            index.entities[iri] = Known(iri, kind, types=ts)
+        for known in index.entities.values():
+            s = ox.NamedNode(known.iri)
+            for prop in NAME_PROPS:
+                for q in store.quads_for_pattern(s, ox.NamedNode(prop), None, None):
+                    if q.object.value not in known.names:
+                        known.names.append(q.object.value)
+            for q in store.quads_for_pattern(s, ox.NamedNode(ALT_PROP), None, None):
+                if q.object.value not in known.alt:
+                    known.alt.append(q.object.value)
+            for q in store.quads_for_pattern(s, ox.NamedNode(ISSUED), None, None):
+                known.year = q.object.value[:4]
+            known.names.sort()
+            known.alt.sort()
+        return index
+
+    def add(self, known: Known) -> None:
+        self.entities[known.iri] = known
+
+    def of_kind(self, *kinds: Kind) -> Iterable[Known]:
+        return (k for k in self.entities.values() if k.kind in kinds)
+
+    def is_organisation(self, known: Known) -> bool:
+        return known.kind == "organisation" or self.sg + "Organisation" in known.types
+
+    # -- publications ---------------------------------------------------------------------
+    def match_publication(self, title: str, year: str | None) -> Match:
+        key = label_key(title)
+        exact: dict[str, str] = {}
+        for known in self.of_kind("publication"):
+            for label in known.names:
+                if label_key(label) == key:
+                    exact.setdefault(known.iri, "exact title")
+            for label in known.alt:
+                if label_key(label) == key:
+                    exact.setdefault(known.iri, "alternative label")
+        if exact:
+            iris = sorted(exact)
+            if len(iris) > 1 and year:
+                same_year = [i for i in iris if self.entities[i].year == year]
+                iris = same_year or iris
+            if len(iris) == 1:
+                return Match("matched", iris[0], f"matched by {exact[iris[0]]}")
+            return Match("ambiguous", None, "the title is a label of several publications", iris)
+        return self._fuzzy_publication(title, year)
+
+    def _fuzzy_publication(self, title: str, year: str | None) -> Match:
+        query = utils.default_process(plain(title))
+        qnums = numbers(title)
+        qwords = len(words(title))
+        best: dict[str, tuple[float, str]] = {}
+        for known in self.of_kind("publication"):
+            if year and known.year and known.year != year:
+                continue
+            for label in known.labels:
+                if numbers(label) != qnums or min(qwords, len(words(label))) < FUZZY_MIN_WORDS:
+                    continue
+                score = float(fuzz.token_set_ratio(query, utils.default_process(plain(label))))
+                if score >= FUZZY_THRESHOLD and score > best.get(known.iri, (0.0, ""))[0]:
+                    best[known.iri] = (score, label)
+        if not best:
+            return Match("new", None, "no publication with this title")
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        top_iri, (top, label) = ranked[0]
+        if len(ranked) > 1 and top - ranked[1][1][0] < FUZZY_MARGIN:
+            close = [iri for iri, (s, _) in ranked if top - s < FUZZY_MARGIN]
+            return Match("ambiguous", None,
+                         f"the title is close to several publications (scores {top:.0f} and "
+                         f"{ranked[1][1][0]:.0f}, margin under {FUZZY_MARGIN:.0f})", close)
+        return Match("matched", top_iri, f"matched by fuzzy title (score {top:.0f}) to {label!r}")
+
+    # -- agents ---------------------------------------------------------------------------
+    def match_organisation(self, name: str) -> Match:
+        key = label_key(name)
+        key_no_the = key[4:] if key.startswith("the ") else key
+        found = sorted(
+            k.iri for k in self.entities.values()
+            if self.is_organisation(k)
+            and any(label_key(lbl) in (key, key_no_the) for lbl in k.labels)
+        )
+        if len(found) == 1:
+            return Match("matched", found[0], "matched by name")
+        if len(found) > 1:
+            return Match("ambiguous", None, "the name is a label of several organisations", found)
+        if looks_like_acronym(name):
+            acro = key.replace(" ", "")
+            found = sorted(
+                k.iri for k in self.entities.values()
+                if self.is_organisation(k) and any(acro in acronyms(lbl) for lbl in k.names)
+            )
+            if len(found) == 1:
+                return Match("matched", found[0], "matched by acronym")
+            if len(found) > 1:
+                return Match("ambiguous", None, "the acronym fits several organisations", found)
+        return Match("new", None, "no organisation with this name")
+
+    def match_person(self, name: str) -> Match:
+        wanted = parse_person(name)
+        if wanted is None:
+            return Match("new", None, "no person with this name")
+        exact: list[str] = []
+        compatible: list[str] = []
+        for k in self.of_kind("person"):
+            names = [p for p in (parse_person(lbl) for lbl in k.labels) if p is not None]
+            if any(_same_person_name(wanted, p) for p in names):
+                exact.append(k.iri)
+            elif any(wanted.compatible(p) for p in names):
+                compatible.append(k.iri)
+        found = sorted(exact) or sorted(compatible)
+        how = "matched by name" if exact else "matched by surname and initials"
+        if len(found) == 1:
+            return Match("matched", found[0], how)
+        if len(found) > 1:
+            return Match("ambiguous", None, "the name fits several people", found)
+        return Match("new", None, "no person with this name")
+
+    def person_exists_exactly(self, name: str) -> bool:
+        wanted = parse_person(name)
+        return wanted is not None and wanted.has_full_given and self.match_person(name).status == "matched"
+
+    # -- concepts, legislation, any entity ------------------------------------------------
+    def match_label(self, text: str, kinds: tuple[Kind, ...], prefixes: dict[str, str]) -> Match:
+        iri = expand(text, prefixes)
+        if iri is not None:
+            if iri in self.entities and self.entities[iri].kind in kinds:
+                return Match("matched", iri, "given by IRI")
+            return Match("new", None, f"no {' or '.join(kinds)} with the IRI <{iri}>")
+        key = label_key(text)
+        found = sorted(
+            k.iri for k in self.of_kind(*kinds) if any(label_key(lbl) == key for lbl in k.labels)
+        )
+        if len(found) == 1:
+            return Match("matched", found[0], "matched by label")
+        if len(found) > 1:
+            return Match("ambiguous", None, "the label fits several entities", found)
+        return Match("new", None, f"no {' or '.join(kinds)} with this label")
+
+
+def _same_person_name(a: PersonName, b: PersonName) -> bool:
+    return (
+        a.surname_key == b.surname_key
+        and a.has_full_given
+        and b.has_full_given
+        and [label_key(g) for g in a.given] == [label_key(g) for g in b.given]
+    )
+
+
+def expand(text: str, prefixes: dict[str, str]) -> str | None:
+    """``<iri>``, an absolute IRI, or a prefixed name (``sgpub:x``) as an IRI; else None."""
+    t = text.strip()
+    if t.startswith("<") and t.endswith(">"):
+        return t[1:-1]
+    if t.startswith(("http://", "https://", "urn:", "file:")) and " " not in t:
+        return t
+    pfx, sep, local = t.partition(":")
+    if sep and pfx in prefixes and " " not in t:
+        return prefixes[pfx] + local
+    return None

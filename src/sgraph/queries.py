@@ -1,0 +1,331 @@
+"""The named query library: ``queries/*.rq`` with a grlc-style ``#+`` YAML header.
+
+Header (lines starting ``#+`` at the top of the file, read as YAML)::
+
+    #+ summary: Who chaired the Panel on a given date
+    #+ description: ...
+    #+ tags: [people, roles]
+    #+ defaults:
+    #+   - date: 2021-06-01
+
+Parameters follow the BASIL/grlc variable convention (see ``queries/README.md``):
+``?_name`` is a required parameter, ``?__name`` an optional one; a last part ``_iri`` makes it an
+IRI, ``_integer`` (or another XSD type name) a typed literal, ``_prefix_type`` (``_xsd_date``) a
+literal of that datatype, and a two-letter last part (``_en``) a literal in that language.
+Without a suffix the value is a plain string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from sgraph.config import DEFAULT_QUERIES_DIR
+from sgraph.errors import InputError, ParameterError, UnknownQueryError
+from sgraph.namespaces import STANDARD_PREFIXES, XSD
+from sgraph.terms import OxTerm
+
+#: XSD datatypes a parameter may name by its local name alone (``?_n_integer``).
+XSD_TYPES = frozenset(
+    {
+        "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time",
+        "gYear", "gYearMonth", "string", "anyURI", "nonNegativeInteger", "positiveInteger",
+    }
+)
+#: Header keys sgraph reads; the other grlc keys are accepted and ignored.
+HEADER_KEYS = frozenset({"summary", "description", "tags", "defaults"})
+GRLC_KEYS = frozenset({"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"})
+
+_PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z0-9][A-Za-z0-9_]*)")
+_LANG = re.compile(r"^[a-z]{2}$")
+_ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
+_PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:([\w.-]*)$")
+
+_LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
+    "integer": (re.compile(r"^[+-]?\d+$"), "an integer such as 42"),
+    "nonNegativeInteger": (re.compile(r"^\+?\d+$"), "a whole number 0 or more"),
+    "positiveInteger": (re.compile(r"^\+?0*[1-9]\d*$"), "a whole number 1 or more"),
+    "decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"), "a decimal number such as 2.5"),
+    "double": (re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"), "a number such as 1.5e3"),
+    "float": (re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"), "a number such as 1.5e3"),
+    "boolean": (re.compile(r"^(true|false|1|0)$"), "true or false"),
+    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date YYYY-MM-DD such as 2021-06-01"),
+    "gYear": (re.compile(r"^\d{4}$"), "a year YYYY such as 2021"),
+    "gYearMonth": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "a year and month YYYY-MM such as 2021-06"),
+    "dateTime": (re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"),
+                 "a date and time such as 2021-06-01T12:00:00Z"),
+}
+
+
+@dataclass
+class Parameter:
+    """One query parameter. ``type``: ``iri``, ``string``, ``string@LANG``, an XSD local name
+    (``integer``, ``date``, ...) or ``prefix:local`` for another datatype."""
+
+    name: str
+    type: str
+    required: bool
+    default: str | None
+    variable: str = ""  # the SPARQL variable it binds, without '?', e.g. "_date_xsd_date"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "required": self.required, "default": self.default}
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    summary: str
+    description: str
+    tags: list[str]
+    parameters: list[Parameter]
+    query: str
+    path: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "tags": list(self.tags),
+            "parameters": [p.to_dict() for p in self.parameters],
+            "query": self.query,
+        }
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(
+            f"query {self.name!r} has no parameter {name!r}",
+            hint=f"its parameters: {known}",
+        )
+
+    def bind(self, values: dict[str, str], prefixes: dict[str, str] | None = None) -> dict[str, OxTerm]:
+        """Typed RDF terms for ``values`` (name -> text) plus defaults, keyed by SPARQL variable.
+
+        ParameterError for an unknown name, a missing required value, or a value that does not
+        fit its declared type.
+        """
+        for name in values:
+            self.parameter(name)
+        out: dict[str, OxTerm] = {}
+        for p in self.parameters:
+            value = values.get(p.name, p.default)
+            if value is None:
+                if p.required:
+                    raise ParameterError(
+                        f"query {self.name!r} needs parameter {p.name!r} ({describe_type(p.type)})",
+                        hint=f"add --param {p.name}=VALUE",
+                    )
+                continue
+            out[p.variable] = to_term(p, value, prefixes or {})
+        return out
+
+
+def describe_type(kind: str) -> str:
+    if kind == "iri":
+        return "an IRI such as https://w3id.org/sgraph/id/person/annie-hudson or a prefixed name such as sgper:annie-hudson"
+    if kind == "string":
+        return "text"
+    if kind.startswith("string@"):
+        return f"text in language {kind[7:]!r}"
+    if kind in _LEXICAL:
+        return _LEXICAL[kind][1]
+    return f"a literal of datatype {kind}"
+
+
+def to_term(p: Parameter, value: str, prefixes: dict[str, str]) -> OxTerm:
+    """The typed RDF term for one parameter value; ParameterError when it does not fit."""
+    def bad(why: str = "") -> ParameterError:
+        return ParameterError(
+            f"parameter {p.name!r}: {value!r} is not {describe_type(p.type)}{why}",
+            hint=f"give --param {p.name}=VALUE with a value of type {p.type}",
+        )
+
+    if p.type == "iri":
+        m = _PNAME.match(value)
+        if m and (m.group(1) or "") in prefixes:
+            return ox.NamedNode(prefixes[m.group(1) or ""] + m.group(2))
+        if not _ABS_IRI.match(value) or value.startswith(("_:", "?")):
+            raise bad(" (an absolute IRI, or a prefixed name with a known prefix)")
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            raise bad() from None
+    if p.type == "string":
+        return ox.Literal(value)
+    if p.type.startswith("string@"):
+        return ox.Literal(value, language=p.type[7:])
+    if p.type in _LEXICAL:
+        pattern, _ = _LEXICAL[p.type]
+        if not pattern.match(value):
+            raise bad()
+        try:
+            if p.type == "date":
+                dt.date.fromisoformat(value)
+            elif p.type == "dateTime":
+                dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise bad(" (no such day)") from None
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + p.type))
+    if ":" in p.type:
+        pfx, local = p.type.split(":", 1)
+        ns = prefixes.get(pfx) or STANDARD_PREFIXES.get(pfx)
+        if ns is None:
+            raise ParameterError(f"parameter {p.name!r}: unknown prefix {pfx!r} in its datatype {p.type!r}")
+        if pfx == "xsd" or ns == XSD:
+            return to_term(Parameter(p.name, local, p.required, p.default, p.variable), value, prefixes)
+        return ox.Literal(value, datatype=ox.NamedNode(ns + local))
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + p.type))
+
+
+def parse_parameter(variable: str, prefixes: dict[str, str] | None = None) -> Parameter | None:
+    """The parameter a variable name (without ``?``) declares, or None if it is not one."""
+    m = re.fullmatch(r"(__?)([A-Za-z0-9][A-Za-z0-9_]*)", variable)
+    if not m:
+        return None
+    required = m.group(1) == "_"
+    parts = m.group(2).split("_")
+    known_prefixes = set(STANDARD_PREFIXES) | set(prefixes or {})
+    kind = "string"
+    if len(parts) >= 2 and parts[-1] == "iri":
+        kind, parts = "iri", parts[:-1]
+    elif len(parts) >= 3 and parts[-2] in known_prefixes:
+        kind = parts[-1] if parts[-2] == "xsd" else f"{parts[-2]}:{parts[-1]}"
+        parts = parts[:-2]
+    elif len(parts) >= 2 and parts[-1] in XSD_TYPES:
+        kind, parts = parts[-1], parts[:-1]
+    elif len(parts) >= 2 and _LANG.match(parts[-1]):
+        kind, parts = f"string@{parts[-1]}", parts[:-1]
+    if kind == "anyURI":
+        kind = "iri"
+    return Parameter(name="_".join(parts), type=kind, required=required, default=None, variable=variable)
+
+
+def _strip_strings_and_comments(text: str) -> str:
+    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
+    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", out)
+    return re.sub(r"#[^\n]*", "", out)
+
+
+def find_parameters(text: str) -> list[Parameter]:
+    """Parameters used in a query text, in order of first use (each variable once)."""
+    seen: dict[str, Parameter] = {}
+    for m in _PARAM_VAR.finditer(_strip_strings_and_comments(text)):
+        var = m.group(1) + m.group(2)
+        if var not in seen and (p := parse_parameter(var)) is not None:
+            seen[var] = p
+    return list(seen.values())
+
+
+def parse_header(text: str, path: Path | str = "<query>") -> tuple[dict[str, Any], str]:
+    """The ``#+`` YAML header as a dict, and the query text below it."""
+    lines = text.splitlines(keepends=True)
+    header: list[str] = []
+    i = 0
+    while i < len(lines) and (lines[i].startswith("#+") or (header and not lines[i].strip())):
+        if lines[i].startswith("#+"):
+            body = lines[i][2:]
+            header.append(body[1:] if body.startswith(" ") else body)
+        i += 1
+    if not header:
+        return {}, text
+    try:
+        data = yaml.safe_load("".join(header)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise InputError(
+            f"{path}{line}: the #+ header is not valid YAML ({getattr(exc, 'problem', exc)})",
+            hint="each header line is '#+ key: value'; lists as '#+ tags: [a, b]'",
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:1: the #+ header must be 'key: value' lines", hint="e.g. '#+ summary: ...'")
+    unknown = set(data) - HEADER_KEYS - GRLC_KEYS
+    if unknown:
+        raise InputError(
+            f"{path}: unknown #+ header key(s): {', '.join(sorted(unknown))}",
+            hint="known keys: " + ", ".join(sorted(HEADER_KEYS | GRLC_KEYS)),
+        )
+    return data, "".join(lines[i:])
+
+
+def _defaults(raw: Any, path: Path | str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    items: list[Any] = raw if isinstance(raw, list) else [raw]
+    out: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            raise InputError(f"{path}: '#+ defaults' must list 'name: value' entries", hint="#+ defaults:\n#+   - date: 2021-06-01")
+        for k, v in item.items():
+            out[str(k)] = v.isoformat() if isinstance(v, dt.date) else str(v).lower() if isinstance(v, bool) else str(v)
+    return out
+
+
+def parse_query(text: str, path: Path | str = "<query>", name: str | None = None) -> NamedQuery:
+    """A NamedQuery from ``.rq`` text (header optional)."""
+    header, body = parse_header(text, path)
+    params = find_parameters(body)
+    defaults = _defaults(header.get("defaults"), path)
+    names = {p.name for p in params}
+    for key in defaults:
+        if key not in names:
+            raise InputError(
+                f"{path}: default for {key!r}, but the query has no parameter of that name",
+                hint="parameters: " + (", ".join(sorted(names)) or "none (use ?_name variables)"),
+            )
+    for p in params:
+        p.default = defaults.get(p.name)
+    tags = header.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    stem = Path(str(path)).stem
+    return NamedQuery(
+        name=name or stem,
+        summary=str(header.get("summary") or "").strip(),
+        description=" ".join(str(header.get("description") or "").split()),
+        tags=[str(t) for t in tags],
+        parameters=params,
+        query=body.lstrip("\n"),
+        path=Path(str(path)),
+        extra={k: v for k, v in header.items() if k not in HEADER_KEYS},
+    )
+
+
+def load_query_file(path: Path) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read query file {path}: {exc.strerror}", hint="check the path") from None
+    return parse_query(text, path)
+
+
+def load_library(queries_dir: Path | None = None) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` in the folder (default ``queries/``), by name (the file stem), sorted."""
+    folder = Path(queries_dir) if queries_dir is not None else DEFAULT_QUERIES_DIR
+    if not folder.is_dir():
+        raise InputError(f"no query folder at {folder}", hint="run from a checkout, or point to the queries/ folder")
+    return {p.stem: load_query_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:
+    """The named query; UnknownQueryError with the close matches if there is none."""
+    if name in library:
+        return library[name]
+    lowered = {k.lower(): k for k in library}
+    if name.lower() in lowered:
+        return library[lowered[name.lower()]]
+    close = difflib.get_close_matches(name, list(library), n=3, cutoff=0.5)
+    close += [k for k in library if name.lower() in k.lower() and k not in close][: max(0, 3 - len(close))]
+    raise UnknownQueryError(name, close)

@@ -1,0 +1,30 @@
+"""``sgraph serve``: a read-only, bounded SPARQL 1.1 endpoint, a query page, linked-data routes.
+
+    from sgraph.server import ServerConfig, create_app
+    app = create_app(GraphStore.load(), ServerConfig(timeout_s=2))
+
+Names are imported lazily so that the query worker (``python -m sgraph.server.worker``), which
+imports this package first, starts without loading Starlette and the rest of the server.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sgraph.server.app import create_app
+    from sgraph.server.config import ServerConfig
+
+__all__ = ["ServerConfig", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from sgraph.server.app import create_app
+
+        return create_app
+    if name == "ServerConfig":
+        from sgraph.server.config import ServerConfig
+
+        return ServerConfig
+    raise AttributeError(f"module 'sgraph.server' has no attribute {name!r}")

@@ -1,0 +1,52 @@
+"""``/api/...``: the named query library over HTTP, and the endpoint's limits.
+
+* ``GET /api/queries``         every named query, as ``sgraph queries --format json`` prints them;
+* ``GET /api/queries/{name}``  runs one; each query-string parameter is a query parameter, bound
+  server-side as a typed RDF term (``NamedQuery.bind``), never spliced into the text;
+  the result format follows Accept, as on ``/sparql``;
+* ``GET /api/limits``          the time limit, row cap and request-size cap, and how a cut result
+  is flagged (the ``head.link`` of truncated JSON/XML results points here).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from sgraph.errors import InputError
+from sgraph.queries import NamedQuery, get_query, load_library
+from sgraph.server.protocol import too_large
+from sgraph.server.service import QueryService
+
+
+def library(request: Request) -> dict[str, NamedQuery]:
+    lib: dict[str, NamedQuery] | None = getattr(request.app.state, "library", None)
+    if lib is None:
+        service: QueryService = request.app.state.service
+        lib = load_library(service.gs.settings.queries_dir)
+        request.app.state.library = lib
+    return lib
+
+
+async def list_queries(request: Request) -> Response:
+    return JSONResponse([q.to_dict() for q in library(request).values()])
+
+
+async def run_query(request: Request) -> Response:
+    service: QueryService = request.app.state.service
+    size = len(request.url.query.encode())
+    if size > service.config.max_request_bytes:
+        raise too_large(size, service.config.max_request_bytes)
+    query = get_query(request.path_params["name"], library(request))
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in values:
+            raise InputError(f"parameter {key!r} is given more than once; give it once")
+        values[key] = value
+    bindings = query.bind(values, service.gs.prefixes)
+    return await service.answer(request, query.query, bindings=bindings)
+
+
+async def limits(request: Request) -> Response:
+    service: QueryService = request.app.state.service
+    return JSONResponse(service.limits())

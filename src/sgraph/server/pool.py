@@ -1,0 +1,255 @@
+"""Query workers seen from the server: start them, hand them queries, kill them at the time limit.
+
+Each worker (``sgraph.server.worker``) is a child process with its own copy of the store, loaded
+from an N-Quads dump of the server's store. A query goes to an idle worker over a pipe; the
+answer comes back fully serialised, so a response is all or nothing. If the answer does not come
+within the time limit, the worker is killed (a running pyoxigraph query cannot be interrupted
+any other way), the client gets 503, and a fresh worker is started in the background. Workers
+are reused between queries, so the cost per query is one pickle round trip over a pipe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from sgraph import errors
+from sgraph.errors import QueryTimeoutError, SgraphError
+from sgraph.server.worker import ErrorInfo, QueryReply, QueryTask, WorkerInit
+
+log = logging.getLogger("sgraph.server")
+
+STARTUP_TIMEOUT_S = 120.0
+
+
+class WorkerDied(Exception):
+    pass
+
+
+class Worker:
+    """One child process and the two pipe ends to talk to it."""
+
+    def __init__(self, init: WorkerInit) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sgraph.server.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        # the connections own duplicates of the pipe ends; the file objects are not used
+        self._to = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self._from = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+        self.info: dict[str, Any] = {}
+        self._to.send(init)
+        kind, info = self._receive(STARTUP_TIMEOUT_S)
+        if kind != "ready":
+            self.kill()
+            raise WorkerDied(f"query worker failed to start: {info}")
+        self.info = info
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def _receive(self, timeout: float) -> tuple[str, Any]:
+        try:
+            ready = self._from.poll(timeout)
+            message = self._from.recv() if ready else None
+        except (EOFError, OSError) as exc:
+            raise WorkerDied(f"query worker {self.pid} exited (code {self.proc.poll()})") from exc
+        if not ready:
+            raise TimeoutError(f"no answer from query worker {self.pid} within {timeout:g} s")
+        assert isinstance(message, tuple)
+        return message
+
+    def call(self, task: QueryTask, timeout: float) -> tuple[str, Any]:
+        """Send one task and wait for its answer; TimeoutError past ``timeout`` seconds."""
+        try:
+            self._to.send(task)
+        except OSError as exc:
+            raise WorkerDied(f"query worker {self.pid} is gone") from exc
+        return self._receive(timeout)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+        for conn in (self._to, self._from):
+            with contextlib.suppress(OSError):
+                conn.close()
+
+
+class QueryPool:
+    """A fixed number of reusable query workers with a per-query time limit."""
+
+    def __init__(
+        self, store: ox.Store, prefixes: dict[str, str], *, size: int, timeout_s: float
+    ) -> None:
+        self.size = max(1, size)
+        self.timeout_s = timeout_s
+        self._store = store
+        self._prefixes = prefixes
+        self._tmp: Path | None = None
+        self._init: WorkerInit | None = None
+        self._idle: asyncio.Queue[Worker] | None = None
+        self._workers: set[Worker] = set()
+        self._start_lock = asyncio.Lock()
+        self._respawns: set[asyncio.Task[None]] = set()
+        self.restarts = 0
+        self.closed = False
+
+    # -- life cycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        async with self._start_lock:
+            if self._idle is not None:
+                return
+            loop = asyncio.get_running_loop()
+            self._init = await loop.run_in_executor(None, self._dump)
+            idle: asyncio.Queue[Worker] = asyncio.Queue()
+            workers = await asyncio.gather(
+                *(loop.run_in_executor(None, Worker, self._init) for _ in range(self.size))
+            )
+            for w in workers:
+                self._workers.add(w)
+                idle.put_nowait(w)
+            self._idle = idle
+            info = workers[0].info
+            log.info(
+                "%d query workers ready (%d quads each; network isolation %s)",
+                len(workers),
+                info.get("quads", 0),
+                "on" if info.get("network_isolated") else "not available",
+            )
+
+    def _dump(self) -> WorkerInit:
+        self._tmp = Path(tempfile.mkdtemp(prefix="sgraph-serve-"))
+        path = self._tmp / "store.nq"
+        self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+        return WorkerInit(str(path), dict(self._prefixes))
+
+    async def close(self) -> None:
+        self.closed = True
+        for t in list(self._respawns):
+            t.cancel()
+        for w in list(self._workers):
+            w.kill()
+        self._workers.clear()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    @property
+    def network_isolated(self) -> bool:
+        return all(w.info.get("network_isolated") for w in self._workers)
+
+    # -- running queries --------------------------------------------------------------------
+    async def run(self, task: QueryTask) -> QueryReply:
+        """Run ``task`` on an idle worker; QueryTimeoutError (503) past the time limit."""
+        if self._idle is None:
+            await self.start()
+        assert self._idle is not None
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
+        except TimeoutError:
+            raise QueryTimeoutError(
+                f"all {self.size} query workers stayed busy for the whole time limit "
+                f"({self.timeout_s:g} s)",
+                hint="try again in a moment",
+            ) from None
+        loop = asyncio.get_running_loop()
+        started = time.monotonic()
+        future = loop.run_in_executor(None, worker.call, task, self.timeout_s)
+        try:
+            kind, payload = await asyncio.shield(future)
+        except TimeoutError:
+            self._replace(worker)
+            raise QueryTimeoutError(
+                f"the query ran longer than the time limit of {self.timeout_s:g} s and was stopped",
+                hint="make it more selective (fewer unbound patterns, a LIMIT), "
+                "or run it locally with `sgraph query`",
+            ) from None
+        except WorkerDied as exc:
+            log.error("%s", exc)
+            self._replace(worker)
+            raise SgraphError(
+                "the query worker stopped while running this query",
+                hint="the server log has the details; the worker has been restarted",
+            ) from None
+        except asyncio.CancelledError:
+            # the client went away: give the worker back once it has answered (or replace it)
+            future.add_done_callback(lambda f: self._recycle(worker, f))
+            raise
+        log.debug(
+            "query took %.1f ms in worker %d", 1000 * (time.monotonic() - started), worker.pid
+        )
+        self._idle.put_nowait(worker)
+        if kind == "ok":
+            assert isinstance(payload, QueryReply)
+            return payload
+        assert isinstance(payload, ErrorInfo)
+        raise rebuild_error(payload)
+
+    def _recycle(self, worker: Worker, future: asyncio.Future[tuple[str, Any]]) -> None:
+        if future.exception() is None and self._idle is not None and not self.closed:
+            self._idle.put_nowait(worker)
+        else:
+            self._replace(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill ``worker`` and start a fresh one in the background."""
+        worker.kill()
+        self._workers.discard(worker)
+        if self.closed:
+            return
+        self.restarts += 1
+        task = asyncio.get_running_loop().create_task(self._spawn())
+        self._respawns.add(task)
+        task.add_done_callback(self._respawns.discard)
+
+    async def _spawn(self) -> None:
+        assert self._init is not None and self._idle is not None
+        loop = asyncio.get_running_loop()
+        while not self.closed:
+            try:
+                worker = await loop.run_in_executor(None, Worker, self._init)
+            except (WorkerDied, OSError) as exc:
+                log.error("could not restart a query worker: %s", exc)
+                await asyncio.sleep(1.0)
+                continue
+            if self.closed:
+                worker.kill()
+                return
+            self._workers.add(worker)
+            self._idle.put_nowait(worker)
+            return
+
+
+def rebuild_error(info: ErrorInfo) -> SgraphError:
+    """The worker's error as the same ``sgraph.errors`` class (500 for anything unexpected)."""
+    cls = getattr(errors, info.cls, None) if info.cls else None
+    if not (isinstance(cls, type) and issubclass(cls, SgraphError)):
+        log.error("query worker error: %s", info.message)
+        return SgraphError(
+            "the query failed inside the server",
+            hint="the server log has the details; please report it",
+        )
+    exc = cls.__new__(cls)
+    SgraphError.__init__(exc, info.message, hint=info.hint)
+    for key, value in info.attrs.items():
+        setattr(exc, key, value)
+    return exc

@@ -1,0 +1,100 @@
+"""Running one checked query for an HTTP request: policy, negotiation, the worker pool, headers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sgraph import sparql
+from sgraph.errors import ReadOnlyError
+from sgraph.server import formats, policy
+from sgraph.server.config import ServerConfig
+from sgraph.server.conneg import negotiate
+from sgraph.server.pool import QueryPool
+from sgraph.server.worker import QueryTask
+from sgraph.store import GraphStore
+from sgraph.terms import OxTerm
+
+#: Response header set on every query response whose rows were cut at the row cap.
+TRUNCATED_HEADER = "X-Sgraph-Truncated"
+LIMITS_PATH = "/api/limits"
+
+
+@dataclass
+class QueryService:
+    gs: GraphStore
+    config: ServerConfig
+    pool: QueryPool
+
+    @classmethod
+    def create(cls, gs: GraphStore, config: ServerConfig) -> QueryService:
+        pool = QueryPool(gs.store, gs.prefixes, size=config.workers, timeout_s=config.timeout_s)
+        return cls(gs, config, pool)
+
+    def __post_init__(self) -> None:
+        # the store is read-only while serving: its graph names never change
+        self.local_graphs = sorted(
+            g.value for g in self.gs.store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    async def answer(
+        self,
+        request: Request,
+        text: str,
+        *,
+        bindings: dict[str, OxTerm] | None = None,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+    ) -> Response:
+        """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
+        from_default, from_named = policy.check_query(
+            text,
+            local_graphs=self.local_graphs,
+            prefixes=self.gs.prefixes,
+            default_graph_uris=default_graph_uris or (),
+            named_graph_uris=named_graph_uris or (),
+        )
+        kind = sparql.query_kind(text)
+        if kind == "update":
+            raise ReadOnlyError(
+                "this endpoint is read-only: the request is a SPARQL update",
+                hint="send SELECT, ASK, CONSTRUCT or DESCRIBE queries only",
+            )
+        # The protocol's graph parameters override the query's FROM / FROM NAMED (SPARQL 1.1
+        # Protocol 2.1.4); without them the query's own dataset applies, not the union graph.
+        default_graph = default_graph_uris or (None if named_graph_uris else from_default) or None
+        named_graphs = named_graph_uris or (None if default_graph_uris else from_named) or None
+        offered, default = formats.offered(kind)
+        media_type = negotiate(request.headers.get("accept"), offered, default)
+        fmt = formats.format_of(media_type)
+        task = QueryTask(
+            text=text,
+            fmt=fmt,
+            bindings=bindings,
+            max_rows=self.config.max_rows,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            truncation_link=str(request.base_url).rstrip("/") + LIMITS_PATH,
+        )
+        reply = await self.pool.run(task)
+        headers = {"Vary": "Accept"}
+        if reply.truncated:
+            headers[TRUNCATED_HEADER] = "true"
+            headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
+        return Response(reply.body, media_type=formats.CONTENT_TYPES[fmt], headers=headers)
+
+    def limits(self) -> dict[str, object]:
+        return {
+            "timeout_s": self.config.timeout_s,
+            "max_rows": self.config.max_rows,
+            "max_request_bytes": self.config.max_request_bytes,
+            "truncation": (
+                f"results longer than max_rows are cut to max_rows rows; the response then has "
+                f"the header '{TRUNCATED_HEADER}: true', and SPARQL JSON and XML results list "
+                f"this page's URL in head.link"
+            ),
+            "network_isolated_workers": self.pool.network_isolated,
+        }

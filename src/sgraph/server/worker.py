@@ -1,0 +1,182 @@
+"""The query worker: a child process that holds its own copy of the store and runs queries.
+
+pyoxigraph cannot stop a running query, so queries run here, in a separate process, and the
+server (``sgraph.server.pool``) kills the process when a query passes its time limit. Run as
+``python -m sgraph.server.worker``; it talks to its parent over stdin/stdout with pickled
+messages (``multiprocessing.connection``):
+
+    parent -> worker   WorkerInit (once), then QueryTask ...
+    worker -> parent   ("ready", info), then per task ("ok", QueryReply) | ("error", ErrorInfo)
+
+Before anything else the worker moves itself into a new, empty network namespace when the
+operating system allows it (Linux, as root or with unprivileged user namespaces), so that even a
+query that slipped past ``sgraph.server.policy`` could not open a network connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class WorkerInit:
+    nquads_path: str
+    prefixes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class QueryTask:
+    text: str
+    fmt: str  # a format name of sgraph.sparql.FORMATS
+    bindings: dict[str, Any] | None = None  # var -> pyoxigraph term
+    max_rows: int | None = None
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    truncation_link: str | None = None  # added to the results' head.link when rows were cut
+
+
+@dataclass(frozen=True)
+class QueryReply:
+    kind: str
+    body: bytes
+    truncated: bool
+    count: int  # rows, or triples
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    cls: str  # a class name of sgraph.errors, or "" for an unexpected error
+    message: str
+    hint: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def isolate_network() -> bool:
+    """Enter a new network namespace with no interfaces up. True if it worked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(CLONE_NEWNET) == 0:
+            return True
+        return bool(libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def add_truncation_link(body: bytes, fmt: str, link: str) -> bytes:
+    """Add ``link`` to the head of SPARQL JSON / XML results (the formats' own metadata slot)."""
+    if fmt == "json":
+        doc = json.loads(body)
+        doc.setdefault("head", {}).setdefault("link", []).append(link)
+        return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if fmt == "xml":
+        from xml.sax.saxutils import quoteattr
+
+        tag = f"<link href={quoteattr(link)}/>".encode()
+        if b"</head>" in body:
+            return body.replace(b"</head>", tag + b"</head>", 1)
+        return body.replace(b"<head/>", b"<head>" + tag + b"</head>", 1)
+    return body
+
+
+def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryReply:
+    from sgraph import sparql
+
+    result = sparql.execute(
+        store,
+        task.text,
+        task.bindings,
+        prefixes=prefixes,
+        max_rows=task.max_rows,
+        default_graph=task.default_graph,
+        named_graphs=task.named_graphs,
+    )
+    if result.kind == "graph" and task.fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        raise _not_acceptable(task.fmt, "graph")
+    if result.kind != "graph" and task.fmt in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        raise _not_acceptable(task.fmt, result.kind)
+    body = sparql.serialize(result, task.fmt, prefixes=prefixes)
+    if result.truncated and task.truncation_link:
+        body = add_truncation_link(body, task.fmt, task.truncation_link)
+    count = len(result.triples) if result.kind == "graph" else len(result.rows)
+    return QueryReply(result.kind, body, result.truncated, count)
+
+
+def _not_acceptable(fmt: str, kind: str) -> Exception:
+    from sgraph.errors import NotAcceptableError
+
+    return NotAcceptableError(f"{fmt} cannot hold the results of a {kind} query")
+
+
+def describe_error(exc: BaseException) -> ErrorInfo:
+    from sgraph.errors import SgraphError
+
+    if isinstance(exc, SgraphError):
+        attrs = {k: v for k, v in vars(exc).items() if k not in ("message", "hint")}
+        try:
+            import pickle
+
+            pickle.dumps(attrs)
+        except Exception:
+            attrs = {}
+        return ErrorInfo(type(exc).__name__, exc.message, exc.hint, attrs)
+    return ErrorInfo("", f"{type(exc).__name__}: {exc}")
+
+
+def serve(inp: Connection, out: Connection, isolated: bool) -> None:
+    import pyoxigraph as ox
+
+    init = inp.recv()
+    assert isinstance(init, WorkerInit)
+    store = ox.Store()
+    store.load(path=init.nquads_path, format=ox.RdfFormat.N_QUADS)
+    from sgraph import sparql  # noqa: F401  (import once, before the first query)
+
+    out.send(("ready", {"pid": os.getpid(), "quads": len(store), "network_isolated": isolated}))
+    while True:
+        try:
+            task = inp.recv()
+        except EOFError:
+            return
+        try:
+            out.send(("ok", run_task(store, task, init.prefixes)))
+        except Exception as exc:
+            out.send(("error", describe_error(exc)))
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when the server dies, even in the middle of a query."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def main() -> None:
+    die_with_parent()
+    isolated = isolate_network()
+    # the protocol owns the original stdout; anything printed goes to stderr instead
+    out_fd = os.dup(1)
+    os.dup2(2, 1)
+    inp = Connection(os.dup(0), writable=False)
+    out = Connection(out_fd, readable=False)
+    serve(inp, out, isolated)
+
+
+if __name__ == "__main__":
+    # run the imported module, not this __main__ copy, so pickled classes match the parent's
+    from sgraph.server import worker
+
+    worker.main()

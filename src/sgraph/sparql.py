@@ -1,0 +1,641 @@
+"""The SPARQL engine: run a query on the embedded store or on any SPARQL 1.1 endpoint, and
+serialise the result in every format sgraph offers.
+
+Parameters are bound as typed RDF terms, never spliced into the query text:
+
+* locally, a SELECT that projects the bound variables (or ``SELECT *``) uses pyoxigraph's
+  ``substitutions`` (SPARQL-dev SEP-0007);
+* otherwise (ASK, CONSTRUCT, DESCRIBE, a SELECT that does not project them) and on a remote
+  endpoint, which has no substitution API, a ``VALUES`` block holding the terms (written in
+  N-Triples syntax by pyoxigraph, so escaped and typed) is put at the start of the query's
+  outermost ``WHERE`` group. Both bind the variable for the whole outer group, FILTER and
+  ``EXISTS`` included; neither reaches into a sub-SELECT that does not project it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import urllib.error
+from dataclasses import dataclass, field
+from typing import Literal
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import pyoxigraph as ox
+
+from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
+from sgraph.serialize import PrefixMap, to_ntriples, to_turtle
+from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxTerm, sort_key
+
+Kind = Literal["select", "ask", "graph", "update"]
+
+#: Output format name -> media type.
+FORMATS: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "table": "text/plain",
+    "md": "text/markdown",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+#: Formats for SELECT and ASK results, and for CONSTRUCT and DESCRIBE graphs.
+RESULT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+#: Longest value shown in a ``table`` cell before it is shortened with an ellipsis.
+TABLE_CELL_WIDTH = 60
+
+
+@dataclass
+class QueryResult:
+    """The result of a query, whatever ran it."""
+
+    kind: Literal["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, OxTerm]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        if self.kind == "select":
+            return len(self.rows)
+        if self.kind == "graph":
+            return len(self.triples)
+        return 1
+
+
+# -- lexing just enough SPARQL ---------------------------------------------------------------
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'',
+    re.S,
+)
+_PNAME_NS = re.compile(r"[A-Za-z][\w.-]*:|:")
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def _tokens(text: str, start: int = 0) -> list[tuple[int, str]]:
+    """Significant tokens from ``start``: IRIs, strings, words, punctuation (comments skipped)."""
+    out: list[tuple[int, str]] = []
+    i, n = start, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl + 1
+        elif (c == "<" and (m := _IRIREF.match(text, i))) or (c in "\"'" and (m := _STRING.match(text, i))) or ((c.isalpha() or c == "_") and (m := _WORD.match(text, i))):
+            out.append((i, m.group()))
+            i = m.end()
+        else:
+            out.append((i, c))
+            i += 1
+    return out
+
+
+def _form(text: str) -> tuple[str, int, list[tuple[int, str]]]:
+    """The query form keyword (upper case), its token index, and the tokens."""
+    toks = _tokens(text)
+    i = 0
+    while i < len(toks):
+        word = toks[i][1].upper()
+        if word == "PREFIX":
+            # PREFIX pname: <iri>  (the pname may lex as word + ':')
+            i += 1
+            while i < len(toks) and not toks[i][1].startswith("<"):
+                i += 1
+            i += 1
+        elif word == "BASE":
+            i += 2
+        else:
+            return word, i, toks
+    return "", len(toks), toks
+
+
+def query_kind(text: str) -> Kind:
+    """``select``, ``ask``, ``graph`` (CONSTRUCT, DESCRIBE) or ``update``."""
+    word, _, _ = _form(text)
+    if word in _FORMS:
+        return _FORMS[word]  # type: ignore[return-value]
+    if word in _UPDATES:
+        return "update"
+    raise QuerySyntaxError(
+        f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {word or 'nothing'!r}",
+        line=1,
+        column=1,
+        hint="a query starts with optional PREFIX/BASE lines and then its form keyword",
+    )
+
+
+# -- syntax ------------------------------------------------------------------------------------
+_POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
+_ASK_AS_SELECT = "SELECT (1 AS ?__sgraph_ask)"
+
+
+def _syntax_error(exc: BaseException, text: str, shift: tuple[int, int, int] | None = None) -> QuerySyntaxError:
+    message = str(exc)
+    m = _POSITION.search(message)
+    if not m:
+        return QuerySyntaxError(f"SPARQL syntax error: {message}", hint="check the query text")
+    line, column, what = int(m.group(1)), int(m.group(2)), m.group(3).strip()
+    if shift and line == shift[0] and column > shift[1]:
+        column -= shift[2]
+    what = " ".join(what.split())
+    lines = text.splitlines() or [""]
+    if line > len(lines):  # the parser ran to the end of the text
+        line, column = len(lines), len(lines[-1]) + 1
+    src = lines[line - 1]
+    if "Prefix not found" in what:
+        m = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", src[: column - 1])
+        name = (m.group(1) or "") + ":" if m else "?:"
+        what = f"prefix {name} is not declared (add PREFIX {name} <namespace IRI> at the top)"
+    elif len(what) > 160:
+        what = what[:157] + "..."
+    context = f"\n  {src}\n  {' ' * (max(column, 1) - 1)}^"
+    return QuerySyntaxError(
+        f"SPARQL syntax error at line {line}, column {column}: {what}{context}",
+        line=line,
+        column=column,
+        hint="fix the query at that position (prefixes sg:, sgid:, dcterms:, ... are predeclared)",
+    )
+
+
+def check_syntax(text: str, *, prefixes: dict[str, str] | None = None) -> None:
+    """Parse ``text`` without running it anywhere; QuerySyntaxError(line=, column=) if it is bad."""
+    kind = query_kind(text)
+    if kind == "update":
+        _check_update_syntax(text)
+        return
+    probe, shift = text, None
+    if kind == "ask":
+        # an ASK is evaluated eagerly by pyoxigraph; parse it as the equivalent lazy SELECT
+        word, idx, toks = _form(text)
+        pos = toks[idx][0]
+        probe = text[:pos] + _ASK_AS_SELECT + text[pos + len(word) :]
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        shift = (line, col, len(_ASK_AS_SELECT) - len(word))
+    try:
+        ox.Store().query(probe, prefixes=prefixes)  # parsed now, evaluated lazily: never iterated
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, shift) from None
+
+
+def _check_update_syntax(text: str) -> None:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except ParseException as exc:
+        raise QuerySyntaxError(
+            f"SPARQL update syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}",
+            line=exc.lineno,
+            column=exc.col,
+        ) from None
+
+
+# -- binding parameters ------------------------------------------------------------------------
+def values_clause(bindings: dict[str, OxTerm]) -> str:
+    """``VALUES (?a ?b) { (term term) }`` with each term in N-Triples syntax."""
+    names = sorted(bindings)
+    head = " ".join(f"?{n}" for n in names)
+    row = " ".join(str(bindings[n]) for n in names)
+    return f"VALUES ({head}) {{ ({row}) }}"
+
+
+def inject_values(text: str, bindings: dict[str, OxTerm]) -> str:
+    """The query with a VALUES block for ``bindings`` at the start of its outermost WHERE group."""
+    if not bindings:
+        return text
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+            raise InputError(f"not a SPARQL variable name: {name!r}")
+    word, idx, toks = _form(text)
+    j = idx + 1
+    if word == "CONSTRUCT" and j < len(toks) and toks[j][1] == "{":
+        depth = 0
+        while j < len(toks):  # skip the template
+            depth += {"{": 1, "}": -1}.get(toks[j][1], 0)
+            j += 1
+            if depth == 0:
+                break
+    elif word == "CONSTRUCT":
+        raise InputError(
+            "parameters cannot be bound in the short form CONSTRUCT WHERE { ... }",
+            hint="write CONSTRUCT { template } WHERE { ... }",
+        )
+    while j < len(toks) and toks[j][1] != "{":
+        j += 1
+    clause = values_clause(bindings)
+    if j >= len(toks):  # e.g. DESCRIBE <iri> with no WHERE: a trailing VALUES clause
+        return text.rstrip() + "\n" + clause + "\n"
+    pos = toks[j][0] + 1
+    return text[:pos] + " " + clause + " " + text[pos:]
+
+
+# -- local execution ---------------------------------------------------------------------------
+def execute(
+    store: ox.Store,
+    text: str,
+    bindings: dict[str, OxTerm] | None = None,
+    *,
+    prefixes: dict[str, str] | None = None,
+    max_rows: int | None = None,
+    default_graph: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+) -> QueryResult:
+    """Run a query on the embedded store (default graph = union of all graphs unless given)."""
+    kind = query_kind(text)
+    if kind == "update":
+        raise InputError("this is a SPARQL update; sgraph runs queries only", hint="use SELECT, ASK, CONSTRUCT or DESCRIBE")
+    check_syntax(text, prefixes=prefixes)
+    bindings = dict(bindings or {})
+    kwargs: dict[str, object] = {"prefixes": prefixes}
+    if default_graph:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    raw: object
+    if kind == "select" and bindings:
+        subs = {ox.Variable(n): t for n, t in bindings.items()}
+        try:
+            raw = store.query(text, substitutions=subs, **kwargs)  # type: ignore[arg-type]
+        except RuntimeError as exc:  # a bound variable the SELECT does not project
+            if "projection" not in str(exc):
+                raise
+            raw = store.query(inject_values(text, bindings), **kwargs)  # type: ignore[arg-type]
+    elif bindings:
+        raw = store.query(inject_values(text, bindings), **kwargs)  # type: ignore[arg-type]
+    else:
+        raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+    return _collect(raw, max_rows)
+
+
+def _collect(raw: object, max_rows: int | None) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows: list[dict[str, OxTerm]] = []
+        truncated = False
+        for solution in raw:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            row: dict[str, OxTerm] = {}
+            for v in variables:
+                term = solution[v]
+                if term is not None:
+                    row[v] = term
+            rows.append(row)
+        return QueryResult(kind="select", variables=variables, rows=rows, truncated=truncated)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for t in raw:  # type: ignore[attr-defined]
+        if max_rows is not None and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(t)
+    return QueryResult(kind="graph", triples=triples, truncated=truncated)
+
+
+# -- remote execution --------------------------------------------------------------------------
+def execute_remote(
+    endpoint: str,
+    text: str,
+    bindings: dict[str, OxTerm] | None = None,
+    *,
+    prefixes: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+) -> QueryResult:
+    """Run a query on any SPARQL 1.1 endpoint through SPARQLWrapper; same result as ``execute``.
+
+    The query is checked locally first (syntax errors name line and column). Parameters go in
+    a VALUES block (see the module docstring). ``prefixes`` the query uses but does not declare
+    are declared in front of it, since a remote store does not know sgraph's prefixes.
+    """
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    kind = query_kind(text)
+    if kind == "update":
+        raise InputError("this is a SPARQL update; sgraph runs queries only")
+    check_syntax(text, prefixes=prefixes)
+    full = _declare_prefixes(text, prefixes or {})
+    if bindings:
+        full = inject_values(full, bindings)
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(max(1, timeout_s)))
+    client.setQuery(full)
+    if kind == "graph":
+        client.setReturnFormat(TURTLE)
+        client.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
+    else:
+        client.setReturnFormat(JSON)
+    try:
+        response = client.query().response
+        body: bytes = response.read()
+        media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+    except urllib.error.HTTPError as exc:
+        raise _remote_error(endpoint, f"HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise _remote_error(endpoint, f"cannot connect ({reason})") from None
+    except SPARQLWrapperException as exc:
+        raise _remote_error(endpoint, " ".join(str(exc).split())[:300]) from None
+    if kind == "graph":
+        return QueryResult(kind="graph", triples=_parse_graph(body, media, endpoint))
+    return _from_json_results(body, endpoint)
+
+
+def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
+    return RemoteStoreError(
+        f"SPARQL endpoint {endpoint} failed: {what}",
+        hint="check the URL (for Oxigraph server it ends in /query, for sgraph serve in /sparql) "
+        "and that the store is running and reachable",
+    )
+
+
+def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:
+    declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w.-]*):", text)}
+    missing = [p for p in sorted(prefixes) if p not in declared and re.search(rf"(?<![\w<?$]){re.escape(p)}:", text)]
+    if not missing:
+        return text
+    return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in missing) + text
+
+
+def _parse_graph(body: bytes, media: str, endpoint: str) -> list[ox.Triple]:
+    fmt = ox.RdfFormat.from_media_type(media) if media else None
+    try:
+        return [q.triple for q in ox.parse(body, format=fmt or ox.RdfFormat.TURTLE)]
+    except (SyntaxError, ValueError) as exc:
+        raise _remote_error(endpoint, f"unreadable {media or 'RDF'} answer ({exc})") from None
+
+
+def _from_json_results(body: bytes, endpoint: str) -> QueryResult:
+    try:
+        doc = json.loads(body)
+    except ValueError as exc:
+        raise _remote_error(endpoint, f"the answer is not SPARQL JSON results ({exc})") from None
+    if "boolean" in doc:
+        return QueryResult(kind="ask", boolean=bool(doc["boolean"]))
+    variables = list(doc.get("head", {}).get("vars", []))
+    rows = [
+        {k: _json_term(v) for k, v in binding.items()} for binding in doc.get("results", {}).get("bindings", [])
+    ]
+    return QueryResult(kind="select", variables=variables, rows=rows)
+
+
+def _json_term(value: dict[str, str]) -> OxTerm:
+    kind = value.get("type")
+    if kind == "uri":
+        return ox.NamedNode(value["value"])
+    if kind == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if value.get("datatype") and value["datatype"] != XSD_STRING:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
+# -- serialisation -----------------------------------------------------------------------------
+def serialize(result: QueryResult, fmt: str, *, prefixes: dict[str, str] | None = None) -> bytes:
+    """The result in ``fmt`` (a key of FORMATS); deterministic for the same result."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", hint="one of " + ", ".join(FORMATS))
+    prefixes = prefixes or {}
+    if result.kind == "graph":
+        if fmt not in GRAPH_FORMATS:
+            raise InputError(
+                f"format {fmt!r} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE gives a graph",
+                hint="use one of " + ", ".join(GRAPH_FORMATS),
+            )
+        return _graph(result.triples, fmt, prefixes)
+    if fmt not in RESULT_FORMATS:
+        raise InputError(
+            f"format {fmt!r} is for graphs (CONSTRUCT, DESCRIBE); a {result.kind.upper()} gives results",
+            hint="use one of " + ", ".join(RESULT_FORMATS),
+        )
+    writer = {
+        "json": _json,
+        "xml": _xml,
+        "csv": _csv,
+        "tsv": _tsv,
+        "table": _table,
+        "md": _markdown,
+    }[fmt]
+    return writer(result, prefixes).encode("utf-8")
+
+
+def _json_value(term: OxTerm) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": str(term)}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _json(result: QueryResult, _prefixes: dict[str, str]) -> str:
+    if result.kind == "ask":
+        doc: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        doc = {
+            "head": {"vars": result.variables},
+            "results": {
+                "bindings": [
+                    {v: _json_value(row[v]) for v in result.variables if v in row} for row in result.rows
+                ]
+            },
+        }
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _xml(result: QueryResult, _prefixes: dict[str, str]) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "ask":
+        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    out.append("  <head>")
+    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["  </head>", "  <results>"]
+    for row in result.rows:
+        out.append("    <result>")
+        for v in result.variables:
+            if v not in row:
+                continue
+            term = row[v]
+            if isinstance(term, ox.NamedNode):
+                inner = f"<uri>{xml_escape(term.value)}</uri>"
+            elif isinstance(term, ox.BlankNode):
+                inner = f"<bnode>{xml_escape(term.value)}</bnode>"
+            elif isinstance(term, ox.Triple):
+                inner = f"<literal>{xml_escape(str(term))}</literal>"
+            elif term.language:
+                inner = f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
+            elif term.datatype.value != XSD_STRING:
+                inner = f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
+            else:
+                inner = f"<literal>{xml_escape(term.value)}</literal>"
+            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
+        out.append("    </result>")
+    out += ["  </results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def _plain(term: OxTerm) -> str:
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def _csv(result: QueryResult, _prefixes: dict[str, str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if result.kind == "ask":
+        w.writerow(["boolean"])
+        w.writerow(["true" if result.boolean else "false"])
+        return buf.getvalue()
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow([_plain(row[v]) if v in row else "" for v in result.variables])
+    return buf.getvalue()
+
+
+def _tsv(result: QueryResult, _prefixes: dict[str, str]) -> str:
+    if result.kind == "ask":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join(str(row[v]) if v in row else "" for v in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def _display(term: OxTerm, pm: PrefixMap) -> str:
+    if isinstance(term, ox.NamedNode):
+        return pm.shorten(term.value)
+    return " ".join(_plain(term).split())
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    pm = PrefixMap(prefixes)
+    head = result.variables
+    cells = [
+        [_shorten(_display(row[v], pm), TABLE_CELL_WIDTH) if v in row else "" for v in head] for row in result.rows
+    ]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(head)]
+    def line(values: list[str]) -> str:
+        return "  ".join(val.ljust(w) for val, w in zip(values, widths, strict=True)).rstrip()
+    out = [line(head), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    n = len(result.rows)
+    footer = f"({n} row{'s' if n != 1 else ''}"
+    footer += ", truncated)" if result.truncated else ")"
+    out.append(footer)
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
+    if result.kind == "ask":
+        return f"**{'true' if result.boolean else 'false'}**\n"
+    pm = PrefixMap(prefixes)
+    out = ["| " + " | ".join(_md_cell(v) for v in result.variables) + " |"]
+    out.append("|" + "|".join("---" for _ in result.variables) + "|")
+    for row in result.rows:
+        out.append("| " + " | ".join(_md_cell(_display(row[v], pm)) if v in row else "" for v in result.variables) + " |")
+    if result.truncated:
+        out.append("\n*(truncated)*")
+    return "\n".join(out) + "\n"
+
+
+def _graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+    if fmt == "turtle":
+        return to_turtle(triples, prefixes).encode("utf-8")
+    if fmt == "ntriples":
+        return to_ntriples(triples).encode("utf-8")
+    if fmt == "jsonld":
+        return _jsonld(triples, prefixes).encode("utf-8")
+    ordered = sorted(set(triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
+    pm = PrefixMap(prefixes)
+    for t in ordered:  # declare only the prefixes the graph uses
+        pm.shorten(t.predicate.value)
+        if isinstance(t.subject, ox.NamedNode):
+            pm.shorten(t.subject.value)
+    data = ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=dict(sorted(pm.used.items())))
+    return data or b""
+
+
+def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> str:
+    """Deterministic JSON-LD: a context of the prefixes used and one node object per subject."""
+    pm = PrefixMap(prefixes)
+    nodes: dict[OxTerm, dict[str, list[dict[str, str]]]] = {}
+    types: dict[OxTerm, list[str]] = {}
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    def ref(term: OxTerm) -> str:
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        if isinstance(term, ox.Triple):
+            raise InputError("RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle")
+        short = pm.shorten(term.value)
+        return term.value if short.startswith("<") else short
+
+    for t in set(triples):
+        if t.predicate.value == rdf_type and isinstance(t.object, ox.NamedNode):
+            types.setdefault(t.subject, []).append(ref(t.object))
+            nodes.setdefault(t.subject, {})
+            continue
+        obj: dict[str, str]
+        o = t.object
+        if isinstance(o, ox.Literal):
+            obj = {"@value": o.value}
+            if o.language:
+                obj["@language"] = o.language
+            elif o.datatype.value not in (XSD_STRING, RDF_LANGSTRING):
+                obj["@type"] = ref(o.datatype)
+        else:
+            obj = {"@id": ref(o)}
+        nodes.setdefault(t.subject, {}).setdefault(ref(t.predicate), []).append(obj)
+    graph = []
+    for subject in sorted(nodes, key=sort_key):
+        node: dict[str, object] = {"@id": ref(subject)}
+        if subject in types:
+            node["@type"] = sorted(types[subject])
+        for pred in sorted(nodes[subject]):
+            node[pred] = sorted(nodes[subject][pred], key=lambda d: json.dumps(d, sort_keys=True))
+        graph.append(node)
+    doc = {"@context": dict(sorted(pm.used.items())), "@graph": graph}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
