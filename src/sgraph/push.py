@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from sgraph.errors import InputError, RemoteStoreError
 from sgraph.serialize import to_ntriples
 from sgraph.store import GraphStore
@@ -39,8 +41,14 @@ def target_url(store_url: str, graph: str | None) -> str:
             f"not an http(s) URL: {store_url!r}",
             hint="give the store's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store",
         )
-    if graph is not None and not urllib.parse.urlsplit(graph).scheme:
-        raise InputError(f"--graph must be an absolute IRI, not {graph!r}", hint="e.g. https://w3id.org/sgraph/graph")
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+            ok = bool(urllib.parse.urlsplit(graph).scheme)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise InputError(f"--graph must be an absolute IRI, not {graph!r}", hint="e.g. https://w3id.org/sgraph/graph")
     extra = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

@@ -46,6 +46,7 @@ GRLC_KEYS = frozenset({"endpoint", "method", "pagination", "enumerate", "endpoin
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z0-9][A-Za-z0-9_]*)")
 _LANG = re.compile(r"^[a-z]{2}$")
 _ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
+_SCHEMES = frozenset({"urn", "mailto", "tag", "doi", "info", "data", "isbn"})
 _PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:([\w.-]*)$")
 
 _LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
@@ -158,6 +159,9 @@ def to_term(p: Parameter, value: str, prefixes: dict[str, str]) -> OxTerm:
             return ox.NamedNode(prefixes[m.group(1) or ""] + m.group(2))
         if not _ABS_IRI.match(value) or value.startswith(("_:", "?")):
             raise bad(" (an absolute IRI, or a prefixed name with a known prefix)")
+        scheme = value.split(":", 1)[0].lower()
+        if scheme not in _SCHEMES and not value[len(scheme) + 1 :].startswith("//"):
+            raise bad(f" ({scheme}: is neither a known prefix nor an IRI scheme)")
         try:
             return ox.NamedNode(value)
         except ValueError:
@@ -316,7 +320,7 @@ def load_library(queries_dir: Path | None = None) -> dict[str, NamedQuery]:
     folder = Path(queries_dir) if queries_dir is not None else DEFAULT_QUERIES_DIR
     if not folder.is_dir():
         raise InputError(f"no query folder at {folder}", hint="run from a checkout, or point to the queries/ folder")
-    return {p.stem: load_query_file(p) for p in sorted(folder.glob("*.rq"))}
+    return {p.stem: load_query_file(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)}
 
 
 def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:

@@ -1,15 +1,19 @@
 """The SPARQL engine: run a query on the embedded store or on any SPARQL 1.1 endpoint, and
 serialise the result in every format sgraph offers.
 
-Parameters are bound as typed RDF terms, never spliced into the query text:
+Parameters are bound as typed RDF terms, never spliced into the query text as the user typed
+them: each term is written by pyoxigraph in N-Triples syntax (so escaped and typed) into a
+``VALUES`` block at the start of the query's outermost ``WHERE`` group. The same mechanism is
+used locally and on a remote endpoint (which has no substitution API), so both give the same
+rows. The bound variable is bound for the whole outer group (triple patterns, FILTER, BIND,
+BOUND, EXISTS); like any outer binding it does not reach into a sub-SELECT that does not
+project it.
 
-* locally, a SELECT that projects the bound variables (or ``SELECT *``) uses pyoxigraph's
-  ``substitutions`` (SPARQL-dev SEP-0007);
-* otherwise (ASK, CONSTRUCT, DESCRIBE, a SELECT that does not project them) and on a remote
-  endpoint, which has no substitution API, a ``VALUES`` block holding the terms (written in
-  N-Triples syntax by pyoxigraph, so escaped and typed) is put at the start of the query's
-  outermost ``WHERE`` group. Both bind the variable for the whole outer group, FILTER and
-  ``EXISTS`` included; neither reaches into a sub-SELECT that does not project it.
+Why not pyoxigraph's ``substitutions`` (SEP-0007)? In pyoxigraph 0.5 it accepts only variables
+in the SELECT projection (so no ASK or CONSTRUCT), and inside the query ``BOUND(?x)`` is false
+and ``BIND(?x AS ?y)`` leaves ``?y`` unbound for a substituted ``?x``: optional parameters and
+computed values would silently differ from the remote (VALUES) results.
+tests/test_sparql.py pins this down.
 """
 
 from __future__ import annotations
@@ -141,17 +145,14 @@ def query_kind(text: str) -> Kind:
 
 # -- syntax ------------------------------------------------------------------------------------
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
-_ASK_AS_SELECT = "SELECT (1 AS ?__sgraph_ask)"
 
 
-def _syntax_error(exc: BaseException, text: str, shift: tuple[int, int, int] | None = None) -> QuerySyntaxError:
+def _syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
     message = str(exc)
     m = _POSITION.search(message)
     if not m:
         return QuerySyntaxError(f"SPARQL syntax error: {message}", hint="check the query text")
     line, column, what = int(m.group(1)), int(m.group(2)), m.group(3).strip()
-    if shift and line == shift[0] and column > shift[1]:
-        column -= shift[2]
     what = " ".join(what.split())
     lines = text.splitlines() or [""]
     if line > len(lines):  # the parser ran to the end of the text
@@ -172,28 +173,64 @@ def _syntax_error(exc: BaseException, text: str, shift: tuple[int, int, int] | N
     )
 
 
+def _keyword_positions(toks: list[tuple[int, str]], word: str) -> list[int]:
+    """Indexes of tokens that are the keyword ``word`` (not a variable or a local name)."""
+    out = []
+    for i, (_, tok) in enumerate(toks):
+        if tok.upper() == word and not (i > 0 and toks[i - 1][1] in ("?", "$", ":") and toks[i - 1][0] + 1 == toks[i][0]):
+            out.append(i)
+    return out
+
+
+def has_service(text: str) -> bool:
+    """Whether the query or update uses ``SERVICE`` (a federated call to another endpoint)."""
+    return bool(_keyword_positions(_tokens(text), "SERVICE"))
+
+
+def _neutralise_service(text: str) -> str:
+    """The text with every ``SERVICE [SILENT]`` replaced by ``GRAPH`` padded to the same length.
+
+    Both take an IRI or variable and a group, so the parse (and every line and column) is the
+    same, and evaluating the result on an empty store opens no connection.
+    """
+    toks = _tokens(text)
+    chars = list(text)
+    for i in _keyword_positions(toks, "SERVICE"):
+        pos = toks[i][0]
+        chars[pos : pos + 7] = list("GRAPH  ")
+        if i + 1 < len(toks) and toks[i + 1][1].upper() == "SILENT":
+            spos = toks[i + 1][0]
+            chars[spos : spos + 6] = list(" " * 6)
+    return "".join(chars)
+
+
 def check_syntax(text: str, *, prefixes: dict[str, str] | None = None) -> None:
-    """Parse ``text`` without running it anywhere; QuerySyntaxError(line=, column=) if it is bad."""
+    """Parse ``text`` without running it anywhere; QuerySyntaxError(line=, column=) if it is bad.
+
+    pyoxigraph parses a query only as part of running it, so the query runs on an empty
+    in-memory store with ``SERVICE`` turned into ``GRAPH`` (same length): nothing is read and
+    no connection is opened.
+    """
     kind = query_kind(text)
+    probe = _neutralise_service(text)
     if kind == "update":
-        _check_update_syntax(text)
+        if _keyword_positions(_tokens(text), "LOAD"):
+            _check_update_syntax_rdflib(text)
+            return
+        try:
+            ox.Store().update(probe, prefixes=prefixes)
+        except SyntaxError as exc:
+            raise _syntax_error(exc, text) from None
         return
-    probe, shift = text, None
-    if kind == "ask":
-        # an ASK is evaluated eagerly by pyoxigraph; parse it as the equivalent lazy SELECT
-        word, idx, toks = _form(text)
-        pos = toks[idx][0]
-        probe = text[:pos] + _ASK_AS_SELECT + text[pos + len(word) :]
-        line = text.count("\n", 0, pos) + 1
-        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        shift = (line, col, len(_ASK_AS_SELECT) - len(word))
     try:
-        ox.Store().query(probe, prefixes=prefixes)  # parsed now, evaluated lazily: never iterated
+        result = ox.Store().query(probe, prefixes=prefixes)
+        if isinstance(result, ox.QuerySolutions | ox.QueryTriples):
+            del result
     except SyntaxError as exc:
-        raise _syntax_error(exc, text, shift) from None
+        raise _syntax_error(exc, text) from None
 
 
-def _check_update_syntax(text: str) -> None:
+def _check_update_syntax_rdflib(text: str) -> None:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -270,19 +307,8 @@ def execute(
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    raw: object
-    if kind == "select" and bindings:
-        subs = {ox.Variable(n): t for n, t in bindings.items()}
-        try:
-            raw = store.query(text, substitutions=subs, **kwargs)  # type: ignore[arg-type]
-        except RuntimeError as exc:  # a bound variable the SELECT does not project
-            if "projection" not in str(exc):
-                raise
-            raw = store.query(inject_values(text, bindings), **kwargs)  # type: ignore[arg-type]
-    elif bindings:
-        raw = store.query(inject_values(text, bindings), **kwargs)  # type: ignore[arg-type]
-    else:
-        raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+    query = inject_values(text, bindings) if bindings else text
+    raw = store.query(query, **kwargs)  # type: ignore[arg-type]
     return _collect(raw, max_rows)
 
 

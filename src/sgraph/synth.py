@@ -65,25 +65,9 @@ LAST_YEAR = 2025
 _EPOCH = date(FIRST_YEAR, 1, 1)
 _SPAN_DAYS = (date(LAST_YEAR, 12, 31) - _EPOCH).days + 1
 
-PLACES = (
-    "Barnford Bexley Bramley Calderdale Camden Carlton Dorset Durham Enfield Exeter Gateshead "
-    "Halton Harrow Hartlepool Haringey Kirklees Lambeth Leeds Lewisham Luton Medway Merton "
-    "Newham Norfolk Oldham Plymouth Redbridge Rochdale Salford Sefton Sheffield Slough Solihull "
-    "Southwark Stockport Suffolk Sutton Swindon Tameside Thurrock Torbay Trafford Wakefield "
-    "Walsall Wandsworth Wigan Wirral Wokingham Worcester York"
-).split()
-FIRST_NAMES = (
-    "Aisha Alan Alex Alison Amir Anna Annie Ben Carol Chloe Dale Daniel David Edward Ella Emma "
-    "Farah Grace Hannah Harry Isaac Jack Jane Jenny Joanna John Julie Karen Kate Leah Liam Lucy "
-    "Mark Mary Mohammed Nadia Nathan Nina Omar Owen Paul Penny Priya Rachel Ravi Ruth Sam Sara "
-    "Simon Sophie Tom Vicky Wendy Yusuf Zara"
-).split()
-LAST_NAMES = (
-    "Ahmed Baker Bennett Brown Carter Clarke Cooper Davies Dickens Edwards Evans Fisher Green "
-    "Hall Harris Hudson Hughes Jackson James Jones Khan Lee Lewis Martin Morgan Morris Patel "
-    "Phillips Price Roberts Robinson Scott Shah Singh Smith Taylor Thomas Thompson Turner "
-    "Walker Ward Watson White Williams Wilson Wood Wright Young"
-).split()
+PLACES = ["Barnford", "Bexley", "Bramley", "Calderdale", "Camden", "Carlton", "Dorset", "Durham", "Enfield", "Exeter", "Gateshead", "Halton", "Harrow", "Hartlepool", "Haringey", "Kirklees", "Lambeth", "Leeds", "Lewisham", "Luton", "Medway", "Merton", "Newham", "Norfolk", "Oldham", "Plymouth", "Redbridge", "Rochdale", "Salford", "Sefton", "Sheffield", "Slough", "Solihull", "Southwark", "Stockport", "Suffolk", "Sutton", "Swindon", "Tameside", "Thurrock", "Torbay", "Trafford", "Wakefield", "Walsall", "Wandsworth", "Wigan", "Wirral", "Wokingham", "Worcester", "York"]
+FIRST_NAMES = ["Aisha", "Alan", "Alex", "Alison", "Amir", "Anna", "Annie", "Ben", "Carol", "Chloe", "Dale", "Daniel", "David", "Edward", "Ella", "Emma", "Farah", "Grace", "Hannah", "Harry", "Isaac", "Jack", "Jane", "Jenny", "Joanna", "John", "Julie", "Karen", "Kate", "Leah", "Liam", "Lucy", "Mark", "Mary", "Mohammed", "Nadia", "Nathan", "Nina", "Omar", "Owen", "Paul", "Penny", "Priya", "Rachel", "Ravi", "Ruth", "Sam", "Sara", "Simon", "Sophie", "Tom", "Vicky", "Wendy", "Yusuf", "Zara"]
+LAST_NAMES = ["Ahmed", "Baker", "Bennett", "Brown", "Carter", "Clarke", "Cooper", "Davies", "Dickens", "Edwards", "Evans", "Fisher", "Green", "Hall", "Harris", "Hudson", "Hughes", "Jackson", "James", "Jones", "Khan", "Lee", "Lewis", "Martin", "Morgan", "Morris", "Patel", "Phillips", "Price", "Roberts", "Robinson", "Scott", "Shah", "Singh", "Smith", "Taylor", "Thomas", "Thompson", "Turner", "Walker", "Ward", "Watson", "White", "Williams", "Wilson", "Wood", "Wright", "Young"]
 THEMES = (
     "neglect", "domestic abuse", "parental mental health", "substance misuse",
     "child criminal exploitation", "child sexual exploitation", "online harm", "bruising in infants",

@@ -83,6 +83,9 @@ def parse_reference(text: str, line: int) -> Entry:
         year = m.group("year")
     else:
         m = _NO_DATE_RE.match(clean)
+    if not m and re.match(r"^\(\s*(\d{4}|n\.\s?d\.?)\s*\)", clean, re.I):
+        entry.error = f"no author before '(Year)'; {EXPECTED}"
+        return entry
     if not m:
         entry.error = f"no '(Year)' after the authors; {EXPECTED}"
         return entry

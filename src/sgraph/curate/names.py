@@ -85,7 +85,10 @@ def looks_like_acronym(text: str) -> bool:
 
 def slugify(text: str, max_words: int = 10) -> str:
     """A slug ``^[a-z0-9]+(-[a-z0-9]+)*$`` of at most ``max_words`` words ("" if none)."""
-    return "-".join(words(text)[:max_words])
+    ws = words(text)[:max_words]
+    while len(ws) > 1 and ws[-1] in STOPWORDS:
+        ws.pop()
+    return "-".join(ws)
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,7 @@ _P = STANDARD_PREFIXES
 ItemStatus = Status | str  # "matched" | "new" | "ambiguous" | "error"
 
 _ORG_WORDS = frozenset(
-    """department panel university centre center council office trust board partnership institute
-    school college agency service services nhs commission committee government ministry foundation
-    society association programme program network group unit authority police constabulary
-    education health children childrens safeguarding works court parliament house ltd limited
-    charity nspcc ofsted inspectorate alliance federation union""".split()
+    ["department", "panel", "university", "centre", "center", "council", "office", "trust", "board", "partnership", "institute", "school", "college", "agency", "service", "services", "nhs", "commission", "committee", "government", "ministry", "foundation", "society", "association", "programme", "program", "network", "group", "unit", "authority", "police", "constabulary", "education", "health", "children", "childrens", "safeguarding", "works", "court", "parliament", "house", "ltd", "limited", "charity", "nspcc", "ofsted", "inspectorate", "alliance", "federation", "union"]
 )
 
 
@@ -206,6 +202,15 @@ class Planner:
         self.index.sources.add(source)
         return NewEntity(source, "source", comment_block, triples, line)
 
+    def _recipient_from_title(self, title: str) -> AgentResult | None:
+        """ "Letter to Annie Hudson from ..." -> Annie Hudson, only if the graph knows her."""
+        m = re.match(r"^letter to (?P<name>.+?)(?: (?:from|about|on|regarding|notifying|setting)\b.*)?$",
+                     title.strip(), re.I)
+        if not m:
+            return None
+        result = self._match_agent(AgentRef(m.group("name").strip(" ,."), "recipient", None))
+        return result if result.status == "matched" else None
+
     # -- one entry ------------------------------------------------------------------------
     def plan(self, entry: Entry) -> Item:
         item = Item(line=entry.line, input=entry.input, status="error",
@@ -221,6 +226,10 @@ class Planner:
             types = [inferred]
         item.type = "sg:" + types[0]
         item.agents = [self._match_agent(ref) for ref in entry.agents]
+        if "Letter" in types and not any(a.role == "recipient" for a in item.agents):
+            recipient = self._recipient_from_title(entry.title)
+            if recipient is not None:
+                item.agents.append(recipient)
         pub = self.index.match_publication(entry.title, entry.date[:4] if entry.date else None)
 
         problems: list[str] = []

@@ -121,14 +121,14 @@ class GraphIndex:
         for known in index.entities.values():
             s = ox.NamedNode(known.iri)
             for prop in NAME_PROPS:
-                for q in store.quads_for_pattern(s, ox.NamedNode(prop), None, None):
-                    if q.object.value not in known.names:
-                        known.names.append(q.object.value)
-            for q in store.quads_for_pattern(s, ox.NamedNode(ALT_PROP), None, None):
-                if q.object.value not in known.alt:
-                    known.alt.append(q.object.value)
-            for q in store.quads_for_pattern(s, ox.NamedNode(ISSUED), None, None):
-                known.year = q.object.value[:4]
+                for value in _literals(store, s, prop):
+                    if value not in known.names:
+                        known.names.append(value)
+            for value in _literals(store, s, ALT_PROP):
+                if value not in known.alt:
+                    known.alt.append(value)
+            for value in _literals(store, s, ISSUED):
+                known.year = value[:4]
             known.names.sort()
             known.alt.sort()
         return index
@@ -253,6 +253,14 @@ class GraphIndex:
         if len(found) > 1:
             return Match("ambiguous", None, "the label fits several entities", found)
         return Match("new", None, f"no {' or '.join(kinds)} with this label")
+
+
+def _literals(store: ox.Store, subject: ox.NamedNode, prop: str) -> list[str]:
+    return [
+        q.object.value
+        for q in store.quads_for_pattern(subject, ox.NamedNode(prop), None, None)
+        if isinstance(q.object, ox.Literal)
+    ]
 
 
 def _same_person_name(a: PersonName, b: PersonName) -> bool:

@@ -80,7 +80,9 @@ def render_block(subject: str, triples: Iterable[ox.Triple], comment: str, pm: P
     preds: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     for t in triples:
         name = "a" if t.predicate.value == RDF_TYPE else pm.shorten(t.predicate.value)
-        preds.setdefault(name, []).append(t.object)
+        obj = t.object
+        assert not isinstance(obj, ox.Triple)
+        preds.setdefault(name, []).append(obj)
     lines = []
     for name in sorted(preds, key=_predicate_rank):
         objs = sorted(set(preds[name]), key=sort_key)

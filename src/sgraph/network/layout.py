@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import numpy as np
 
 from sgraph.network.analytics import undirected
 
@@ -32,6 +33,39 @@ def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, tuple[float,
         raw = nx.kamada_kawai_layout(h, pos=start)
         scale = 110.0 * math.sqrt(n)
     else:
-        raw = nx.spring_layout(h, seed=seed, iterations=50, k=1.6 / math.sqrt(n))
+        raw = fruchterman_reingold(h, seed=seed)
         scale = 110.0 * math.sqrt(n)
     return {str(node): (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
+
+
+def fruchterman_reingold(
+    h: nx.Graph, *, seed: int = SEED, iterations: int = 40, chunk: int = 256
+) -> dict[str, tuple[float, float]]:
+    """Force-directed layout for large graphs in numpy: exact repulsion, computed in row chunks
+    so memory stays near ``chunk * n`` (networkx's version loops over nodes in Python)."""
+    nodes = list(h)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    pos = np.random.default_rng(seed).random((n, 2))
+    k2 = 1.0 / n
+    k = math.sqrt(k2)
+    edges = np.array([(index[u], index[v]) for u, v in h.edges()], dtype=np.int64).reshape(-1, 2)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        disp = np.zeros((n, 2))
+        for start in range(0, n, chunk):
+            delta = pos[start : start + chunk, None, :] - pos[None, :, :]
+            dist2 = np.maximum((delta**2).sum(axis=-1), 1e-9)
+            disp[start : start + chunk] += (delta * (k2 / dist2)[..., None]).sum(axis=1)
+        if len(edges):
+            delta = pos[edges[:, 0]] - pos[edges[:, 1]]
+            force = delta * (np.sqrt((delta**2).sum(axis=1)) / k)[:, None]
+            np.add.at(disp, edges[:, 0], -force)
+            np.add.at(disp, edges[:, 1], force)
+        length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 1e-9)
+        pos += disp / length[:, None] * np.minimum(length, temperature)[:, None]
+        temperature -= cooling
+    pos -= pos.mean(axis=0)
+    pos /= max(float(np.abs(pos).max()), 1e-9)
+    return {str(node): (float(pos[i, 0]), float(pos[i, 1])) for i, node in enumerate(nodes)}

@@ -1,0 +1,459 @@
+"""sgraph benchmarks: build steps, named queries beside rdflib / pyoxigraph / Oxigraph server, load.
+
+    python bench/run.py [--sizes 10k,100k,1m] [--out bench/results/latest.json]
+
+At each size: synthetic data (``sgraph synth``, cached under bench/results/data/), then
+* build steps: parse + materialise, SHACL validation, Turtle export, the export files,
+  network projection and page;
+* every named query (``sgraph.queries``), default parameters, median of --runs runs:
+  ``sgraph.sparql.execute`` in process, pyoxigraph direct and rdflib's engine on the same data and
+  query text; over HTTP ``sgraph serve`` vs Oxigraph server (``oxigraph serve-read-only``);
+* the endpoint under load (bench/load.py): --clients concurrent clients for --load-seconds.
+Prints a table and writes JSON (everything under bench/results/, which git ignores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+import pyoxigraph as ox  # noqa: E402
+
+from sgraph.config import Settings  # noqa: E402
+from sgraph.store import GraphStore  # noqa: E402
+from sgraph.synth import MANIFEST, generate, parse_count  # noqa: E402
+
+RDFLIB_LIMIT_S = 60.0
+VENV_BIN = Path(sys.executable).parent
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    times = []
+    out = None
+    for _ in range(runs):
+        dt, out = timed(fn)
+        times.append(dt)
+    return statistics.median(times), out
+
+
+def label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def synth_data(n: int, seed: int, results: Path) -> Path:
+    folder = results / "data" / f"{label(n)}-seed{seed}"
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        body = json.loads(manifest.read_text())
+        if body.get("target_triples") == n and body.get("seed") == seed:
+            return folder
+    say(f"[{label(n)}] sgraph synth --triples {n} --seed {seed} --out {folder}")
+    generate(n, folder, seed=seed, progress=say)
+    return folder
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    mem = None
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    libs = {}
+    for lib in ("pyoxigraph", "rdflib", "pyshacl", "oxigraph", "networkx", "starlette", "uvicorn", "httpx"):
+        try:
+            libs[lib] = version(lib)
+        except Exception:
+            libs[lib] = None
+    return {
+        "nproc": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": libs,
+    }
+
+
+# -- build steps -------------------------------------------------------------------------------
+
+def build_steps(gs_settings: Settings, args: argparse.Namespace, n: int) -> tuple[dict[str, Any], GraphStore]:
+    from sgraph.build import write_core
+    from sgraph.sources import read_sources
+
+    out: dict[str, Any] = {}
+    out["parse_s"], _ = timed(lambda: read_sources([gs_settings.data_dir], gs_settings.base))
+    out["load_materialise_s"], gs = timed(lambda: GraphStore.load(gs_settings))
+    out["quads"] = len(gs.store)
+    out["curated_triples"] = sum(len(s.triples) for s in gs.sources)
+    # validation
+    try:
+        from sgraph.shacl_fast import validate_fast
+
+        out["validate_fast_s"], rep = timed(lambda: validate_fast(gs))
+        out["validate_fast_results"] = len(rep.results)
+    except ImportError:
+        out["validate_fast_s"] = "unavailable"
+    if n <= args.pyshacl_max:
+        from sgraph.validate import validate_store
+
+        out["validate_pyshacl_s"], rep = timed(lambda: validate_store(gs))
+        out["validate_pyshacl_results"] = len(rep.results)
+    else:
+        out["validate_pyshacl_s"] = f"skipped: too slow (above --pyshacl-max {label(args.pyshacl_max)})"
+    stage = Path(tempfile.mkdtemp(prefix="sgraph-bench-stage."))
+    try:
+        out["turtle_export_s"], _ = timed(lambda: write_core(gs, stage))
+        try:
+            from sgraph.export import publish_exports
+
+            out["exports_s"], _ = timed(lambda: publish_exports(gs, stage))
+        except ImportError:
+            out["exports_s"] = "unavailable"
+        except Exception as exc:  # a helper's module failing must not stop the benchmark
+            out["exports_s"] = f"error: {type(exc).__name__}: {exc}"[:200]
+        try:
+            from sgraph.network import project
+            from sgraph.network.page import publish_page
+
+            out["network_projection_s"], g = timed(lambda: project(gs))
+            out["network_nodes"] = g.number_of_nodes()
+            out["network_page_s"], _ = timed(lambda: publish_page(gs, stage))
+            page = stage / "network.html"
+            if page.exists():
+                out["network_page_bytes"] = page.stat().st_size
+        except ImportError:
+            out["network_projection_s"] = "unavailable"
+        except Exception as exc:
+            out["network_projection_s"] = f"error: {type(exc).__name__}: {exc}"[:200]
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out, gs
+
+
+# -- named queries -----------------------------------------------------------------------------
+
+def prepared_queries(gs: GraphStore) -> tuple[list[dict[str, Any]], list[str]]:
+    from sgraph.errors import SgraphError
+    from sgraph.queries import load_library
+    from sgraph.sparql import _declare_prefixes, inject_values
+
+    out = []
+    skipped = []
+    for name, q in load_library().items():
+        try:
+            bindings = q.bind({}, gs.prefixes)
+        except SgraphError as exc:
+            skipped.append(f"{name}: {exc.message}")
+            continue
+        text = inject_values(q.query, bindings) if bindings else q.query
+        out.append({"name": name, "query": q.query, "bindings": bindings, "text": _declare_prefixes(text, gs.prefixes)})
+    return out, skipped
+
+
+def _count(result: Any) -> int:
+    return sum(1 for _ in result) if not isinstance(result, ox.QueryBoolean) else 1
+
+
+def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_ok: dict[str, bool]) -> dict[str, Any]:
+    from sgraph.sparql import execute
+
+    res: dict[str, Any] = {}
+    rg = None
+    for q in queries:
+        name = q["name"]
+        row: dict[str, Any] = {}
+        row["sgraph_s"], r = median_time(
+            lambda q=q: execute(gs.store, q["query"], q["bindings"], prefixes=gs.prefixes), runs
+        )
+        row["rows"] = len(r)
+        row["pyoxigraph_s"], n_ox = median_time(
+            lambda q=q: _count(gs.store.query(q["text"], use_default_graph_as_union=True)), runs
+        )
+        row["pyoxigraph_rows"] = n_ox
+        if rdflib_ok.get(name, True):
+            if rg is None:
+                say("    converting to rdflib ...")
+                dt, rg = timed(gs.to_rdflib)
+                res["_rdflib_convert_s"] = round(dt, 2)
+            first, rows = timed(lambda q=q, rg=rg: len(rg.query(q["text"])))
+            if first > RDFLIB_LIMIT_S:
+                row["rdflib_s"] = f"skipped: too slow (one run {first:.0f} s)"
+                rdflib_ok[name] = False
+            else:
+                more = [timed(lambda q=q, rg=rg: len(rg.query(q["text"])))[0] for _ in range(max(0, runs - 1))]
+                row["rdflib_s"] = statistics.median([first, *more])
+                row["rdflib_rows"] = rows
+                # extrapolate: skip at the next size if 10x the data would pass the limit
+                if first * 10 > RDFLIB_LIMIT_S:
+                    rdflib_ok[name] = False
+        else:
+            row["rdflib_s"] = "skipped: too slow"
+        row["ratio_sgraph_vs_pyoxigraph"] = row["sgraph_s"] / row["pyoxigraph_s"] if row["pyoxigraph_s"] else None
+        res[name] = row
+        rd = row["rdflib_s"] if isinstance(row["rdflib_s"], str) else f"{row['rdflib_s'] * 1000:.0f} ms"
+        say(f"    {name}: sgraph {row['sgraph_s'] * 1000:.1f} ms, pyoxigraph {row['pyoxigraph_s'] * 1000:.1f} ms, rdflib {rd}")
+    return res
+
+
+# -- HTTP ------------------------------------------------------------------------------------
+
+def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 600) -> None:
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url} within {seconds} s")
+
+
+@contextlib.contextmanager
+def process(cmd: list[str], ready_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with open(log, "wb") as handle:
+        proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT)
+        try:
+            _wait(ready_url, proc)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def http_medians(url: str, queries: list[dict[str, Any]], runs: int) -> dict[str, Any]:
+    import httpx
+
+    out: dict[str, Any] = {}
+    with httpx.Client(timeout=600, headers={"Accept": "application/sparql-results+json"}) as http:
+        for q in queries:
+            def one(q: dict[str, Any] = q) -> int:
+                r = http.post(url, data={"query": q["text"]})
+                if r.status_code != 200:
+                    raise RuntimeError(f"{url} {q['name']}: HTTP {r.status_code}: {r.text[:200]}")
+                return len(r.content)
+
+            try:
+                one()  # warm-up
+                out[q["name"]] = median_time(one, runs)[0]
+            except RuntimeError as exc:
+                out[q["name"]] = f"error: {exc}"[:300]
+    return out
+
+
+def over_http(
+    data: Path, gs: GraphStore, queries: list[dict[str, Any]], args: argparse.Namespace, work: Path
+) -> dict[str, Any]:
+    res: dict[str, Any] = {}
+    # sgraph serve
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [
+        str(VENV_BIN / "python"), "-m", "sgraph", "serve", "--port", str(port), "--data", str(data),
+        "--timeout", "600", "--max-rows", "100000000", "--max-request-bytes", "1000000",
+    ]
+    t = time.perf_counter()
+    with process(cmd, base + "/api/limits", work / "sgraph-serve.log"):
+        res["sgraph_serve_start_s"] = round(time.perf_counter() - t, 2)
+        say("    sgraph serve: named queries over /sparql ...")
+        res["sgraph_serve"] = http_medians(base + "/sparql", queries, args.runs)
+        if args.load_seconds > 0:
+            import load
+
+            say(f"    load: {args.clients} clients for {args.load_seconds:.0f} s ...")
+            paths = [f"/api/queries/{q['name']}" for q in queries]
+            res["load"] = load.run(base, paths, args.clients, args.load_seconds)
+    # Oxigraph server on the same materialised quads
+    oxi = VENV_BIN / "oxigraph"
+    if not oxi.exists():
+        res["oxigraph_server"] = "unavailable: pip install oxigraph"
+        return res
+    nq = work / "graph.nq"
+    gs.store.dump(str(nq), ox.RdfFormat.N_QUADS)
+    loc = work / "oxigraph-db"
+    shutil.rmtree(loc, ignore_errors=True)
+    dt, _ = timed(lambda: subprocess.run(
+        [str(oxi), "load", "--location", str(loc), "--file", str(nq)], check=True, capture_output=True
+    ))
+    res["oxigraph_load_s"] = round(dt, 2)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(oxi), "serve-read-only", "--location", str(loc), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with process(cmd, base + "/query?query=ASK%7B%7D", work / "oxigraph.log"):
+        say("    oxigraph server: named queries over /query ...")
+        res["oxigraph_server"] = http_medians(base + "/query", queries, args.runs)
+    return res
+
+
+# -- summary -----------------------------------------------------------------------------------
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def ratios(size: dict[str, Any]) -> dict[str, Any]:
+    q = size.get("queries", {})
+    http = size.get("http", {})
+    inproc, serve_ox, serve_rdf = [], [], []
+    for name, row in q.items():
+        if name.startswith("_"):
+            continue
+        if _num(row.get("ratio_sgraph_vs_pyoxigraph")) is not None:
+            inproc.append(row["ratio_sgraph_vs_pyoxigraph"])
+        s = _num(http.get("sgraph_serve", {}).get(name)) if isinstance(http.get("sgraph_serve"), dict) else None
+        o = _num(http.get("oxigraph_server", {}).get(name)) if isinstance(http.get("oxigraph_server"), dict) else None
+        r = _num(row.get("rdflib_s"))
+        if s and o:
+            serve_ox.append(s / o)
+        if s and r:
+            serve_rdf.append(r / s)
+    med = lambda xs: round(statistics.median(xs), 2) if xs else None  # noqa: E731
+    return {
+        "inprocess_vs_pyoxigraph_median": med(inproc),
+        "inprocess_vs_pyoxigraph_max": round(max(inproc), 2) if inproc else None,
+        "serve_vs_oxigraph_server_median": med(serve_ox),
+        "serve_vs_oxigraph_server_max": round(max(serve_ox), 2) if serve_ox else None,
+        "serve_speedup_over_rdflib_median": med(serve_rdf),
+        "serve_speedup_over_rdflib_min": round(min(serve_rdf), 1) if serve_rdf else None,
+        "targets": {"inprocess_vs_pyoxigraph": "<= 1.3", "serve_vs_oxigraph_server": "<= 1.5", "serve_speedup_over_rdflib": ">= 30"},
+    }
+
+
+def fmt(v: Any, scale: float = 1000.0, unit: str = "") -> str:
+    n = _num(v)
+    if n is None:
+        return "skip" if isinstance(v, str) and v.startswith("skipped") else ("-" if v is None else "err")
+    return f"{n * scale:.1f}{unit}"
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = []
+    for size, body in results["sizes"].items():
+        b = body["build"]
+        lines.append(f"\n== {size}: {b.get('curated_triples')} curated triples, {b.get('quads')} quads after materialisation ==")
+        for key in ("parse_s", "load_materialise_s", "validate_fast_s", "validate_pyshacl_s", "turtle_export_s",
+                    "exports_s", "network_projection_s", "network_page_s"):
+            lines.append(f"  {key:<24} {fmt(b.get(key), 1.0, ' s') if _num(b.get(key)) is not None else b.get(key)}")
+        lines.append(f"  {'query (ms, median)':<26}{'rows':>8}{'sgraph':>10}{'pyoxi':>10}{'x':>6}{'rdflib':>10}{'serve':>10}{'oxi-srv':>10}")
+        http = body.get("http", {})
+        ss = http.get("sgraph_serve", {}) if isinstance(http.get("sgraph_serve"), dict) else {}
+        os_ = http.get("oxigraph_server", {}) if isinstance(http.get("oxigraph_server"), dict) else {}
+        for name, row in body.get("queries", {}).items():
+            if name.startswith("_"):
+                continue
+            lines.append(
+                f"  {name:<26}{row['rows']:>8}{fmt(row['sgraph_s']):>10}{fmt(row['pyoxigraph_s']):>10}"
+                f"{row['ratio_sgraph_vs_pyoxigraph']:>6.2f}{fmt(row['rdflib_s']):>10}{fmt(ss.get(name)):>10}{fmt(os_.get(name)):>10}"
+            )
+        if "load" in http:
+            ld = http["load"]
+            lines.append(f"  load: {ld['clients']} clients {ld['seconds']} s: {ld['requests']} requests, {ld['failed']} failed, p50 {ld['p50_ms']} ms, p99 {ld['p99_ms']} ms")
+        if "persist" in body:
+            lines.append(f"  persist: {json.dumps(body['persist'])}")
+        lines.append(f"  ratios: {json.dumps(body['ratios'])}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10k,100k", help="comma-separated sizes (10k,100k,1m)")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runs", type=int, default=5, help="runs per query (median)")
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--load-seconds", type=float, default=60.0, help="0 to skip the load test")
+    ap.add_argument("--load-size", default="largest", help="size to load-test at (default: the largest)")
+    ap.add_argument("--no-http", action="store_true", help="skip sgraph serve and Oxigraph server")
+    ap.add_argument("--pyshacl-max", type=parse_count, default=0,
+                    help="largest size at which pySHACL validation runs (default 0: never; 10k takes minutes)")
+    ap.add_argument("--persist", action="store_true", help="also measure the persistent store's start-up options")
+    args = ap.parse_args()
+    sizes = [parse_count(s) for s in args.sizes.split(",") if s.strip()]
+    results_dir = args.out.parent
+    results_dir.mkdir(parents=True, exist_ok=True)
+    load_at = sizes[-1] if args.load_size == "largest" else parse_count(args.load_size)
+    results: dict[str, Any] = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "sizes": {}}
+    rdflib_ok: dict[str, bool] = {}
+    for n in sizes:
+        name = label(n)
+        data = synth_data(n, args.seed, results_dir)
+        settings = Settings(data_dir=data)
+        say(f"[{name}] build steps ...")
+        body: dict[str, Any] = {}
+        body["build"], gs = build_steps(settings, args, n)
+        queries, skipped = prepared_queries(gs)
+        body["queries_skipped"] = skipped
+        say(f"[{name}] {len(queries)} named queries in process ...")
+        body["queries"] = in_process(gs, queries, args.runs, rdflib_ok)
+        if not args.no_http:
+            work = Path(tempfile.mkdtemp(prefix=f"sgraph-bench-{name}.", dir=results_dir))
+            try:
+                saved = args.load_seconds
+                if n != load_at:
+                    args.load_seconds = 0
+                body["http"] = over_http(data, gs, queries, args, work)
+                args.load_seconds = saved
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        if args.persist:
+            import persist_bench
+
+            say(f"[{name}] persistent store start-up ...")
+            body["persist"] = persist_bench.measure(settings)
+        body["ratios"] = ratios(body)
+        results["sizes"][name] = body
+        del gs
+        args.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    text = table(results)
+    print(text)
+    (results_dir / "latest.txt").write_text(text + "\n")
+    say(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

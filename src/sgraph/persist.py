@@ -1,0 +1,209 @@
+"""A persistent embedded store, so that commands on a large data set do not re-parse on every start.
+
+Layout of a store folder (default ``.sgraph-store/`` under the working directory)::
+
+    .sgraph-store/
+        oxigraph/        the materialised dataset, an on-disk pyoxigraph store
+        subjects.tsv     file <TAB> line <TAB> IRI: where each entity is written (for messages)
+        manifest.json    what the store was built from (written last: no manifest, no store)
+
+The manifest lists every data file (path, size, mtime, sha256), the ontology and rule files
+(sha256), the base IRI and the sgraph version. ``open_graph`` compares it with the sources: a
+change of any size or hash (or a file added or removed) rebuilds the store; a changed mtime with an
+unchanged hash does not.
+
+Scans and aggregates on the on-disk store are several times slower than in memory, so
+``open_graph(..., memory=True)`` returns an in-memory copy loaded from the on-disk store (see
+docs/benchmarks.md for the measured trade-off).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from sgraph.config import Settings
+from sgraph.errors import InputError
+from sgraph.io import atomic_write_text
+from sgraph.materialise import load_ontology, rule_files
+from sgraph.sources import SourceFile, data_files, graph_iri
+from sgraph.store import GraphStore
+
+DEFAULT_STORE_DIR = Path(".sgraph-store")
+FORMAT_VERSION = 1
+_MANIFEST = "manifest.json"
+_SUBJECTS = "subjects.tsv"
+_STORE = "oxigraph"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("sgraph")
+    except Exception:  # pragma: no cover - not installed
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def _stamp(path: Path, known: dict[str, FileStamp] | None = None) -> FileStamp:
+    st = path.stat()
+    key = str(path.resolve())
+    old = (known or {}).get(key)
+    if old is not None and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
+        return old  # unchanged size and mtime: trust the recorded hash
+    return FileStamp(key, st.st_size, st.st_mtime_ns, _sha256(path))
+
+
+def source_manifest(settings: Settings, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a store built now from ``settings`` would be built from."""
+    known: dict[str, FileStamp] = {}
+    if previous:
+        for entry in previous.get("data", []) + previous.get("ontology", []):
+            known[entry["path"]] = FileStamp(**entry)
+    data = [_stamp(p, known) for p in data_files([settings.data_dir])]
+    onto = [settings.ontology_file, *rule_files(settings.ontology_dir / "rules")]
+    return {
+        "format": FORMAT_VERSION,
+        "sgraph": _version(),
+        "base": settings.base,
+        "data": [vars(s) for s in data],
+        "ontology": [vars(_stamp(p, known)) for p in onto],
+    }
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Equal apart from mtimes (a touched but unchanged file does not force a rebuild)."""
+
+    def strip(m: dict[str, Any]) -> dict[str, Any]:
+        out = dict(m)
+        for key in ("data", "ontology"):
+            out[key] = [{k: v for k, v in e.items() if k != "mtime_ns"} for e in m.get(key, [])]
+        return out
+
+    return strip(a) == strip(b)
+
+
+def read_manifest(store_path: Path) -> dict[str, Any] | None:
+    path = store_path / _MANIFEST
+    if not path.is_file() or not (store_path / _STORE).is_dir():
+        return None
+    try:
+        body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return body
+
+
+def is_current(settings: Settings, store_path: Path) -> bool:
+    old = read_manifest(store_path)
+    return old is not None and _same(old, source_manifest(settings, old))
+
+
+def rebuild(settings: Settings, store_path: Path) -> GraphStore:
+    """Parse and materialise the sources in memory, then write them into a new on-disk store."""
+    gs = GraphStore.load(settings)
+    manifest = source_manifest(settings)
+    store_path.mkdir(parents=True, exist_ok=True)
+    # Remove the manifest first: a store without one is never trusted.
+    (store_path / _MANIFEST).unlink(missing_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=store_path))
+    try:
+        disk = ox.Store(str(tmp))
+        disk.bulk_extend(gs.store)
+        disk.flush()
+        del disk
+        target = store_path / _STORE
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    lines = [
+        f"{src.path}\t{line}\t{iri}\n"
+        for src in gs.sources
+        for iri, line in sorted(src.subjects.items(), key=lambda kv: kv[1])
+    ]
+    atomic_write_text(store_path / _SUBJECTS, "".join(lines))
+    atomic_write_text(store_path / _MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return gs
+
+
+def _sources_from_index(settings: Settings, store_path: Path) -> list[SourceFile]:
+    by_path: dict[str, SourceFile] = {}
+    for f in data_files([settings.data_dir]):
+        by_path[str(f)] = SourceFile(path=f, graph=graph_iri(f, settings.base), triples=[])
+    index = store_path / _SUBJECTS
+    if index.is_file():
+        with open(index, encoding="utf-8") as handle:
+            for row in handle:
+                path, line, iri = row.rstrip("\n").split("\t", 2)
+                src = by_path.get(path)
+                if src is not None:
+                    src.subjects.setdefault(iri, int(line))
+    return list(by_path.values())
+
+
+def open_graph(
+    settings: Settings | None = None,
+    store_path: Path | None = None,
+    *,
+    memory: bool = False,
+    rebuild_if_stale: bool = True,
+) -> GraphStore:
+    """The materialised graph of ``settings.data_dir``, kept in an on-disk store at ``store_path``.
+
+    The store is (re)built when it is missing or its manifest does not match the sources.
+    ``gs.store`` is the on-disk store, or, with ``memory=True``, an in-memory copy of it (faster
+    for scans and aggregates). The returned ``gs.sources`` hold no triples (they are in the store)
+    but do know where each entity is written, so ``gs.locate`` works.
+    """
+    settings = settings or Settings()
+    store_path = Path(store_path) if store_path is not None else Path.cwd() / DEFAULT_STORE_DIR
+    if store_path.exists() and not store_path.is_dir():
+        raise InputError(f"{store_path}: exists and is not a folder", hint="give --store a folder path")
+    if not is_current(settings, store_path):
+        if not rebuild_if_stale:
+            raise InputError(
+                f"{store_path}: the store is missing or older than the sources",
+                hint="run without --no-rebuild, or delete the folder to rebuild it",
+            )
+        gs = rebuild(settings, store_path)
+        if memory:
+            return gs  # already in memory
+    # Read-only: several processes (a server and a query) can open the same store at once.
+    disk = ox.Store.read_only(str(store_path / _STORE))
+    store = disk
+    if memory:
+        # Dumping N-Quads from the disk store and bulk-loading them is much faster than
+        # copying quad by quad through Python (see docs/benchmarks.md).
+        store = ox.Store()
+        store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    ontology = load_ontology(settings.ontology_file, settings.base)
+    return GraphStore(
+        store=store, settings=settings, ontology=ontology, sources=_sources_from_index(settings, store_path)
+    )

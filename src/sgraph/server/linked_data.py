@@ -1,0 +1,285 @@
+"""Dereferenceable IRIs: every IRI under the base answers at its path, for people and machines.
+
+* ``/id/{kind}/{slug}`` (and ``/graph/{name}``): an HTML page, or the entity's description (its
+  outgoing and incoming statements) as Turtle, N-Triples, JSON-LD or RDF/XML, chosen by ``Accept``
+  (q-values) or by a suffix (``.html``, ``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``);
+* ``/ontology`` and ``/shapes``: the documentation page, or the whole ontology / shapes file;
+* ``/dumps/{file}``, ``/void.ttl``, ``/context.jsonld``: the build's files from ``config.dist_dir``
+  when given, otherwise generated in memory from the loaded graph (same bytes as a build).
+
+When the base IRI has a path (``https://w3id.org/sgraph/``) the same routes also answer under it
+(``/sgraph/id/...``), so a proxy may forward either form. Negotiated responses carry
+``Vary: Accept``, ``Content-Location`` and ``Link`` headers (``alternate`` for each format,
+``describedby`` for the Turtle description, ``void:inDataset`` for the dataset description).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from sgraph.errors import UnknownEntityError
+from sgraph.export.docs import ontology_html, shapes_html
+from sgraph.export.entity_page import LABEL_PREDICATES, PageLinks, entity_html
+from sgraph.export.formats import (
+    FORMATS,
+    canonical_triples,
+    export,
+    export_context,
+    gzip_bytes,
+    jsonld_context,
+)
+from sgraph.export.jsonld import to_jsonld
+from sgraph.export.void import void_turtle
+from sgraph.serialize import to_ntriples, to_rdfxml, to_turtle
+from sgraph.server.config import ServerConfig
+from sgraph.server.conneg import negotiate
+from sgraph.sources import parse_file
+from sgraph.store import GraphStore
+
+HTML = "text/html"
+#: suffix -> (media type, format name, link label)
+SUFFIXES: dict[str, tuple[str, str, str]] = {
+    ".html": (HTML, "html", "HTML"),
+    ".ttl": ("text/turtle", "turtle", "Turtle"),
+    ".nt": ("application/n-triples", "ntriples", "N-Triples"),
+    ".jsonld": ("application/ld+json", "jsonld", "JSON-LD"),
+    ".rdf": ("application/rdf+xml", "rdfxml", "RDF/XML"),
+}
+OFFERED = [mt for mt, _, _ in SUFFIXES.values()]
+_BY_MEDIA = {mt: (suffix, fmt) for suffix, (mt, fmt, _) in SUFFIXES.items()}
+CHARSET = {HTML, "text/turtle", "application/n-triples"}
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type in CHARSET else media_type
+
+
+class LinkedData:
+    """The loaded graph, seen as documents at paths."""
+
+    def __init__(self, gs: GraphStore, config: ServerConfig) -> None:
+        self.gs = gs
+        self.config = config
+        self.base = gs.settings.base
+        self.context = jsonld_context(gs)
+        self._labels: dict[str, str | None] = {}
+        self._shapes: list[ox.Triple] | None = None
+
+    # -- graph access ---------------------------------------------------------------------------
+    def describe(self, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        node = ox.NamedNode(iri)
+        out = {q.triple for q in self.gs.store.quads_for_pattern(node, None, None, None)}
+        inc = {q.triple for q in self.gs.store.quads_for_pattern(None, None, node, None)}
+        return sorted(out, key=str), sorted(inc - out, key=str)
+
+    def exists(self, iri: str) -> bool:
+        return next(iter(self.gs.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is not None
+
+    def label(self, iri: str) -> str | None:
+        if iri not in self._labels:
+            found: str | None = None
+            node = ox.NamedNode(iri)
+            for p in LABEL_PREDICATES:
+                values = sorted(
+                    (q.object for q in self.gs.store.quads_for_pattern(node, ox.NamedNode(p), None, None)),
+                    key=lambda o: (o.language not in ("en", None), o.value) if isinstance(o, ox.Literal) else (True, ""),
+                )
+                lits = [v for v in values if isinstance(v, ox.Literal)]
+                if lits:
+                    found = lits[0].value
+                    break
+            if found is None:
+                for t in self.gs.ontology.triples:
+                    if t.subject == node and t.predicate.value in LABEL_PREDICATES and isinstance(t.object, ox.Literal):
+                        found = t.object.value
+                        break
+            self._labels[iri] = found
+        return self._labels[iri]
+
+    def graphs_of(self, iri: str) -> list[str]:
+        node = ox.NamedNode(iri)
+        return sorted(
+            {
+                q.graph_name.value
+                for q in self.gs.store.quads_for_pattern(node, None, None, None)
+                if isinstance(q.graph_name, ox.NamedNode)
+            }
+        )
+
+    def shapes(self) -> list[ox.Triple]:
+        if self._shapes is None:
+            self._shapes = canonical_triples(parse_file(self.gs.settings.shapes_file, self.base).triples)
+        return self._shapes
+
+    # -- serialising --------------------------------------------------------------------------------
+    def rdf(self, triples: list[ox.Triple], fmt: str) -> bytes:
+        if fmt == "turtle":
+            text = to_turtle(triples, self.gs.prefixes)
+        elif fmt == "ntriples":
+            text = to_ntriples(triples)
+        elif fmt == "jsonld":
+            text = to_jsonld(triples, self.context)
+        else:
+            text = to_rdfxml(triples, self.gs.prefixes)
+        return text.encode("utf-8")
+
+    # -- files ------------------------------------------------------------------------------------------
+    @functools.cache  # noqa: B019 - one instance per app, lives as long as the app
+    def file(self, name: str) -> tuple[bytes, str]:
+        """A dump, ``void.ttl`` or ``context.jsonld``: (bytes, media type)."""
+        dumps = {f.filename: f for f in FORMATS.values()}
+        plain = name[:-3] if name.endswith(".gz") else name
+        if plain in dumps:
+            media = "application/gzip" if name.endswith(".gz") else _content_type(dumps[plain].media_type)
+        elif name == "void.ttl":
+            media = _content_type("text/turtle")
+        elif name == "context.jsonld":
+            media = "application/ld+json"
+        else:
+            raise UnknownEntityError(
+                f"no file called {name!r} here",
+                hint="the dumps are " + ", ".join(sorted(dumps)) + " (and each with .gz)",
+            )
+        dist = self.config.dist_dir
+        if dist is not None:
+            path = Path(dist) / name
+            if not path.is_file():
+                raise UnknownEntityError(
+                    f"{name} is not in the build folder {dist}",
+                    hint="run `sgraph build` to write every dump",
+                )
+            return path.read_bytes(), media
+        if plain in dumps:
+            data = export(self.gs, dumps[plain].name)
+            return (gzip_bytes(data) if name.endswith(".gz") else data), media
+        if name == "context.jsonld":
+            return export_context(self.gs), media
+        sizes: dict[str, int] = {}
+        for f in FORMATS.values():
+            data = export(self.gs, f.name)
+            sizes[f.filename] = len(data)
+            sizes[f.filename + ".gz"] = len(gzip_bytes(data))
+        return void_turtle(self.gs, sizes).encode("utf-8"), media
+
+
+def _split_suffix(rest: str) -> tuple[str, str | None]:
+    for suffix in SUFFIXES:
+        if rest.endswith(suffix):
+            return rest[: -len(suffix)], suffix
+    return rest, None
+
+
+def _headers(doc_path: str, media: str, prefix: str, negotiated: bool) -> dict[str, str]:
+    links = [
+        f'<{doc_path}{suffix}>; rel="alternate"; type="{mt}"' for suffix, (mt, _, _) in SUFFIXES.items()
+    ]
+    links.append(f'<{doc_path}.ttl>; rel="describedby"; type="text/turtle"')
+    links.append(f'<{prefix}void.ttl>; rel="http://rdfs.org/ns/void#inDataset"')
+    headers = {"Link": ", ".join(links), "Vary": "Accept"}
+    if negotiated:
+        headers["Content-Location"] = doc_path + _BY_MEDIA[media][0]
+    return headers
+
+
+def _choose(request: Request, suffix: str | None) -> tuple[str, bool]:
+    """(media type, negotiated?) from the suffix, else from Accept (HTML by default)."""
+    if suffix is not None:
+        return SUFFIXES[suffix][0], False
+    return negotiate(request.headers.get("accept"), OFFERED, HTML), True
+
+
+def linked_data_routes(gs: GraphStore, config: ServerConfig) -> list[BaseRoute]:
+    """The routes to mount before any catch-all: IRIs, ontology, shapes, dumps, dataset."""
+    ld = LinkedData(gs, config)
+    base_path = urlsplit(ld.base).path or "/"
+    prefixes = ["/"] if base_path == "/" else ["/", base_path]
+    routes: list[BaseRoute] = []
+    for prefix in prefixes:
+        routes += [
+            Route(prefix + "id/{rest:path}", _entity_endpoint(ld, prefix, "id/"), methods=["GET"]),
+            Route(prefix + "graph/{rest:path}", _entity_endpoint(ld, prefix, "graph/"), methods=["GET"]),
+            Route(prefix + "ontology{suffix:path}", _document_endpoint(ld, prefix, "ontology"), methods=["GET"]),
+            Route(prefix + "shapes{suffix:path}", _document_endpoint(ld, prefix, "shapes"), methods=["GET"]),
+            Route(prefix + "dumps/{name}", _file_endpoint(ld), methods=["GET"]),
+            Route(prefix + "void.ttl", _file_endpoint(ld, "void.ttl"), methods=["GET"]),
+            Route(prefix + "context.jsonld", _file_endpoint(ld, "context.jsonld"), methods=["GET"]),
+        ]
+    return routes
+
+
+Endpoint = Callable[[Request], Any]
+
+
+def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
+    async def entity(request: Request) -> Response:
+        rest = request.path_params["rest"]
+        iri = ld.base + space + rest
+        suffix: str | None = None
+        if not ld.exists(iri):
+            stem, suffix = _split_suffix(rest)
+            iri = ld.base + space + stem
+            if suffix is None or not ld.exists(iri):
+                raise UnknownEntityError(
+                    f"no entity <{ld.base + space + rest}> in the graph",
+                    hint="entity IRIs look like /id/{kind}/{slug}; try the SPARQL endpoint at /sparql",
+                )
+            rest = stem
+        media, negotiated = _choose(request, suffix)
+        doc_path = prefix + space + rest
+        outgoing, incoming = ld.describe(iri)
+        fmt = _BY_MEDIA[media][1]
+        if fmt == "html":
+            links = PageLinks(
+                base=ld.base,
+                alternates=[(doc_path + s, mt, lbl) for s, (mt, _, lbl) in SUFFIXES.items() if s != ".html"],
+            )
+            located = ld.gs.locate(iri)
+            where = f"{located.path.name}:{located.line}" if located else None
+            body = entity_html(iri, outgoing, incoming, ld.label, ld.gs.prefixes, links, ld.graphs_of(iri), where)
+            data = body.encode("utf-8")
+        else:
+            data = ld.rdf(outgoing + incoming, fmt)
+        return Response(data, media_type=_content_type(media), headers=_headers(doc_path, media, prefix, negotiated))
+
+    return entity
+
+
+def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
+    async def document(request: Request) -> Response:
+        suffix = request.path_params["suffix"] or None
+        if suffix is not None and suffix not in SUFFIXES:
+            raise UnknownEntityError(f"no document at {request.url.path}", hint=f"try {prefix}{which}")
+        media, negotiated = _choose(request, suffix)
+        fmt = _BY_MEDIA[media][1]
+        triples = ld.gs.ontology.triples if which == "ontology" else ld.shapes()
+        if fmt == "html":
+            render = ontology_html if which == "ontology" else shapes_html
+            text = render(triples, ld.gs.prefixes, ld.base)
+            text = text.replace('href="shapes.html"', f'href="{prefix}shapes"').replace(
+                'href="index.html"', f'href="{prefix}ontology"'
+            )
+            data = text.encode("utf-8")
+        else:
+            data = ld.rdf(list(triples), fmt)
+        doc_path = prefix + which
+        return Response(data, media_type=_content_type(media), headers=_headers(doc_path, media, prefix, negotiated))
+
+    return document
+
+
+def _file_endpoint(ld: LinkedData, fixed: str | None = None) -> Endpoint:
+    async def file(request: Request) -> Response:
+        name = fixed or request.path_params["name"]
+        data, media = ld.file(name)
+        return Response(data, media_type=media)
+
+    return file
