@@ -16,10 +16,16 @@ PERSON = "https://w3id.org/sgraph/id/person/"
 def _variant(dist_dir: Path, tmp_path: Path) -> Path:
     """A copy of the build's N-Triples with one statement removed and two added."""
     lines = (dist_dir / "graph.nt").read_text(encoding="utf-8").splitlines(keepends=True)
-    removed = next(line for line in lines if line.startswith(f"<{PERSON}annie-hudson> <http://xmlns.com/foaf/0.1/name>"))
+    removed = next(
+        line
+        for line in lines
+        if line.startswith(f"<{PERSON}annie-hudson> <http://xmlns.com/foaf/0.1/name>")
+    )
     lines.remove(removed)
     lines.append(f'<{PERSON}new-person> <http://xmlns.com/foaf/0.1/name> "New Person" .\n')
-    lines.append(f"<{PERSON}new-person> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://xmlns.com/foaf/0.1/Person> .\n")
+    lines.append(
+        f"<{PERSON}new-person> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://xmlns.com/foaf/0.1/Person> .\n"
+    )
     out = tmp_path / "new"
     out.mkdir()
     (out / "graph.nt").write_text("".join(lines), encoding="utf-8")
@@ -53,9 +59,14 @@ def test_diff_cli_json_and_exit_code(dist_dir: Path, tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["added"] == 2 and data["removed"] == 1
-    assert [e["subject"] for e in data["entities"]] == [PERSON + "annie-hudson", PERSON + "new-person"]
+    assert [e["subject"] for e in data["entities"]] == [
+        PERSON + "annie-hudson",
+        PERSON + "new-person",
+    ]
     text = subprocess.run(
-        [sys.executable, "-m", "sgraph", "diff", str(dist_dir), str(new)], capture_output=True, text=True
+        [sys.executable, "-m", "sgraph", "diff", str(dist_dir), str(new)],
+        capture_output=True,
+        text=True,
     )
     assert text.returncode == 0 and "2 added, 1 removed" in text.stdout
 

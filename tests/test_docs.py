@@ -24,7 +24,9 @@ def test_every_class_and_property_is_documented(dist_dir: Path, graph_store: Gra
     terms = {
         t.subject.value
         for t in graph_store.ontology.triples
-        if t.predicate.value == RDF_TYPE and t.object.value in kinds and t.subject.value.startswith(own)
+        if t.predicate.value == RDF_TYPE
+        and t.object.value in kinds
+        and t.subject.value.startswith(own)
     }
     assert len(terms) > 40
     for t in graph_store.ontology.triples:
@@ -50,7 +52,7 @@ def test_docs_load_nothing_from_elsewhere(dist_dir: Path, browser: Any) -> None:
         assert not re.search(r"<(script|link)\b[^>]*(src|href)=\"(https?:)?//", html, re.I)
         page = browser.new_page()
         requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
         page.goto((dist_dir / "docs" / name).as_uri())
         assert page.locator("h1").count() == 1
         page.close()
@@ -64,6 +66,8 @@ def test_labels_from_the_ontology_are_escaped() -> None:
         ox.Triple(s, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL + "Class")),
         ox.Triple(s, ox.NamedNode(LABEL), ox.Literal(evil, language="en")),
     ]
-    html = ontology_html(triples, {"sg": "https://w3id.org/sgraph/ontology#"}, "https://w3id.org/sgraph/")
+    html = ontology_html(
+        triples, {"sg": "https://w3id.org/sgraph/ontology#"}, "https://w3id.org/sgraph/"
+    )
     assert "<script>" not in html
     assert escape(evil) in html

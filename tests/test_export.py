@@ -59,7 +59,9 @@ def jsonld_triples(doc: Any, loader: Any) -> set[ox.Triple]:
 
 
 @pytest.mark.parametrize("name", sorted(OX_FORMATS))
-def test_dump_reread_by_pyoxigraph_gives_the_graph(dist_dir: Path, graph_store: GraphStore, name: str) -> None:
+def test_dump_reread_by_pyoxigraph_gives_the_graph(
+    dist_dir: Path, graph_store: GraphStore, name: str
+) -> None:
     quads = list(ox.parse((dist_dir / name).read_bytes(), format=OX_FORMATS[name]))
     assert {q.triple for q in quads} == set(graph_store.triples())
     assert len(graph_store.triples()) > 1000
@@ -73,18 +75,24 @@ def test_dataset_formats_keep_one_named_graph_per_source_and_prov_in_default(
     assert quads == set(graph_store.store)
     base = graph_store.settings.base
     named = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    expected = {f"{base}graph/{s.path.stem}" for s in graph_store.sources} | {f"{base}graph/materialised"}
+    expected = {f"{base}graph/{s.path.stem}" for s in graph_store.sources} | {
+        f"{base}graph/materialised"
+    }
     assert named == expected
     default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
     prov = "http://www.w3.org/ns/prov#"
     described = {
         q.subject.value
         for q in default
-        if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and q.object.value == prov + "Entity"
+        if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        and q.object.value == prov + "Entity"
     }
     assert described == expected
     # the flat formats hold the same PROV statements
-    flat = {q.triple for q in ox.parse((dist_dir / "graph.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)}
+    flat = {
+        q.triple
+        for q in ox.parse((dist_dir / "graph.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    }
     assert {q.triple for q in default} <= flat
 
 
@@ -166,7 +174,11 @@ def _publish(out: Path, seed: str, data: list[Path]) -> dict[str, bytes]:
 def test_every_export_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     first = _publish(tmp_path / "a", "1", [])
     second = _publish(tmp_path / "b", "4242", [])
-    assert set(first) >= {f.filename for f in FORMATS.values()} | {"void.ttl", "context.jsonld", "docs/index.html"}
+    assert set(first) >= {f.filename for f in FORMATS.values()} | {
+        "void.ttl",
+        "context.jsonld",
+        "docs/index.html",
+    }
     assert first == second
 
 
@@ -174,7 +186,7 @@ def test_blank_nodes_get_stable_labels(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "x.ttl").write_text(
-        '@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
         '<https://w3id.org/sgraph/id/person/a> dcterms:relation [ dcterms:title "one" ] , [ dcterms:title "two" ] .\n',
         encoding="utf-8",
     )
@@ -190,11 +202,15 @@ def test_export_cli_writes_the_build_bytes(tmp_path: Path, dist_dir: Path) -> No
     subprocess.run(run, check=True, capture_output=True)
     assert out.read_bytes() == (dist_dir / "graph.nt").read_bytes()
     stdout = subprocess.run(
-        [sys.executable, "-m", "sgraph", "export", "--format", "trig"], check=True, capture_output=True
+        [sys.executable, "-m", "sgraph", "export", "--format", "trig"],
+        check=True,
+        capture_output=True,
     ).stdout
     assert stdout == (dist_dir / "graph.trig").read_bytes()
     bad = subprocess.run(
-        [sys.executable, "-m", "sgraph", "export", "--format", "csv"], capture_output=True, text=True
+        [sys.executable, "-m", "sgraph", "export", "--format", "csv"],
+        capture_output=True,
+        text=True,
     )
     assert bad.returncode == 2 and "csv" in bad.stderr
 
@@ -216,7 +232,9 @@ def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 
 
-def test_standard_vocabularies_answer_from_the_ntriples_dump(dist_dir: Path, graph_store: GraphStore) -> None:
+def test_standard_vocabularies_answer_from_the_ntriples_dump(
+    dist_dir: Path, graph_store: GraphStore
+) -> None:
     """Titles, dates, creators, publishers, chairs with dates, responses, legislation: no sg: terms."""
     store = ox.Store()
     store.load((dist_dir / "graph.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)
@@ -235,7 +253,9 @@ def test_standard_vocabularies_answer_from_the_ntriples_dump(dist_dir: Path, gra
     }
     creators = {
         (q.subject.value, q.object.value)
-        for q in store.quads_for_pattern(None, ox.NamedNode("http://purl.org/dc/terms/creator"), None)
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode("http://purl.org/dc/terms/creator"), None
+        )
     }
     assert curated and curated == creators
     assert len({r["p"] for r in pubs}) >= 5
@@ -258,7 +278,8 @@ def test_standard_vocabularies_answer_from_the_ntriples_dump(dist_dir: Path, gra
     assert chairs and len(chairs) <= len(curated_chairs)
 
     responses = _rows(
-        store, "SELECT ?r ?x ?title WHERE { ?r cito:repliesTo ?x ; dcterms:title ?title ; dcterms:issued ?d }"
+        store,
+        "SELECT ?r ?x ?title WHERE { ?r cito:repliesTo ?x ; dcterms:title ?title ; dcterms:issued ?d }",
     )
     curated_responses = {
         (t.subject.value, t.object.value)

@@ -31,7 +31,9 @@ def _one(store: ox.Store, s: ox.NamedNode, p: str) -> str:
     return values[0]
 
 
-def test_triples_and_entities_are_exact(void: ox.Store, dist_dir: Path, graph_store: GraphStore) -> None:
+def test_triples_and_entities_are_exact(
+    void: ox.Store, dist_dir: Path, graph_store: GraphStore
+) -> None:
     ds = ox.NamedNode(graph_store.settings.base + "dataset")
     nt_lines = (dist_dir / "graph.nt").read_text(encoding="utf-8").count("\n")
     assert int(_one(void, ds, VOID + "triples")) == len(graph_store) == nt_lines
@@ -45,7 +47,12 @@ def test_triples_and_entities_are_exact(void: ox.Store, dist_dir: Path, graph_st
 
 
 def test_every_distribution_file_exists_with_its_size(void: ox.Store, dist_dir: Path) -> None:
-    dists = [q.subject for q in void.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Distribution"))]
+    dists = [
+        q.subject
+        for q in void.quads_for_pattern(
+            None, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Distribution")
+        )
+    ]
     assert len(dists) == 2 * len(FORMATS)
     media = set()
     for d in dists:
@@ -65,7 +72,10 @@ def test_partitions_match_the_graph(void: ox.Store, graph_store: GraphStore) -> 
     by_class = Counter(t.object.value for t in triples if t.predicate.value == RDF_TYPE)
     found_props = {}
     for q in void.quads_for_pattern(None, ox.NamedNode(VOID + "property"), None):
-        assert isinstance(q.subject, ox.NamedNode) and "/dataset/partition/property/" in q.subject.value
+        assert (
+            isinstance(q.subject, ox.NamedNode)
+            and "/dataset/partition/property/" in q.subject.value
+        )
         found_props[q.object.value] = int(_one(void, q.subject, VOID + "triples"))
     assert found_props == dict(by_property)
     found_classes = {}
@@ -73,8 +83,15 @@ def test_partitions_match_the_graph(void: ox.Store, graph_store: GraphStore) -> 
         assert isinstance(q.subject, ox.NamedNode)
         found_classes[q.object.value] = int(_one(void, q.subject, VOID + "entities"))
     assert found_classes == dict(by_class)
-    vocabularies = {q.object.value for q in void.quads_for_pattern(None, ox.NamedNode(VOID + "vocabulary"), None)}
-    assert {"http://purl.org/dc/terms/", "http://www.w3.org/ns/org#", "http://purl.org/spar/cito/"} <= vocabularies
+    vocabularies = {
+        q.object.value
+        for q in void.quads_for_pattern(None, ox.NamedNode(VOID + "vocabulary"), None)
+    }
+    assert {
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/org#",
+        "http://purl.org/spar/cito/",
+    } <= vocabularies
 
 
 def test_download_base_and_release_date_are_configurable(graph_store: GraphStore) -> None:
@@ -82,5 +99,9 @@ def test_download_base_and_release_date_are_configurable(graph_store: GraphStore
     triples = void_triples(graph_store, {"graph.nt": 10}, options)
     urls = {t.object.value for t in triples if t.predicate.value == DCAT + "downloadURL"}
     assert urls == {"https://example.org/files/graph.nt"}
-    assert any(t.object.value == "2030-01-02" for t in triples if t.predicate.value == DCTERMS + "modified")
-    assert not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    assert any(
+        t.object.value == "2030-01-02" for t in triples if t.predicate.value == DCTERMS + "modified"
+    )
+    assert not any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
+    )

@@ -101,10 +101,11 @@ def to_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str], header: str = ""
     parts: list[str] = []
     default = [g for g in graphs if isinstance(g, ox.DefaultGraph)]
     named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=sort_key)
-    for g in default:
-        parts.append("\n".join(_turtle_blocks(graphs[g], pm)))
+    for d in default:
+        parts.append("\n".join(_turtle_blocks(graphs[d], pm)))
     for g in named:
-        assert not isinstance(g, ox.DefaultGraph)
+        if isinstance(g, ox.DefaultGraph):  # pragma: no cover - filtered above
+            continue
         body = "\n".join(_turtle_blocks(graphs[g], pm, indent="    "))
         parts.append(f"GRAPH {turtle_term(g, pm)} {{\n{body}}}\n")
     return _head(header, pm) + "\n".join(parts)
@@ -154,8 +155,10 @@ def _split_predicate(iri: str, prefixes: dict[str, str]) -> tuple[str, str]:
 def to_rdfxml(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
     """Deterministic RDF/XML: one ``rdf:Description`` per subject, sorted like the Turtle."""
     by_ns = {ns: p for p, ns in sorted(prefixes.items(), reverse=True)}
-    by_subject: dict[OxTerm, list[ox.Triple]] = {}
+    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
     for t in set(triples):
+        if isinstance(t.subject, ox.Triple):
+            raise ValueError("RDF-star quoted triples cannot be written as RDF/XML")
         by_subject.setdefault(t.subject, []).append(t)
     used: dict[str, str] = {"rdf": RDF_NS}
     extra = 0
@@ -180,6 +183,8 @@ def to_rdfxml(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
                 body.append(f'    <{tag} rdf:resource="{_xml_attr(o.value)}"/>')
             elif isinstance(o, ox.BlankNode):
                 body.append(f'    <{tag} rdf:nodeID="{_xml_attr(o.value)}"/>')
+            elif not isinstance(o, ox.Literal):
+                raise ValueError("RDF-star quoted triples cannot be written as RDF/XML")
             elif o.language:
                 body.append(f'    <{tag} xml:lang="{_xml_attr(o.language)}">{_xml_text(o.value)}</{tag}>')
             elif o.datatype.value == XSD_STRING:

@@ -662,7 +662,10 @@ def _publications(
             ("dcterms:title", [_en(title)]),
             ("dcterms:issued", [_date_literal(day, precision)]),
         ]
-        person = lambda: people[rng.randrange(len(people))]  # noqa: E731
+
+        def person() -> str:
+            return people[rng.randrange(len(people))]
+
         primary = classes[0]
         if primary in ("sg:AnnualReport", "sg:StatutoryGuidance", "sg:GovernmentResponse"):
             authors = {orgs.departments[rng.randrange(len(orgs.departments))]}

@@ -95,7 +95,7 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
               help="A query parameter (repeatable); bound as a typed RDF term, never pasted into the text.")
 @click.option("--format", "-f", "fmt", type=click.Choice(list(FORMATS)), default=None,
               help="SELECT/ASK: " + ", ".join(RESULT_FORMATS) + "; CONSTRUCT/DESCRIBE: " + ", ".join(GRAPH_FORMATS)
-              + ". [default: table on a terminal, csv when stdout is not a terminal; turtle for graphs]")
+              + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; turtle for graphs]")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the result to this file (atomically) instead of stdout.")
 @click.option("--endpoint", default=None, metavar="URL",

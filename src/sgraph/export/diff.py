@@ -62,9 +62,13 @@ def read_triples(path: Path) -> set[ox.Triple]:
     try:
         triples = [q.triple for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
     except SyntaxError as exc:
-        raise DataSyntaxError(f"cannot parse: {exc.msg}", path=path, line=exc.lineno, column=exc.offset) from None
+        raise DataSyntaxError(
+            f"cannot parse: {exc.msg}", path=path, line=exc.lineno, column=exc.offset
+        ) from None
     if any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object)):
-        ds = ox.Dataset([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples])
+        ds = ox.Dataset(
+            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        )
         ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         triples = [q.triple for q in ds]
     return set(triples)
@@ -104,7 +108,8 @@ class GraphDiff:
             lines.append(turtle_term(e.subject, pm))
             for sign, triples in (("-", e.removed), ("+", e.added)):
                 lines.extend(
-                    f"  {sign} {turtle_term(t.predicate, pm)} {turtle_term(t.object, pm)}" for t in triples
+                    f"  {sign} {turtle_term(t.predicate, pm)} {turtle_term(t.object, pm)}"
+                    for t in triples
                 )
         return "\n".join(lines) + "\n"
 
@@ -134,9 +139,14 @@ def diff_graphs(old: Path, new: Path) -> GraphDiff:
     """The statements in NEW but not OLD (added) and in OLD but not NEW (removed), by subject."""
     a, b = read_triples(old), read_triples(new)
     by_subject: dict[ox.NamedNode | ox.BlankNode, EntityChanges] = {}
+    for t in (*a, *b):
+        if isinstance(t.subject, ox.Triple):
+            raise InputError("RDF-star quoted triples as subjects are not supported by sgraph diff")
     for t in b - a:
+        assert not isinstance(t.subject, ox.Triple)
         by_subject.setdefault(t.subject, EntityChanges(t.subject)).added.append(t)
     for t in a - b:
+        assert not isinstance(t.subject, ox.Triple)
         by_subject.setdefault(t.subject, EntityChanges(t.subject)).removed.append(t)
 
     def key(t: ox.Triple) -> tuple[tuple[int, str, str, str], ...]:

@@ -51,7 +51,9 @@ class _Index:
     def __init__(self, triples: Iterable[ox.Triple], prefixes: dict[str, str], own: str) -> None:
         self.by_subject: dict[OxTerm, dict[str, list[OxTerm]]] = {}
         for t in triples:
-            self.by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+            self.by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(
+                t.object
+            )
         self.pm = PrefixMap(prefixes)
         self.own = own
 
@@ -95,10 +97,13 @@ class _Index:
                 return "( " + " ".join(self.link(i, anchors) for i in items) + " )"
             preds = self.by_subject.get(term, {})
             parts = [
-                f"<code>{escape(self.qname(p))}</code> " + ", ".join(self.link(o, anchors) for o in self.values(term, p))
+                f"<code>{escape(self.qname(p))}</code> "
+                + ", ".join(self.link(o, anchors) for o in self.values(term, p))
                 for p in sorted(preds, key=self.qname)
             ]
             return "[ " + " ; ".join(parts) + " ]"
+        if isinstance(term, ox.Triple):
+            return f"<code>{escape(str(term))}</code>"
         if term.language:
             return f'"{escape(term.value)}"@{escape(term.language)}'
         if term.datatype.value == _P["xsd"] + "string":
@@ -125,7 +130,7 @@ def _anchor(iri: str) -> str:
 
 def _page(title: str, body: str, nav_links: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
         f"<p>{nav_links}</p>\n{body}\n"
@@ -144,17 +149,27 @@ def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: 
     ix = _Index(triples, prefixes, own)
     onts = ix.subjects_of_type(OWL + "Ontology")
     ont = onts[0] if onts else ox.NamedNode(base + "ontology")
-    classes = [c for c in ix.subjects_of_type(OWL + "Class", RDFS + "Class") if c.value.startswith(own)]
+    classes = [
+        c for c in ix.subjects_of_type(OWL + "Class", RDFS + "Class") if c.value.startswith(own)
+    ]
     props = [
         p
-        for p in ix.subjects_of_type(OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", _P["rdf"] + "Property")
+        for p in ix.subjects_of_type(
+            OWL + "ObjectProperty",
+            OWL + "DatatypeProperty",
+            OWL + "AnnotationProperty",
+            _P["rdf"] + "Property",
+        )
         if p.value.startswith(own)
     ]
     documented = {t.value for t in (*classes, *props)}
     individuals = [
         s
         for s, preds in sorted(ix.by_subject.items(), key=lambda kv: sort_key(kv[0]))
-        if isinstance(s, ox.NamedNode) and s.value.startswith(own) and s.value not in documented and RDF_TYPE in preds
+        if isinstance(s, ox.NamedNode)
+        and s.value.startswith(own)
+        and s.value not in documented
+        and RDF_TYPE in preds
     ]
     anchors = documented | {i.value for i in individuals}
 
@@ -165,24 +180,26 @@ def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: 
     range_of: dict[str, list[OxTerm]] = {}
     for s, preds in ix.by_subject.items():
         for o in preds.get(RDFS + "subClassOf", []):
-            subclasses.setdefault(o.value, []).append(s)
+            subclasses.setdefault(str(o).strip("<>"), []).append(s)
         for o in preds.get(RDFS + "subPropertyOf", []):
-            subprops.setdefault(o.value, []).append(s)
+            subprops.setdefault(str(o).strip("<>"), []).append(s)
         for key in (RDFS + "domain", SCHEMA + "domainIncludes"):
             for o in preds.get(key, []):
-                domain_of.setdefault(o.value, []).append(s)
+                domain_of.setdefault(str(o).strip("<>"), []).append(s)
         for key in (RDFS + "range", SCHEMA + "rangeIncludes"):
             for o in preds.get(key, []):
-                range_of.setdefault(o.value, []).append(s)
+                range_of.setdefault(str(o).strip("<>"), []).append(s)
 
     def links(terms: Iterable[OxTerm]) -> str:
         return ", ".join(ix.link(t, anchors) for t in sorted(set(terms), key=sort_key))
 
     def label(s: OxTerm) -> str:
-        return ix.text(s, RDFS + "label", SKOS + "prefLabel") or ix.qname(str(s.value))
+        return ix.text(s, RDFS + "label", SKOS + "prefLabel") or ix.qname(str(s).strip("<>"))
 
     def definition(s: OxTerm) -> str:
-        return escape(ix.text(s, SKOS + "definition", RDFS + "comment", DCTERMS + "description") or "")
+        return escape(
+            ix.text(s, SKOS + "definition", RDFS + "comment", DCTERMS + "description") or ""
+        )
 
     def notes(s: OxTerm) -> str:
         d = ix.text(s, SKOS + "definition")
@@ -276,19 +293,33 @@ def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: 
         preds = ix.by_subject[i]
         rows = [("Type", links(ix.values(i, RDF_TYPE))), ("Notes", notes(i))]
         skip = {RDF_TYPE, RDFS + "label", SKOS + "definition", RDFS + "comment", SKOS + "prefLabel"}
-        rows += [(ix.qname(p), links(ix.values(i, p))) for p in sorted(preds, key=ix.qname) if p not in skip]
+        rows += [
+            (ix.qname(p), links(ix.values(i, p)))
+            for p in sorted(preds, key=ix.qname)
+            if p not in skip
+        ]
         out.append(section(i, rows))
     external = sorted(
         {
             s.value
-            for s in ix.subjects_of_type(OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", OWL + "NamedIndividual")
+            for s in ix.subjects_of_type(
+                OWL + "Class",
+                OWL + "ObjectProperty",
+                OWL + "DatatypeProperty",
+                OWL + "AnnotationProperty",
+                OWL + "NamedIndividual",
+            )
             if not s.value.startswith(own) and s != ont
         }
     )
     out.append('<h2 id="external">Standard terms used</h2><p>')
     out.append(", ".join(ix.link(ox.NamedNode(e)) for e in external))
     out.append("</p>")
-    return _page(title, "\n".join(out), '<a href="index.html">Ontology</a> · <a href="shapes.html">Shapes</a>')
+    return _page(
+        title,
+        "\n".join(out),
+        '<a href="index.html">Ontology</a> · <a href="shapes.html">Shapes</a>',
+    )
 
 
 def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: str) -> str:
@@ -297,7 +328,14 @@ def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: st
     shapes = ix.subjects_of_type(SH + "NodeShape", SH + "PropertyShape")
     constraints = ix.subjects_of_type(SH + "SPARQLConstraint")
     anchors = {s.value for s in (*shapes, *constraints)}
-    skip = {RDF_TYPE, RDFS + "label", RDFS + "comment", SH + "select", SH + "prefixes", SH + "declare"}
+    skip = {
+        RDF_TYPE,
+        RDFS + "label",
+        RDFS + "comment",
+        SH + "select",
+        SH + "prefixes",
+        SH + "declare",
+    }
 
     def params(s: OxTerm) -> list[tuple[str, str]]:
         preds = ix.by_subject.get(s, {})
@@ -316,6 +354,7 @@ def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: st
                 rendered = ", ".join(
                     f'<span class="sev-{escape(_anchor(v.value))}">{escape(_anchor(v.value))}</span>'
                     for v in ix.values(s, p)
+                    if isinstance(v, ox.NamedNode)
                 )
             else:
                 rendered = ", ".join(ix.link(v, anchors) for v in ix.values(s, p))
@@ -353,11 +392,19 @@ def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: st
     out += [section(s, "property shape") for s in prop_shapes]
     out.append('<h2 id="sparql-constraints">SPARQL constraints</h2>')
     out += [section(s, "SPARQL constraint") for s in constraints]
-    return _page(title, "\n".join(out), '<a href="index.html">Ontology</a> · <a href="shapes.html">Shapes</a>')
+    return _page(
+        title,
+        "\n".join(out),
+        '<a href="index.html">Ontology</a> · <a href="shapes.html">Shapes</a>',
+    )
 
 
 def write_docs(
-    folder: Path, ontology: Iterable[ox.Triple], shapes: Iterable[ox.Triple], prefixes: dict[str, str], base: str
+    folder: Path,
+    ontology: Iterable[ox.Triple],
+    shapes: Iterable[ox.Triple],
+    prefixes: dict[str, str],
+    base: str,
 ) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     pages = {

@@ -82,19 +82,35 @@ def entity_html(
             return _literal(term, pm)
         if isinstance(term, ox.BlankNode):
             return f"<code>_:{escape(term.value)}</code>"
+        if isinstance(term, ox.Triple):
+            return f"<code>{escape(str(term))}</code>"
         label = label_of(term.value)
         short = pm.shorten(term.value).strip("<>")
-        text = escape(label) + f' <span class="lit-meta">{escape(short)}</span>' if label else escape(short)
+        text = (
+            escape(label) + f' <span class="lit-meta">{escape(short)}</span>'
+            if label
+            else escape(short)
+        )
         return f'<a href="{escape(links.href(term.value))}">{text}</a>'
 
     title = label_of(iri) or pm.shorten(iri).strip("<>")
-    types = sorted({t.object.value for t in outgoing if t.predicate.value == RDF_TYPE})
+    types = sorted(
+        {
+            t.object.value
+            for t in outgoing
+            if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+        }
+    )
     props: dict[str, list[OxTerm]] = {}
     for t in outgoing:
         if t.predicate.value != RDF_TYPE:
             props.setdefault(t.predicate.value, []).append(t.object)
     sources = sorted(
-        {t.object.value for t in outgoing if t.predicate.value == SOURCE and isinstance(t.object, ox.NamedNode)}
+        {
+            t.object.value
+            for t in outgoing
+            if t.predicate.value == SOURCE and isinstance(t.object, ox.NamedNode)
+        }
     )
 
     parts: list[str] = [
@@ -106,17 +122,22 @@ def entity_html(
         f"<title>{escape(title)}</title>",
     ]
     parts += [
-        f'<link rel="alternate" type="{escape(mt)}" href="{escape(href)}">' for href, mt, _ in links.alternates
+        f'<link rel="alternate" type="{escape(mt)}" href="{escape(href)}">'
+        for href, mt, _ in links.alternates
     ]
     parts += [f"<style>\n{CSS}\n</style>", "</head>", "<body>"]
     parts.append(
         "<nav>"
-        + "".join(f'<a href="{escape(href)}">{escape(lbl)}</a>' for href, _, lbl in links.alternates)
+        + "".join(
+            f'<a href="{escape(href)}">{escape(lbl)}</a>' for href, _, lbl in links.alternates
+        )
         + '<a href="/">SPARQL</a><a href="/ontology">Ontology</a><a href="/void.ttl">Dataset</a></nav>'
     )
     parts.append(f"<h1>{escape(title)}</h1>")
     parts.append(f'<div class="iri">{escape(iri)}</div>')
-    parts.append('<ul class="types">' + "".join(f"<li>{link(ox.NamedNode(t))}</li>" for t in types) + "</ul>")
+    parts.append(
+        '<ul class="types">' + "".join(f"<li>{link(ox.NamedNode(t))}</li>" for t in types) + "</ul>"
+    )
 
     parts.append("<h2>Properties</h2><table>")
     for p in sorted(props, key=lambda p: (name(p).lower(), p)):
@@ -144,14 +165,18 @@ def entity_html(
 
     parts.append("<h2>Sources</h2>")
     if sources:
-        parts.append("<ul>" + "".join(f"<li>{link(ox.NamedNode(s))}</li>" for s in sources) + "</ul>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{link(ox.NamedNode(s))}</li>" for s in sources) + "</ul>"
+        )
     else:
         parts.append("<p>No dcterms:source.</p>")
     where = [f"<li>{link(ox.NamedNode(g))}</li>" for g in graphs]
     if located:
         where.append(f"<li>first described in <code>{escape(located)}</code></li>")
     if where:
-        parts.append("<p>Statements about it come from the named graphs:</p><ul>" + "".join(where) + "</ul>")
+        parts.append(
+            "<p>Statements about it come from the named graphs:</p><ul>" + "".join(where) + "</ul>"
+        )
 
     parts.append("<h2>Neighbourhood</h2>")
     parts.append(neighbourhood_svg(iri, outgoing, incoming, name, links))
@@ -206,12 +231,16 @@ def neighbourhood_svg(
             f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(short)}</text></a>'
         )
     centre = name(iri)
-    out.append(f'<circle cx="{cx}" cy="{cy}" r="10" fill="#a4400f"><title>{escape(centre)}</title></circle>')
+    out.append(
+        f'<circle cx="{cx}" cy="{cy}" r="10" fill="#a4400f"><title>{escape(centre)}</title></circle>'
+    )
     out.append(
         f'<text x="{cx}" y="{cy + 26}" text-anchor="middle" font-weight="bold">'
         f"{escape(centre if len(centre) <= 50 else centre[:49] + '…')}</text>"
     )
     out.append("</svg>")
     if len(neighbours) > limit:
-        out.append(f"<p>Showing {limit} of {len(neighbours)} linked entities; every link is listed above.</p>")
+        out.append(
+            f"<p>Showing {limit} of {len(neighbours)} linked entities; every link is listed above.</p>"
+        )
     return "\n".join(out)

@@ -96,7 +96,10 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, gs: GraphStore, header
         return to_rdfxml(triples, gs.prefixes)
     if fmt == "jsonld":
         return to_jsonld(triples, jsonld_context(gs))
-    raise InputError(f"{fmt!r} is not a format for a set of triples", hint="use turtle, ntriples, jsonld or rdfxml")
+    raise InputError(
+        f"{fmt!r} is not a format for a set of triples",
+        hint="use turtle, ntriples, jsonld or rdfxml",
+    )
 
 
 def export(gs: GraphStore, fmt: str) -> bytes:

@@ -23,12 +23,24 @@ from typing import Any
 import pyoxigraph as ox
 
 from sgraph.namespaces import RDF_TYPE
-from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxTerm, sort_key
+from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxSubject, OxTerm, sort_key
 
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEYWORDS_AS_TERMS = {"type", "id", "context", "graph", "value", "language", "base", "vocab"}
 #: When two standard properties share a local name, the first namespace here gets the short key.
-_PRECEDENCE = ("dcterms", "foaf", "rdfs", "skos", "org", "prov", "dcat", "time", "cito", "bibo", "schema")
+_PRECEDENCE = (
+    "dcterms",
+    "foaf",
+    "rdfs",
+    "skos",
+    "org",
+    "prov",
+    "dcat",
+    "time",
+    "cito",
+    "bibo",
+    "schema",
+)
 
 
 def _shorten(iri: str, prefixes: dict[str, str]) -> str:
@@ -63,15 +75,21 @@ def build_context(
     property_types = {owl + "ObjectProperty", owl + "DatatypeProperty", owl + "AnnotationProperty"}
     ontology_triples = list(ontology_triples)
     for t in ontology_triples:
-        if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+        if (
+            t.predicate.value == RDF_TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and isinstance(t.object, ox.NamedNode)
+        ):
             if t.object.value in property_types:
                 objects.setdefault(t.subject.value, [])
             elif t.object.value == owl + "Class" and t.subject.value.startswith(own_namespace):
                 classes.add(t.subject.value)
     object_properties = {
-        t.subject.value
+        str(t.subject.value)
         for t in ontology_triples
-        if t.predicate.value == RDF_TYPE and t.object.value == owl + "ObjectProperty"
+        if t.predicate.value == RDF_TYPE
+        and isinstance(t.subject, ox.NamedNode)
+        and t.object == ox.NamedNode(owl + "ObjectProperty")
     }
     objects.pop(RDF_TYPE, None)
 
@@ -150,6 +168,8 @@ class _Compactor:
             return compact if coercion == "@id" else {"@id": compact}
         if isinstance(term, ox.BlankNode):
             return {"@id": f"_:{term.value}"}
+        if isinstance(term, ox.Triple):
+            raise ValueError("RDF-star quoted triples cannot be written as JSON-LD 1.1")
         if term.language:
             return {"@language": term.language, "@value": term.value}
         dt = term.datatype.value
@@ -163,9 +183,11 @@ class _Compactor:
 def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:
     """A compacted JSON-LD document: the context inline, nodes sorted by ``@id``, keys sorted."""
     c = _Compactor(context)
-    nodes: dict[OxTerm, dict[str, list[tuple[tuple[Any, ...], Any]]]] = {}
-    types: dict[OxTerm, list[OxTerm]] = {}
+    nodes: dict[OxSubject, dict[str, list[tuple[tuple[Any, ...], Any]]]] = {}
+    types: dict[OxSubject, list[ox.NamedNode]] = {}
     for t in set(triples):
+        if isinstance(t.subject, ox.Triple):
+            raise ValueError("RDF-star quoted triples cannot be written as JSON-LD 1.1")
         if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
             types.setdefault(t.subject, []).append(t.object)
             nodes.setdefault(t.subject, {})

@@ -11,7 +11,9 @@ from sgraph.sources import parse_file
 from sgraph.store import GraphStore
 
 
-def publish_exports(gs: GraphStore, stage: Path, options: DatasetOptions | None = None) -> list[Path]:
+def publish_exports(
+    gs: GraphStore, stage: Path, options: DatasetOptions | None = None
+) -> list[Path]:
     """RDF dumps in every format, their gzipped copies, context.jsonld, void.ttl and docs/."""
     written: list[Path] = []
     for fmt in FORMATS.values():
@@ -32,5 +34,7 @@ def publish_exports(gs: GraphStore, stage: Path, options: DatasetOptions | None 
     void.write_text(void_turtle(gs, dump_sizes(stage), options), encoding="utf-8")
     written.append(void)
     shapes = canonical_triples(parse_file(gs.settings.shapes_file, gs.settings.base).triples)
-    written += write_docs(stage / "docs", gs.ontology.triples, shapes, gs.prefixes, gs.settings.base)
+    written += write_docs(
+        stage / "docs", gs.ontology.triples, shapes, gs.prefixes, gs.settings.base
+    )
     return written

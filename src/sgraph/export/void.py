@@ -64,7 +64,9 @@ class DatasetOptions:
                     hint="unset it or set it to e.g. $(git log -1 --format=%ct)",
                 ) from None
         if release and not _DATE_RE.match(release):
-            raise InputError(f"SGRAPH_RELEASE_DATE={release!r} is not a date", hint="use YYYY-MM-DD")
+            raise InputError(
+                f"SGRAPH_RELEASE_DATE={release!r} is not a date", hint="use YYYY-MM-DD"
+            )
         return cls(
             download_base=os.environ.get("SGRAPH_DOWNLOAD_BASE") or None,
             sparql_endpoint=os.environ.get("SGRAPH_SPARQL_ENDPOINT") or None,
@@ -164,7 +166,11 @@ def void_triples(
     add(ds, _t("void", "uriSpace"), ox.Literal(base + "id/"))
     add(ds, _t("void", "sparqlEndpoint"), _n(endpoint))
     add(ds, _t("void", "rootResource"), _n(base + "ontology"))
-    add(ds, _t("void", "exampleResource"), _n(base + "id/organisation/child-safeguarding-practice-review-panel"))
+    add(
+        ds,
+        _t("void", "exampleResource"),
+        _n(base + "id/organisation/child-safeguarding-practice-review-panel"),
+    )
     add(publisher, a, _t("foaf", "Agent"))
     add(publisher, a, _t("foaf", "Organization"))
     add(publisher, _t("foaf", "name"), ox.Literal("sgraph contributors"))
@@ -213,7 +219,9 @@ def void_triples(
             add(ds, _t("dcat", "distribution"), dist)
             add(ds, _t("void", "dataDump"), url)
             add(dist, a, _t("dcat", "Distribution"))
-            title = f"The whole graph as {fmt.w3c_format.replace('_', '/')}" + (", gzipped" if compressed else "")
+            title = f"The whole graph as {fmt.w3c_format.replace('_', '/')}" + (
+                ", gzipped" if compressed else ""
+            )
             add(dist, _t("dcterms", "title"), ox.Literal(title, language=en))
             add(dist, _t("dcat", "downloadURL"), url)
             add(dist, _t("dcat", "accessURL"), url)
@@ -226,7 +234,9 @@ def void_triples(
     return out
 
 
-def void_turtle(gs: GraphStore, files: dict[str, int], options: DatasetOptions | None = None) -> str:
+def void_turtle(
+    gs: GraphStore, files: dict[str, int], options: DatasetOptions | None = None
+) -> str:
     prefixes = {**gs.prefixes, "sgds": gs.settings.base + "dataset/"}
     return to_turtle(
         void_triples(gs, files, options),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-#: Above this many nodes betweenness is estimated from a fixed-seed sample of this many sources.
+#: Above this many nodes betweenness is estimated from a fixed-seed sample of sources.
 EXACT_BETWEENNESS_LIMIT = 1000
+BETWEENNESS_SAMPLE = 300
 SEED = 42
 
 
@@ -34,7 +35,7 @@ def analyse(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         return g
     degree_c = nx.degree_centrality(h) if n > 1 else {node: 0.0 for node in h}
     if n > EXACT_BETWEENNESS_LIMIT:
-        between = nx.betweenness_centrality(h, k=EXACT_BETWEENNESS_LIMIT, seed=SEED)
+        between = nx.betweenness_centrality(h, k=BETWEENNESS_SAMPLE, seed=SEED)
     else:
         between = nx.betweenness_centrality(h)
     if h.number_of_edges():

@@ -82,7 +82,10 @@ class LinkedData:
         return sorted(out, key=str), sorted(inc - out, key=str)
 
     def exists(self, iri: str) -> bool:
-        return next(iter(self.gs.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is not None
+        return (
+            next(iter(self.gs.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None)
+            is not None
+        )
 
     def label(self, iri: str) -> str | None:
         if iri not in self._labels:
@@ -90,8 +93,15 @@ class LinkedData:
             node = ox.NamedNode(iri)
             for p in LABEL_PREDICATES:
                 values = sorted(
-                    (q.object for q in self.gs.store.quads_for_pattern(node, ox.NamedNode(p), None, None)),
-                    key=lambda o: (o.language not in ("en", None), o.value) if isinstance(o, ox.Literal) else (True, ""),
+                    (
+                        q.object
+                        for q in self.gs.store.quads_for_pattern(node, ox.NamedNode(p), None, None)
+                    ),
+                    key=lambda o: (
+                        (o.language not in ("en", None), o.value)
+                        if isinstance(o, ox.Literal)
+                        else (True, "")
+                    ),
                 )
                 lits = [v for v in values if isinstance(v, ox.Literal)]
                 if lits:
@@ -99,7 +109,11 @@ class LinkedData:
                     break
             if found is None:
                 for t in self.gs.ontology.triples:
-                    if t.subject == node and t.predicate.value in LABEL_PREDICATES and isinstance(t.object, ox.Literal):
+                    if (
+                        t.subject == node
+                        and t.predicate.value in LABEL_PREDICATES
+                        and isinstance(t.object, ox.Literal)
+                    ):
                         found = t.object.value
                         break
             self._labels[iri] = found
@@ -117,7 +131,9 @@ class LinkedData:
 
     def shapes(self) -> list[ox.Triple]:
         if self._shapes is None:
-            self._shapes = canonical_triples(parse_file(self.gs.settings.shapes_file, self.base).triples)
+            self._shapes = canonical_triples(
+                parse_file(self.gs.settings.shapes_file, self.base).triples
+            )
         return self._shapes
 
     # -- serialising --------------------------------------------------------------------------------
@@ -139,7 +155,11 @@ class LinkedData:
         dumps = {f.filename: f for f in FORMATS.values()}
         plain = name[:-3] if name.endswith(".gz") else name
         if plain in dumps:
-            media = "application/gzip" if name.endswith(".gz") else _content_type(dumps[plain].media_type)
+            media = (
+                "application/gzip"
+                if name.endswith(".gz")
+                else _content_type(dumps[plain].media_type)
+            )
         elif name == "void.ttl":
             media = _content_type("text/turtle")
         elif name == "context.jsonld":
@@ -180,7 +200,8 @@ def _split_suffix(rest: str) -> tuple[str, str | None]:
 
 def _headers(doc_path: str, media: str, prefix: str, negotiated: bool) -> dict[str, str]:
     links = [
-        f'<{doc_path}{suffix}>; rel="alternate"; type="{mt}"' for suffix, (mt, _, _) in SUFFIXES.items()
+        f'<{doc_path}{suffix}>; rel="alternate"; type="{mt}"'
+        for suffix, (mt, _, _) in SUFFIXES.items()
     ]
     links.append(f'<{doc_path}.ttl>; rel="describedby"; type="text/turtle"')
     links.append(f'<{prefix}void.ttl>; rel="http://rdfs.org/ns/void#inDataset"')
@@ -206,9 +227,21 @@ def linked_data_routes(gs: GraphStore, config: ServerConfig) -> list[BaseRoute]:
     for prefix in prefixes:
         routes += [
             Route(prefix + "id/{rest:path}", _entity_endpoint(ld, prefix, "id/"), methods=["GET"]),
-            Route(prefix + "graph/{rest:path}", _entity_endpoint(ld, prefix, "graph/"), methods=["GET"]),
-            Route(prefix + "ontology{suffix:path}", _document_endpoint(ld, prefix, "ontology"), methods=["GET"]),
-            Route(prefix + "shapes{suffix:path}", _document_endpoint(ld, prefix, "shapes"), methods=["GET"]),
+            Route(
+                prefix + "graph/{rest:path}",
+                _entity_endpoint(ld, prefix, "graph/"),
+                methods=["GET"],
+            ),
+            Route(
+                prefix + "ontology{suffix:path}",
+                _document_endpoint(ld, prefix, "ontology"),
+                methods=["GET"],
+            ),
+            Route(
+                prefix + "shapes{suffix:path}",
+                _document_endpoint(ld, prefix, "shapes"),
+                methods=["GET"],
+            ),
             Route(prefix + "dumps/{name}", _file_endpoint(ld), methods=["GET"]),
             Route(prefix + "void.ttl", _file_endpoint(ld, "void.ttl"), methods=["GET"]),
             Route(prefix + "context.jsonld", _file_endpoint(ld, "context.jsonld"), methods=["GET"]),
@@ -240,15 +273,23 @@ def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
         if fmt == "html":
             links = PageLinks(
                 base=ld.base,
-                alternates=[(doc_path + s, mt, lbl) for s, (mt, _, lbl) in SUFFIXES.items() if s != ".html"],
+                alternates=[
+                    (doc_path + s, mt, lbl) for s, (mt, _, lbl) in SUFFIXES.items() if s != ".html"
+                ],
             )
             located = ld.gs.locate(iri)
             where = f"{located.path.name}:{located.line}" if located else None
-            body = entity_html(iri, outgoing, incoming, ld.label, ld.gs.prefixes, links, ld.graphs_of(iri), where)
+            body = entity_html(
+                iri, outgoing, incoming, ld.label, ld.gs.prefixes, links, ld.graphs_of(iri), where
+            )
             data = body.encode("utf-8")
         else:
             data = ld.rdf(outgoing + incoming, fmt)
-        return Response(data, media_type=_content_type(media), headers=_headers(doc_path, media, prefix, negotiated))
+        return Response(
+            data,
+            media_type=_content_type(media),
+            headers=_headers(doc_path, media, prefix, negotiated),
+        )
 
     return entity
 
@@ -257,7 +298,9 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
     async def document(request: Request) -> Response:
         suffix = request.path_params["suffix"] or None
         if suffix is not None and suffix not in SUFFIXES:
-            raise UnknownEntityError(f"no document at {request.url.path}", hint=f"try {prefix}{which}")
+            raise UnknownEntityError(
+                f"no document at {request.url.path}", hint=f"try {prefix}{which}"
+            )
         media, negotiated = _choose(request, suffix)
         fmt = _BY_MEDIA[media][1]
         triples = ld.gs.ontology.triples if which == "ontology" else ld.shapes()
@@ -271,7 +314,11 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
         else:
             data = ld.rdf(list(triples), fmt)
         doc_path = prefix + which
-        return Response(data, media_type=_content_type(media), headers=_headers(doc_path, media, prefix, negotiated))
+        return Response(
+            data,
+            media_type=_content_type(media),
+            headers=_headers(doc_path, media, prefix, negotiated),
+        )
 
     return document
 

@@ -1,0 +1,220 @@
+"""Dereferenceable IRIs on a real ``sgraph serve``: content negotiation, headers, dumps, escaping."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld
+
+from sgraph.config import Settings
+from sgraph.export import FORMATS
+from sgraph.export.entity_page import PageLinks, entity_html
+from sgraph.server.config import ServerConfig
+from sgraph.server.linked_data import SUFFIXES, LinkedData
+from sgraph.store import GraphStore
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+ENTITY = "/id/person/annie-hudson"
+PANEL = "https://w3id.org/sgraph/id/organisation/child-safeguarding-practice-review-panel"
+FORMAT_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+PAYLOAD = '"><script>alert("owned")</script><img src=x onerror=alert(1)>'
+
+
+def _sgraph() -> list[str]:
+    script = Path(sys.executable).with_name("sgraph")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sgraph"]
+
+
+@pytest.fixture(scope="module")
+def server(dist_dir: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*_sgraph(), "serve", "--port", str(port), "--workers", "1", "--dist", str(dist_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"sgraph serve exited:\n{out}")
+            try:
+                if httpx.get(url + "/api/limits", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _parse(body: bytes, media: str) -> set[ox.Triple]:
+    if media == "application/ld+json":
+
+        def no_fetch(url: str, options: Any = None) -> Any:
+            raise AssertionError(f"tried to fetch {url}")
+
+        nq = jsonld.to_rdf(
+            json.loads(body), {"format": "application/n-quads", "documentLoader": no_fetch}
+        )
+        return {q.triple for q in ox.parse(nq.encode(), format=ox.RdfFormat.N_QUADS)}
+    return {q.triple for q in ox.parse(body, format=FORMAT_TYPES[media])}
+
+
+def test_every_format_gives_the_same_description(server: str, graph_store: GraphStore) -> None:
+    iri = ox.NamedNode(graph_store.settings.base + ENTITY[1:])
+    expected = {q.triple for q in graph_store.store.quads_for_pattern(iri, None, None, None)} | {
+        q.triple for q in graph_store.store.quads_for_pattern(None, None, iri, None)
+    }
+    assert len(expected) > 10
+    for media in [*FORMAT_TYPES, "application/ld+json"]:
+        r = httpx.get(server + ENTITY, headers={"Accept": media})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].split(";")[0] == media
+        assert r.headers["vary"] == "Accept"
+        assert _parse(r.content, media) == expected, media
+        suffix = {v[0]: k for k, v in SUFFIXES.items()}[media]
+        by_suffix = httpx.get(server + ENTITY + suffix)
+        assert by_suffix.status_code == 200 and by_suffix.content == r.content
+        assert r.headers["content-location"] == ENTITY + suffix
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/turtle;q=0.5, application/n-triples;q=0.9", "application/n-triples"),
+        ("application/rdf+xml, text/html;q=0.1", "application/rdf+xml"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("*/*", "text/html"),
+        (None, "text/html"),
+    ],
+)
+def test_accept_q_values(server: str, accept: str | None, expected: str) -> None:
+    r = httpx.get(server + ENTITY, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == expected
+
+
+def test_link_headers_and_html_page(server: str) -> None:
+    r = httpx.get(server + ENTITY, headers={"Accept": "text/html"})
+    link = r.headers["link"]
+    assert f'<{ENTITY}.ttl>; rel="alternate"; type="text/turtle"' in link
+    assert f'<{ENTITY}.ttl>; rel="describedby"' in link
+    assert 'rel="http://rdfs.org/ns/void#inDataset"' in link
+    html = r.text
+    assert "<h1>Annie Hudson</h1>" in html
+    assert 'href="/id/organisation/child-safeguarding-practice-review-panel"' in html
+    for section in ("Properties", "Referenced by", "Sources", "Neighbourhood"):
+        assert f"<h2>{section}</h2>" in html
+    assert "<svg" in html and "<script" not in html
+
+
+def test_unknown_iri_is_404_with_the_error_shape(server: str) -> None:
+    for path in ("/id/person/nobody-at-all", "/id/person/nobody-at-all.ttl", "/dumps/secrets.txt"):
+        r = httpx.get(server + path)
+        assert r.status_code == 404
+        body = r.json()
+        assert body["status"] == 404 and body["error"] == "UnknownEntityError"
+    assert httpx.get(server + ENTITY, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_base_path_and_ontology(server: str) -> None:
+    assert httpx.get(server + "/sgraph" + ENTITY + ".nt").status_code == 200
+    onto = httpx.get(server + "/ontology", headers={"Accept": "text/turtle"})
+    assert onto.status_code == 200
+    triples = {q.triple for q in ox.parse(onto.content, format=ox.RdfFormat.TURTLE)}
+    assert any(t.subject.value.endswith("ontology#Publication") for t in triples)
+    page = httpx.get(server + "/ontology", headers={"Accept": "text/html"})
+    assert "Publication" in page.text and page.headers["content-type"].startswith("text/html")
+
+
+def test_dumps_and_void_at_stable_paths(
+    server: str, dist_dir: Path, graph_store: GraphStore
+) -> None:
+    for fmt in FORMATS.values():
+        for name in (fmt.filename, fmt.filename + ".gz"):
+            r = httpx.get(f"{server}/dumps/{name}")
+            assert r.status_code == 200 and r.content == (dist_dir / name).read_bytes(), name
+    assert httpx.get(server + "/void.ttl").content == (dist_dir / "void.ttl").read_bytes()
+    assert (
+        httpx.get(server + "/context.jsonld").content == (dist_dir / "context.jsonld").read_bytes()
+    )
+    # without a build folder the same bytes are generated in memory
+    ld = LinkedData(graph_store, ServerConfig())
+    for name in ("graph.nt", "graph.jsonld.gz", "void.ttl", "context.jsonld"):
+        assert ld.file(name)[0] == (dist_dir / name).read_bytes(), name
+
+
+@pytest.fixture
+def payload_store(tmp_path: Path) -> GraphStore:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "evil.ttl").write_text(
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix sg: <https://w3id.org/sgraph/ontology#> .\n"
+        f"<https://w3id.org/sgraph/id/publication/evil> a sg:Publication ;\n"
+        f"    dcterms:title {json.dumps(PAYLOAD)}@en ;\n"
+        f"    dcterms:description {json.dumps(PAYLOAD)} ;\n"
+        "    dcterms:source <https://example.org/a'onmouseover='alert(2)> ;\n"
+        f"    sg:cites <https://w3id.org/sgraph/id/publication/other> .\n"
+        f"<https://w3id.org/sgraph/id/publication/other> a sg:Publication ;\n"
+        f"    dcterms:title {json.dumps(PAYLOAD + ' 2')}@en .\n",
+        encoding="utf-8",
+    )
+    return GraphStore.load(Settings(data_dir=data))
+
+
+def test_data_is_escaped_in_the_html(payload_store: GraphStore, browser: Any) -> None:
+    ld = LinkedData(payload_store, ServerConfig())
+    iri = "https://w3id.org/sgraph/id/publication/evil"
+    out, inc = ld.describe(iri)
+    html = entity_html(
+        iri,
+        out,
+        inc,
+        ld.label,
+        payload_store.prefixes,
+        PageLinks(payload_store.settings.base, []),
+        ld.graphs_of(iri),
+    )
+    assert "<script>" not in html and "<img" not in html
+    assert escape(PAYLOAD) in html
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_content(html)
+    page.hover("text=example.org")
+    assert dialogs == []
+    assert page.locator("img").count() == 0 and page.locator("script").count() == 0
+    assert PAYLOAD in page.locator("h1").inner_text()
+    page.close()
