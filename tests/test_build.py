@@ -22,6 +22,9 @@ MINIMAL = """\
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 
+<https://example.org/source> a sg:Source ;
+    dcterms:title "An example page" .
+
 <https://w3id.org/sgraph/id/organisation/example-panel>
     a sg:Panel ;
     dcterms:source <https://example.org/source> ;

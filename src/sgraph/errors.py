@@ -9,7 +9,8 @@ the CLI to an exit code (``exit_code``) and the server to an HTTP status (``http
     │   ├── QuerySyntaxError                            unreadable SPARQL (line, column)
     │   ├── UnknownQueryError                           no named query by that name
     │   ├── ParameterError                              a query parameter that does not fit
-    │   ├── UnknownEntityError       HTTP 404           no entity matches
+    │   ├── NotFoundError            HTTP 404           no such resource (a file, a page)
+    │   │   └── UnknownEntityError                      no entity matches
     │   ├── AmbiguousEntityError                        several entities match
     │   ├── QueryRefusedError                           SERVICE, LOAD, remote FROM ...
     │   ├── RequestTooLargeError     HTTP 413
@@ -32,6 +33,7 @@ __all__ = [
     "AmbiguousEntityError",
     "DataSyntaxError",
     "InputError",
+    "NotFoundError",
     "NotAcceptableError",
     "ParameterError",
     "QueryRefusedError",
@@ -142,10 +144,14 @@ class ParameterError(InputError):
     """A query parameter that is missing, unknown, or does not fit its declared type."""
 
 
-class UnknownEntityError(InputError):
-    """No entity matches an IRI, prefixed name or label."""
+class NotFoundError(InputError):
+    """No such resource: a file, a dump, a page."""
 
     http_status = 404
+
+
+class UnknownEntityError(NotFoundError):
+    """No entity matches an IRI, prefixed name or label."""
 
 
 class AmbiguousEntityError(InputError):

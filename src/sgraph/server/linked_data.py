@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from sgraph.errors import UnknownEntityError
+from sgraph.errors import NotFoundError, UnknownEntityError
 from sgraph.export.docs import ontology_html, shapes_html
 from sgraph.export.entity_page import LABEL_PREDICATES, PageLinks, entity_html
 from sgraph.export.formats import (
@@ -165,7 +165,7 @@ class LinkedData:
         elif name == "context.jsonld":
             media = "application/ld+json"
         else:
-            raise UnknownEntityError(
+            raise NotFoundError(
                 f"no file called {name!r} here",
                 hint="the dumps are " + ", ".join(sorted(dumps)) + " (and each with .gz)",
             )
@@ -173,7 +173,7 @@ class LinkedData:
         if dist is not None:
             path = Path(dist) / name
             if not path.is_file():
-                raise UnknownEntityError(
+                raise NotFoundError(
                     f"{name} is not in the build folder {dist}",
                     hint="run `sgraph build` to write every dump",
                 )
@@ -298,7 +298,7 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
     async def document(request: Request) -> Response:
         suffix = request.path_params["suffix"] or None
         if suffix is not None and suffix not in SUFFIXES:
-            raise UnknownEntityError(
+            raise NotFoundError(
                 f"no document at {request.url.path}", hint=f"try {prefix}{which}"
             )
         media, negotiated = _choose(request, suffix)

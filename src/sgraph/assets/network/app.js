@@ -93,7 +93,7 @@
              strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, smooth: false, width: 1,
              color: { color: "#a0aec0", highlight: "#2d3748", hover: "#2d3748", inherit: false },
-             font: { size: 11, color: "#2d3748", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" } }
+             font: { size: 11, color: "#2d3748", strokeWidth: 3, strokeColor: "#ffffff", align: "horizontal" } }
   };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.network = network; window.nodes = nodes; window.edges = edges;
@@ -252,6 +252,7 @@
     if (rel.childNodes.length) { body.appendChild(el("h2", null, "Connections")); body.appendChild(rel); }
     panel.classList.add("open");
     network.redraw();
+    drawTimeline();
   }
   function closePanel() { panel.classList.remove("open"); network.unselectAll(); unhighlight(); }
   document.getElementById("panel-close").addEventListener("click", closePanel);
@@ -262,7 +263,9 @@
     network.selectNodes([id]);
     highlight(id);
     showPanel(id);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: { duration: 300 } });
+    var near = network.getConnectedNodes(id).concat([id]);
+    network.fit({ nodes: near, animation: false });
+    if (network.getScale() > 1.1) network.moveTo({ scale: 1.1, animation: false });
   }
   window.sgraphChoose = choose;
   network.on("click", function (params) {
