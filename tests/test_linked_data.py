@@ -140,11 +140,16 @@ def test_link_headers_and_html_page(server: str) -> None:
 
 
 def test_unknown_iri_is_404_with_the_error_shape(server: str) -> None:
-    for path in ("/id/person/nobody-at-all", "/id/person/nobody-at-all.ttl", "/dumps/secrets.txt"):
+    cases = {
+        "/id/person/nobody-at-all": "UnknownEntityError",
+        "/id/person/nobody-at-all.ttl": "UnknownEntityError",
+        "/dumps/secrets.txt": "NotFoundError",
+    }
+    for path, error in cases.items():
         r = httpx.get(server + path)
         assert r.status_code == 404
         body = r.json()
-        assert body["status"] == 404 and body["error"] == "UnknownEntityError"
+        assert body["status"] == 404 and body["error"] == error
     assert httpx.get(server + ENTITY, headers={"Accept": "image/png"}).status_code == 406
 
 

@@ -43,7 +43,11 @@ class Expectation:
     also: tuple[str, ...] = ()
 
     def matches(self, r: Violation) -> bool:
-        focus_ok = (not r.focus.startswith(("http:", "https:", "urn:"))) if self.focus == BLANK else r.focus == self.focus
+        focus_ok = (
+            (not r.focus.startswith(("http:", "https:", "urn:")))
+            if self.focus == BLANK
+            else r.focus == self.focus
+        )
         return focus_ok and self.message in r.message and r.severity == self.severity
 
 
@@ -59,7 +63,9 @@ def read_expectation(path: Path) -> Expectation:
         elif m:
             found[m.group(1)] = m.group(2)
     if "expect-message" not in found or "expect-focus" not in found:
-        raise AssertionError(f"{path}: starts without '# expect-message:' and '# expect-focus:' lines")
+        raise AssertionError(
+            f"{path}: starts without '# expect-message:' and '# expect-focus:' lines"
+        )
     severity = found.get("expect-severity", "Violation")
     return Expectation(found["expect-message"], found["expect-focus"], severity, tuple(also))
 
@@ -104,7 +110,9 @@ def test_invalid_fixture_triggers_its_constraint(path: Path) -> None:
     else:
         assert report.conforms, f"{path.name}: a warning must not make the graph fail"
         others = report.violations
-    assert others == [], f"{path.name}: unexpected violations:\n" + "\n".join(r.describe() for r in others)
+    assert others == [], f"{path.name}: unexpected violations:\n" + "\n".join(
+        r.describe() for r in others
+    )
 
 
 # -- the shapes file itself -------------------------------------------------------------------
@@ -147,7 +155,9 @@ def test_every_targeted_node_shape_is_exercised_by_a_fixture() -> None:
 def test_every_sparql_constraint_is_exercised_by_a_fixture() -> None:
     """Each cross-entity or focus-node rule has a fixture whose expected message is its own."""
     g = shapes_graph()
-    constraints = {str(c): str(g.value(c, SH.message)) for c in g.subjects(RDF.type, SH.SPARQLConstraint)}
+    constraints = {
+        str(c): str(g.value(c, SH.message)) for c in g.subjects(RDF.type, SH.SPARQLConstraint)
+    }
     expected_messages = [read_expectation(p).message for p in INVALID]
     missing = sorted(
         c
@@ -163,7 +173,9 @@ def test_every_shape_speaks_to_curators() -> None:
     """Property shapes and SPARQL constraints carry sh:message and sh:name; node shapes a label."""
     g = shapes_graph()
     problems: list[str] = []
-    checked = set(g.subjects(RDF.type, SH.PropertyShape)) | set(g.subjects(RDF.type, SH.SPARQLConstraint))
+    checked = set(g.subjects(RDF.type, SH.PropertyShape)) | set(
+        g.subjects(RDF.type, SH.SPARQLConstraint)
+    )
     for node in checked:
         if not isinstance(node, rdflib.URIRef):
             problems.append(f"anonymous shape {node}: give it an IRI so reports can name it")
@@ -173,7 +185,9 @@ def test_every_shape_speaks_to_curators() -> None:
                 problems.append(f"{node} has no {p}")
     for node in g.subjects(RDF.type, SH.NodeShape):
         if g.value(node, SH.message) is not None and g.value(node, SH.sparql) is not None:
-            problems.append(f"node shape {node} has sh:message and sh:sparql (pySHACL adds the message to every SPARQL result)")
+            problems.append(
+                f"node shape {node} has sh:message and sh:sparql (pySHACL adds the message to every SPARQL result)"
+            )
         if isinstance(node, rdflib.URIRef) and g.value(node, RDFS.label) is None:
             problems.append(f"node shape {node} has no rdfs:label")
     assert problems == []

@@ -12,12 +12,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import pyoxigraph as ox
 import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
 from sgraph.config import Settings
 from sgraph.errors import InputError
+from sgraph.namespaces import DEFAULT_BASE
 from sgraph.sources import parse_file
 from sgraph.store import GraphStore
 from sgraph.terms import triples_to_rdflib
@@ -125,7 +127,13 @@ def run_shacl(
             hint="fix ontology/shapes.ttl (the message names the shape)",
         )
     results: list[Violation] = []
-    for r in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # Top-level results only: nested sh:detail results are part of their parent's result.
+    top = [
+        r
+        for report in results_graph.subjects(rdflib.RDF.type, SH.ValidationReport)
+        for r in results_graph.objects(report, SH.result)
+    ]
+    for r in top:
         focus = str(results_graph.value(r, SH.focusNode))
         messages = sorted(str(m) for m in results_graph.objects(r, SH.resultMessage))
         loc = gs.locate(focus) if gs is not None else None
@@ -157,8 +165,16 @@ def run_shacl(
 
 
 def load_shapes(settings: Settings) -> rdflib.Graph:
-    src = parse_file(settings.shapes_file, settings.base)
-    return triples_to_rdflib(src.triples)
+    """The shapes, with the default base replaced everywhere (IRIs and SPARQL text alike)."""
+    text = settings.shapes_file.read_text(encoding="utf-8")
+    if settings.base != DEFAULT_BASE:
+        text = text.replace(DEFAULT_BASE, settings.base)
+    try:
+        triples = [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+    except SyntaxError:
+        parse_file(settings.shapes_file)  # raises DataSyntaxError with file, line and column
+        raise
+    return triples_to_rdflib(triples)
 
 
 def validate_store(gs: GraphStore) -> ValidationReport:
