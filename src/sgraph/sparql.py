@@ -31,8 +31,9 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
-from sgraph.serialize import PrefixMap, to_ntriples, to_turtle
-from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxTerm, sort_key
+from sgraph.export.jsonld import build_context, to_jsonld
+from sgraph.serialize import PrefixMap, to_ntriples, to_rdfxml, to_turtle
+from sgraph.terms import XSD_STRING, OxTerm
 
 Kind = Literal["select", "ask", "graph", "update"]
 
@@ -608,60 +609,14 @@ def _markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
 
 
 def _graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+    """CONSTRUCT/DESCRIBE results through the same deterministic writers as the exports."""
     if fmt == "turtle":
         return to_turtle(triples, prefixes).encode("utf-8")
     if fmt == "ntriples":
         return to_ntriples(triples).encode("utf-8")
-    if fmt == "jsonld":
-        return _jsonld(triples, prefixes).encode("utf-8")
-    ordered = sorted(set(triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
-    pm = PrefixMap(prefixes)
-    for t in ordered:  # declare only the prefixes the graph uses
-        pm.shorten(t.predicate.value)
-        if isinstance(t.subject, ox.NamedNode):
-            pm.shorten(t.subject.value)
-    data = ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=dict(sorted(pm.used.items())))
-    return data or b""
-
-
-def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> str:
-    """Deterministic JSON-LD: a context of the prefixes used and one node object per subject."""
-    pm = PrefixMap(prefixes)
-    nodes: dict[OxTerm, dict[str, list[dict[str, str]]]] = {}
-    types: dict[OxTerm, list[str]] = {}
-    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-    def ref(term: OxTerm) -> str:
-        if isinstance(term, ox.BlankNode):
-            return f"_:{term.value}"
-        if isinstance(term, ox.Triple):
-            raise InputError("RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle")
-        short = pm.shorten(term.value)
-        return term.value if short.startswith("<") else short
-
-    for t in set(triples):
-        if t.predicate.value == rdf_type and isinstance(t.object, ox.NamedNode):
-            types.setdefault(t.subject, []).append(ref(t.object))
-            nodes.setdefault(t.subject, {})
-            continue
-        obj: dict[str, str]
-        o = t.object
-        if isinstance(o, ox.Literal):
-            obj = {"@value": o.value}
-            if o.language:
-                obj["@language"] = o.language
-            elif o.datatype.value not in (XSD_STRING, RDF_LANGSTRING):
-                obj["@type"] = ref(o.datatype)
-        else:
-            obj = {"@id": ref(o)}
-        nodes.setdefault(t.subject, {}).setdefault(ref(t.predicate), []).append(obj)
-    graph = []
-    for subject in sorted(nodes, key=sort_key):
-        node: dict[str, object] = {"@id": ref(subject)}
-        if subject in types:
-            node["@type"] = sorted(types[subject])
-        for pred in sorted(nodes[subject]):
-            node[pred] = sorted(nodes[subject][pred], key=lambda d: json.dumps(d, sort_keys=True))
-        graph.append(node)
-    doc = {"@context": dict(sorted(pm.used.items())), "@graph": graph}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "rdfxml":
+        return to_rdfxml(triples, prefixes).encode("utf-8")
+    if any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in triples):
+        raise InputError("RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle")
+    context = build_context(triples, prefixes, prefixes.get("sg", ""))
+    return to_jsonld(triples, context).encode("utf-8")
