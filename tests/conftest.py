@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from servers import free_port
 from sgraph.build import BuildResult, build
 from sgraph.config import PROJECT_ROOT, Settings
 from sgraph.store import GraphStore
@@ -54,12 +54,6 @@ def built(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Build
 @pytest.fixture(scope="session")
 def dist_dir(built: BuildResult) -> Path:
     return built.out_dir
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -17,19 +13,13 @@ import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 
+from servers import running_server
 from sgraph.config import Settings
 from sgraph.export import FORMATS
 from sgraph.export.entity_page import PageLinks, entity_html
 from sgraph.server.config import ServerConfig
 from sgraph.server.linked_data import SUFFIXES, LinkedData
 from sgraph.store import GraphStore
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 ENTITY = "/id/person/annie-hudson"
 PANEL = "https://w3id.org/sgraph/id/organisation/child-safeguarding-practice-review-panel"
@@ -41,41 +31,10 @@ FORMAT_TYPES = {
 PAYLOAD = '"><script>alert("owned")</script><img src=x onerror=alert(1)>'
 
 
-def _sgraph() -> list[str]:
-    script = Path(sys.executable).with_name("sgraph")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sgraph"]
-
-
 @pytest.fixture(scope="module")
 def server(dist_dir: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [*_sgraph(), "serve", "--port", str(port), "--workers", "1", "--dist", str(dist_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"sgraph serve exited:\n{out}")
-            try:
-                if httpx.get(url + "/api/limits", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    with running_server("--workers", "1", "--dist", str(dist_dir)) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _parse(body: bytes, media: str) -> set[ox.Triple]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import free_port
+from servers import free_port
 from sgraph.cli import cli
 from sgraph.errors import RemoteStoreError
 from sgraph.push import target_url
