@@ -39,7 +39,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from sgraph.config import Settings  # noqa: E402
 from sgraph.store import GraphStore  # noqa: E402
-from sgraph.synth import MANIFEST, generate, parse_count  # noqa: E402
+from sgraph.synth import GENERATOR_VERSION, MANIFEST, generate, parse_count  # noqa: E402
 
 RDFLIB_LIMIT_S = 60.0
 VENV_BIN = Path(sys.executable).parent
@@ -83,7 +83,9 @@ def synth_data(n: int, seed: int, results: Path) -> Path:
     manifest = folder / MANIFEST
     if manifest.is_file():
         body = json.loads(manifest.read_text())
-        if body.get("target_triples") == n and body.get("seed") == seed:
+        if (body.get("target_triples"), body.get("seed"), body.get("generator_version")) == (
+            n, seed, GENERATOR_VERSION
+        ):
             return folder
     say(f"[{label(n)}] sgraph synth --triples {n} --seed {seed} --out {folder}")
     generate(n, folder, seed=seed, progress=say)
@@ -233,10 +235,14 @@ def rdflib_runs(rg: Any, text: str, runs: int, limit: float) -> tuple[list[float
         proc.join()
 
 
+_RDFLIB_NOTES: dict[str, str] = {}
+
+
 def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_ok: dict[str, bool]) -> dict[str, Any]:
     from sgraph.sparql import execute
 
     res: dict[str, Any] = {}
+    rdflib_note: dict[str, str] = _RDFLIB_NOTES
     rg = None
     for q in queries:
         name = q["name"]
@@ -258,6 +264,8 @@ def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_
             if isinstance(first, str):
                 row["rdflib_s"] = first
                 rdflib_ok[name] = False
+                if first.startswith("error"):
+                    rdflib_note[name] = "skipped: rdflib failed on it at a smaller size"
             else:
                 times, rows = first
                 more = rdflib_runs(rg, q["text"], runs - 1, RDFLIB_LIMIT_S * runs) if runs > 1 else ([], rows)
@@ -269,7 +277,7 @@ def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_
                 if times[0] * 10 > RDFLIB_LIMIT_S:
                     rdflib_ok[name] = False
         else:
-            row["rdflib_s"] = "skipped: too slow"
+            row["rdflib_s"] = rdflib_note.get(name, "skipped: too slow")
         row["ratio_sgraph_vs_pyoxigraph"] = row["sgraph_s"] / row["pyoxigraph_s"] if row["pyoxigraph_s"] else None
         res[name] = row
         rd = row["rdflib_s"] if isinstance(row["rdflib_s"], str) else f"{row['rdflib_s'] * 1000:.0f} ms"
@@ -454,6 +462,7 @@ def main() -> None:
     ap.add_argument("--no-http", action="store_true", help="skip sgraph serve and Oxigraph server")
     ap.add_argument("--pyshacl-max", type=parse_count, default=0,
                     help="largest size at which pySHACL validation runs (default 0: never; 10k takes minutes)")
+    ap.add_argument("--exclude", default="", help="comma-separated named queries to leave out (recorded)")
     ap.add_argument("--persist", action="store_true", help="also measure the persistent store's start-up options")
     args = ap.parse_args()
     sizes = [parse_count(s) for s in args.sizes.split(",") if s.strip()]
@@ -470,6 +479,9 @@ def main() -> None:
         body: dict[str, Any] = {}
         body["build"], gs = build_steps(settings, args, n)
         queries, skipped = prepared_queries(gs)
+        excluded = {x.strip() for x in args.exclude.split(",") if x.strip()}
+        skipped += [f"{q['name']}: excluded by --exclude" for q in queries if q["name"] in excluded]
+        queries = [q for q in queries if q["name"] not in excluded]
         body["queries_skipped"] = skipped
         say(f"[{name}] {len(queries)} named queries in process ...")
         body["queries"] = in_process(gs, queries, args.runs, rdflib_ok)

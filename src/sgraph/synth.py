@@ -40,6 +40,8 @@ MAX_TRIPLES = 50_000_000
 #: Triples per file before a kind rolls over into its next part file.
 PART_TRIPLES = 500_000
 MANIFEST = "synth.json"
+#: Bumped whenever the generator's output changes (so cached data sets are regenerated).
+GENERATOR_VERSION = 2
 
 PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
@@ -318,6 +320,7 @@ def _generate(target: int, folder: Path, seed: int, progress: Progress | None) -
         w.close()
     manifest = {
         "generator": "sgraph synth",
+        "generator_version": GENERATOR_VERSION,
         "seed": seed,
         "target_triples": target,
         "triples": w.total,
@@ -510,24 +513,34 @@ def _memberships(
     orgs: _Orgs,
     n: int,
 ) -> int:
+    # Chairs: one at a time per panel, consecutive terms of 2-6 years (the last one open).
+    chairs: list[tuple[str, int, int | None]] = []  # panel, start day, end day
+    for panel in orgs.panels:
+        day = rng.randrange(400)
+        while day < _SPAN_DAYS - 200:
+            term = 730 + rng.randrange(1460)
+            end: int | None = day + term if day + term < _SPAN_DAYS else None
+            chairs.append((panel, day, end))
+            day += term + 1
     for i in range(n):
         person = people[rng.randrange(len(people))]
-        r = rng.random()
-        if r < 0.15:
-            role, org = "sg:chair", orgs.panels[rng.randrange(len(orgs.panels))]
-        elif r < 0.25:
-            role, org = "sg:minister", orgs.departments[rng.randrange(len(orgs.departments))]
-        else:
-            role, org = "sg:member", orgs.all[rng.randrange(len(orgs.all))]
-        start = rng.randrange(_SPAN_DAYS - 400)
         precision = "date" if rng.random() < 0.8 else "month"
+        if i < len(chairs):
+            org, start, end_day = chairs[i]
+            role = "sg:chair"
+        else:
+            if rng.random() < 0.1:
+                role, org = "sg:minister", orgs.departments[rng.randrange(len(orgs.departments))]
+            else:
+                role, org = "sg:member", orgs.all[rng.randrange(len(orgs.all))]
+            start = rng.randrange(_SPAN_DAYS - 400)
+            end_day = start + 60 + rng.randrange(2500) if rng.random() < 0.7 else None
         pairs = [
             ("a", ["sg:Membership"]),
             ("sg:startDate", [_date_literal(start, precision)]),
         ]
-        if rng.random() < 0.7:
-            end = start + 60 + rng.randrange(2500)
-            pairs.append(("sg:endDate", [_date_literal(end, precision)]))
+        if end_day is not None:
+            pairs.append(("sg:endDate", [_date_literal(end_day, precision)]))
         pairs += [
             ("org:member", [person]),
             ("org:organization", [org]),

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from sgraph.cli.options import base_option, data_option, make_settings, progress
+from sgraph.cli.options import (
+    base_option,
+    data_option,
+    make_settings,
+    open_store,
+    progress,
+    store_option,
+)
 from sgraph.errors import InputError
 from sgraph.io import atomic_write_bytes
 from sgraph.network.analytics import analyse
@@ -16,7 +23,6 @@ from sgraph.network.page import DEFAULT_MAX_NODES, DEFAULT_TITLE, render_page
 from sgraph.network.projection import project
 from sgraph.network.rows import from_rows
 from sgraph.network.select import Selection, select
-from sgraph.store import GraphStore
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -46,11 +52,12 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
               help="html: above this many entities show only the most central ones.")
 @data_option
 @base_option
+@store_option
 def network_command(
     focus: str | None, depth: int, types: tuple[str, ...], relations: tuple[str, ...],
     year_from: int | None, year_to: int | None, path: tuple[str, str] | None, query_name: str | None,
     params: tuple[str, ...], fmt: str, out: Path | None, title: str | None, max_nodes: int,
-    data_dir: Path | None, base: str | None,
+    data_dir: Path | None, base: str | None, store_path: Path | None, no_store: bool,
 ) -> None:
     """Draw the graph (or part of it) as a network of entities and relations.
 
@@ -68,8 +75,7 @@ def network_command(
       sgraph network --query publications --format graphml --out pubs.graphml
     """
     settings = make_settings(data_dir, base)
-    progress("Loading the graph ...")
-    gs = GraphStore.load(settings)
+    gs = open_store(settings, store_path, no_store, memory=True)
     g = analyse(project(gs))
     if query_name:
         from sgraph.queries import get_query, load_library

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from sgraph.config import DEFAULT_DATA_DIR, Settings, check_base_iri
+from sgraph.store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +31,38 @@ def base_option(func: F) -> F:
         envvar="SGRAPH_BASE",
         help="Base IRI of the published graph (env SGRAPH_BASE). [default: https://w3id.org/sgraph/]",
     )(func)
+
+
+def store_option(func: F) -> F:
+    """``--store PATH`` / ``--no-store``: where the persistent embedded store lives."""
+    func = click.option(
+        "--no-store",
+        "no_store",
+        is_flag=True,
+        help="Parse the data afresh instead of using the persistent store.",
+    )(func)
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        envvar="SGRAPH_STORE",
+        help="Folder of the persistent embedded store (env SGRAPH_STORE); rebuilt when the "
+        "sources change. [default: one per data folder in ~/.cache/sgraph/stores/]",
+    )(func)
+
+
+def open_store(
+    settings: Settings, store_path: Path | None, no_store: bool, *, memory: bool = False
+) -> GraphStore:
+    """The graph for a read command: from the persistent store unless ``--no-store``."""
+    if no_store:
+        progress(f"Loading {settings.data_dir} ...")
+        return GraphStore.load(settings)
+    from sgraph.persist import default_store_path, open_graph
+
+    path = store_path if store_path is not None else default_store_path(settings)
+    return open_graph(settings, path, memory=memory, progress=progress)
 
 
 def make_settings(data_dir: Path | None = None, base: str | None = None) -> Settings:

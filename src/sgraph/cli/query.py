@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 
 import click
 
-from sgraph.cli.options import base_option, data_option, make_settings, progress
+from sgraph.cli.options import (
+    base_option,
+    data_option,
+    make_settings,
+    open_store,
+    progress,
+    store_option,
+)
 from sgraph.config import Settings
 from sgraph.errors import InputError, ParameterError, ValidationError
 from sgraph.io import atomic_write_bytes
@@ -103,6 +110,7 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
 @click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Stop after this many rows (local only).")
 @data_option
 @base_option
+@store_option
 @_queries_dir_option
 def query_command(
     target: str,
@@ -113,11 +121,14 @@ def query_command(
     max_rows: int | None,
     data_dir: Path | None,
     base: str | None,
+    store_path: Path | None,
+    no_store: bool,
     queries_dir: Path | None,
 ) -> None:
     """Run a named query, a .rq file, or a query on stdin (-).
 
-    Locally the query runs on the graph built from --data (the union of all its graphs);
+    Locally the query runs on the graph built from --data (the union of all its graphs),
+    kept in a persistent store that is rebuilt only when the sources change (--store);
     with --endpoint it runs on that SPARQL endpoint through SPARQLWrapper, with the same
     output. Prefixes sg:, sgid:, sgpub:, dcterms:, foaf:, org:, ... are predeclared.
 
@@ -147,7 +158,7 @@ def query_command(
     if endpoint:
         result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
     else:
-        gs = _load(settings)
+        gs = open_store(settings, store_path, no_store)
         result = execute(gs.store, named.query, bindings, prefixes=prefixes, max_rows=max_rows)
     body = serialize(result, fmt, prefixes=prefixes)
     if out is not None:

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from sgraph.cli.options import base_option, data_option, make_settings, progress
+from sgraph.cli.options import (
+    base_option,
+    data_option,
+    make_settings,
+    open_store,
+    progress,
+    store_option,
+)
 from sgraph.errors import InputError
 
 
@@ -62,6 +69,7 @@ from sgraph.errors import InputError
     default=None,
     help="Folder of a build (sgraph build --out) whose dumps and void.ttl are served.",
 )
+@store_option
 def serve_command(
     host: str,
     port: int,
@@ -72,6 +80,8 @@ def serve_command(
     max_request_bytes: int,
     workers: int,
     dist_dir: Path | None,
+    store_path: Path | None,
+    no_store: bool,
 ) -> None:
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, a query page at /.
 
@@ -90,11 +100,9 @@ def serve_command(
     import uvicorn
 
     from sgraph.server import ServerConfig, create_app
-    from sgraph.store import GraphStore
 
     settings = make_settings(data_dir, base)
-    progress(f"Loading {settings.data_dir} ...")
-    gs = GraphStore.load(settings)
+    gs = open_store(settings, store_path, no_store, memory=True)
     config = ServerConfig(
         host=host,
         port=port,
