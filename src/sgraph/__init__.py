@@ -1,16 +1,37 @@
 """sgraph: a knowledge graph of child-safeguarding publications for England.
 
-The public API:
+The public API (imported lazily, so ``import sgraph`` and the CLI start fast):
 
     from sgraph import Settings, GraphStore, build, validate_paths
+
+    gs = GraphStore.load(Settings())          # curated data, materialised, in an Oxigraph store
+    report = validate_store(gs)               # SHACL: report.conforms, report.results
+    result = build(Settings(), Path("dist"))  # validate and publish, as `sgraph build`
 """
 
-from sgraph.build import BuildResult, build
-from sgraph.config import Settings
-from sgraph.store import GraphStore
-from sgraph.validate import ValidationReport, Violation, validate_paths, validate_store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sgraph.build import BuildResult, build
+    from sgraph.config import Settings
+    from sgraph.store import GraphStore
+    from sgraph.validate import ValidationReport, Violation, validate_paths, validate_store
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "BuildResult": "sgraph.build",
+    "build": "sgraph.build",
+    "Settings": "sgraph.config",
+    "GraphStore": "sgraph.store",
+    "ValidationReport": "sgraph.validate",
+    "Violation": "sgraph.validate",
+    "validate_paths": "sgraph.validate",
+    "validate_store": "sgraph.validate",
+}
 
 __all__ = [
     "BuildResult",
@@ -23,3 +44,10 @@ __all__ = [
     "validate_paths",
     "validate_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sgraph' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
