@@ -24,6 +24,7 @@ import json
 import re
 import urllib.error
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -210,8 +211,15 @@ def check_syntax(text: str, *, prefixes: dict[str, str] | None = None) -> None:
 
     pyoxigraph parses a query only as part of running it, so the query runs on an empty
     in-memory store with ``SERVICE`` turned into ``GRAPH`` (same length): nothing is read and
-    no connection is opened.
+    no connection is opened. Texts that passed are remembered (the named queries are checked
+    on every run); a bad text is parsed again each time, so it always raises.
     """
+    _checked(text, tuple(sorted(prefixes.items())) if prefixes is not None else None)
+
+
+@lru_cache(maxsize=1024)
+def _checked(text: str, prefix_items: tuple[tuple[str, str], ...] | None) -> None:
+    prefixes = dict(prefix_items) if prefix_items is not None else None
     kind = query_kind(text)
     probe = _neutralise_service(text)
     if kind == "update":

@@ -9,7 +9,7 @@ import click
 from sgraph.build import build
 from sgraph.cli.options import base_option, data_option, make_settings, progress
 from sgraph.config import DEFAULT_OUT_DIR
-from sgraph.validate import validate_paths
+from sgraph.validate import Engine, validate_paths
 
 
 @click.command("build")
@@ -54,7 +54,16 @@ def build_command(data_dir: Path | None, base: str | None, out_dir: Path) -> Non
     show_default=True,
     help="text for people, json for tools, turtle for the SHACL report graph.",
 )
-def validate_command(paths: tuple[Path, ...], base: str | None, fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="SHACL engine: fast (set-based SPARQL on the store, for large graphs) or pyshacl "
+    "(the reference implementation, slow beyond a few thousand triples). Same results; "
+    "the SGRAPH_SHACL_ENGINE environment variable overrides this.",
+)
+def validate_command(paths: tuple[Path, ...], base: str | None, fmt: str, engine: str) -> None:
     """Check Turtle files (default: data/triples/) against the SHACL shapes.
 
     Exit 0 if the data conforms (warnings allowed), 1 if there are violations,
@@ -64,9 +73,11 @@ def validate_command(paths: tuple[Path, ...], base: str | None, fmt: str) -> Non
     Example:
       sgraph validate
       sgraph validate data/triples/people.ttl --format json
+      sgraph validate --engine pyshacl
     """
     settings = make_settings(None, base)
-    report = validate_paths(list(paths) or [settings.data_dir], settings)
+    chosen: Engine = "pyshacl" if engine == "pyshacl" else "fast"
+    report = validate_paths(list(paths) or [settings.data_dir], settings, engine=chosen)
     out = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(out, nl=False)
     if not report.conforms:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from sgraph.errors import InputError
 from sgraph.export.jsonld import build_context, context_document, to_jsonld
-from sgraph.serialize import to_nquads, to_ntriples, to_rdfxml, to_trig, to_turtle
+from sgraph.serialize import paused_gc, to_nquads, to_ntriples, to_rdfxml, to_trig, to_turtle
 from sgraph.store import GraphStore
 
 GRAPH_HEADER = (
@@ -102,27 +102,58 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, gs: GraphStore, header
     )
 
 
+class Snapshot:
+    """The dataset's canonical quads, their union and JSON-LD context, each computed once.
+
+    ``publish_exports`` writes six formats, the context and VoID from one snapshot instead of
+    re-reading (and re-canonicalising) the store for each of them.
+    """
+
+    def __init__(self, gs: GraphStore) -> None:
+        self.gs = gs
+        self.quads = canonical_quads(gs)
+        self._triples: list[ox.Triple] | None = None
+        self._context: dict[str, Any] | None = None
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        if self._triples is None:
+            self._triples = union(self.quads)
+        return self._triples
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            self._context = jsonld_context(self.gs, self.triples)
+        return self._context
+
+    def export(self, fmt: str) -> bytes:
+        """The whole graph in one format, as UTF-8 bytes."""
+        get_format(fmt)
+        gs = self.gs
+        if fmt == "nquads":
+            text = to_nquads(self.quads)
+        elif fmt == "trig":
+            text = to_trig(self.quads, gs.prefixes, GRAPH_HEADER)
+        elif fmt == "turtle":
+            text = to_turtle(self.triples, gs.prefixes, GRAPH_HEADER)
+        elif fmt == "jsonld":
+            text = to_jsonld(self.triples, self.context)
+        else:
+            text = serialize_triples(self.triples, fmt, gs)
+        return text.encode("utf-8")
+
+
 def export(gs: GraphStore, fmt: str) -> bytes:
     """The whole graph in one format, as UTF-8 bytes (the same bytes every run)."""
     get_format(fmt)
-    quads = canonical_quads(gs)
-    if fmt == "nquads":
-        text = to_nquads(quads)
-    elif fmt == "trig":
-        text = to_trig(quads, gs.prefixes, GRAPH_HEADER)
-    else:
-        triples = union(quads)
-        if fmt == "turtle":
-            text = to_turtle(triples, gs.prefixes, GRAPH_HEADER)
-        elif fmt == "jsonld":
-            text = to_jsonld(triples, jsonld_context(gs, triples))
-        else:
-            text = serialize_triples(triples, fmt, gs)
-    return text.encode("utf-8")
+    with paused_gc():
+        return Snapshot(gs).export(fmt)
 
 
 def export_context(gs: GraphStore) -> bytes:
-    return context_document(jsonld_context(gs)).encode("utf-8")
+    with paused_gc():
+        return context_document(jsonld_context(gs)).encode("utf-8")
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -18,6 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -43,9 +44,14 @@ _PRECEDENCE = (
 )
 
 
+@lru_cache(maxsize=64)
+def _longest_first(items: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(items, key=lambda kv: (-len(kv[1]), kv[0])))
+
+
 def _shorten(iri: str, prefixes: dict[str, str]) -> str:
     """A compact IRI ``prefix:suffix`` (longest namespace), or the IRI itself."""
-    for pfx, ns in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for pfx, ns in _longest_first(tuple(prefixes.items())):
         if iri.startswith(ns):
             suffix = iri[len(ns) :]
             if suffix and not suffix.startswith("//") and not any(c.isspace() for c in suffix):
@@ -143,6 +149,7 @@ class _Compactor:
         self.prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v[-1:] in "/#"}
         self.keys: dict[str, tuple[str, str | None]] = {}  # predicate IRI -> (key, coercion)
         self.class_terms: dict[str, str] = {}
+        self._compact: dict[str, str] = {}
         for key, definition in context.items():
             if isinstance(definition, dict):
                 iri = self.expand(definition["@id"])
@@ -157,7 +164,10 @@ class _Compactor:
         return value
 
     def iri(self, iri: str) -> str:
-        return _shorten(iri, self.prefixes)
+        compact = self._compact.get(iri)
+        if compact is None:
+            compact = self._compact[iri] = _shorten(iri, self.prefixes)
+        return compact
 
     def key(self, predicate: str) -> tuple[str, str | None]:
         return self.keys.get(predicate, (self.iri(predicate), None))

@@ -21,9 +21,10 @@ from typing import Any
 import networkx as nx
 
 from sgraph.io import atomic_write_text
-from sgraph.network.analytics import analyse, most_connected, top_nodes
+from sgraph.network.analytics import analyse, centrality, groups, most_connected, top_nodes
 from sgraph.network.layout import positions
 from sgraph.network.projection import project
+from sgraph.serialize import paused_gc
 from sgraph.store import GraphStore
 
 DEFAULT_TITLE = "sgraph: child-safeguarding publications in England"
@@ -237,7 +238,16 @@ _TEMPLATE = """<!DOCTYPE html>
 def publish_page(gs: GraphStore, stage: Path) -> list[Path]:
     """Network view: network.html, the whole graph as an interactive page."""
     path = Path(stage) / PAGE_NAME
-    atomic_write_text(path, render_page(analyse(project(gs))))
+    with paused_gc():
+        g = project(gs)
+        if g.number_of_nodes() <= DEFAULT_MAX_NODES:
+            text = render_page(analyse(g))
+        else:
+            # Centrality over the whole graph picks the nodes shown; communities (Louvain, the
+            # slow part) are found among the shown nodes only, so the page scales with the cap.
+            shown, note = cap(centrality(g), DEFAULT_MAX_NODES)
+            text = render_page(groups(shown), max_nodes=None, note=note)
+    atomic_write_text(path, text)
     return [path]
 
 
