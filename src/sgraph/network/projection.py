@@ -24,6 +24,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from sgraph.namespaces import RDF_TYPE, RDFS_LABEL, STANDARD_PREFIXES
+from sgraph.serialize import paused_gc
 from sgraph.store import GraphStore
 
 _P = STANDARD_PREFIXES
@@ -157,6 +158,11 @@ _LABEL_PROPS = (RDFS_LABEL, _P["dcterms"] + "title", _P["foaf"] + "name", _P["sk
 
 def project(gs: GraphStore) -> nx.MultiDiGraph:
     """The entities of ``gs`` and the relations between them, as a directed multigraph."""
+    with paused_gc():  # a pass over every quad: see paused_gc
+        return _project(gs)
+
+
+def _project(gs: GraphStore) -> nx.MultiDiGraph:
     vocab = Vocabulary.from_store(gs)
     sg = vocab.sg
     props: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
