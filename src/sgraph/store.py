@@ -22,6 +22,7 @@ import rdflib
 from sgraph.config import Settings
 from sgraph.materialise import Ontology, load_ontology, materialise, rule_files
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES, all_prefixes
+from sgraph.serialize import paused_gc
 from sgraph.sources import Location, SourceFile, iter_quads, locate, read_sources
 from sgraph.terms import sort_key, triples_to_rdflib
 
@@ -45,6 +46,11 @@ class GraphStore:
     @classmethod
     def load(cls, settings: Settings | None = None, data: list[Path] | None = None) -> GraphStore:
         """Read ``data`` (default: the settings' data folder), materialise, describe provenance."""
+        with paused_gc():  # millions of short-lived terms, no cycles: see serialize.paused_gc
+            return cls._load(settings, data)
+
+    @classmethod
+    def _load(cls, settings: Settings | None, data: list[Path] | None) -> GraphStore:
         settings = settings or Settings()
         sources = read_sources(data if data is not None else [settings.data_dir], settings.base)
         ontology = load_ontology(settings.ontology_file, settings.base)

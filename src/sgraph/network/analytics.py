@@ -10,7 +10,7 @@ import random
 
 import networkx as nx
 import numpy as np
-import scipy.sparse  # type: ignore[import-untyped]  # no stubs; pyproject lists scipy
+import scipy.sparse
 
 #: Above this many nodes betweenness is estimated from a fixed-seed sample of sources.
 EXACT_BETWEENNESS_LIMIT = 1000
