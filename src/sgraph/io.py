@@ -37,12 +37,13 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def staged_dir(target: Path) -> Iterator[Path]:
+def staged_dir(target: Path, *, keep_others: bool = True) -> Iterator[Path]:
     """Yield an empty staging folder beside ``target``; on success it replaces ``target``.
 
     On any exception the staging folder is removed and ``target`` is left exactly as it was.
-    Files in ``target`` that the staging folder does not hold are kept (a build only replaces
-    what it writes), so other tools' files in ``dist/`` survive a rebuild.
+    With ``keep_others`` (the default), files in ``target`` that the staging folder does not
+    hold are kept (a build only replaces what it writes), so other tools' files in ``dist/``
+    survive a rebuild; without it ``target`` is replaced as a whole.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +55,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     try:
-        if target.exists():
+        if target.exists() and keep_others:
             for item in target.iterdir():
                 if not (stage / item.name).exists():
                     dest = stage / item.name
@@ -62,6 +63,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
                         shutil.copytree(item, dest, symlinks=True)
                     else:
                         shutil.copy2(item, dest)
+        if target.exists():
             old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(target, old)

@@ -21,10 +21,7 @@ writing (no rdflib), so 10 million triples take about a minute of CPU per few mi
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,6 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sgraph.errors import InputError
+from sgraph.io import staged_dir
 
 Progress = Callable[[str], None]
 
@@ -265,21 +263,8 @@ def generate(
             f"{out}: exists and is not an earlier `sgraph synth` output folder",
             hint="choose a new --out folder (synth replaces only its own output)",
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".synth", dir=out.parent))
-    try:
+    with staged_dir(out, keep_others=False) as stage:
         result = _generate(triples, stage, seed, progress)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-            os.replace(stage, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(stage, out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
     result.out_dir = out
     return result
 
