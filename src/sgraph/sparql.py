@@ -184,6 +184,11 @@ def _keyword_positions(toks: list[tuple[int, str]], word: str) -> list[int]:
     return out
 
 
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``)."""
+    return bool(_keyword_positions(_tokens(text), "FROM"))
+
+
 def has_service(text: str) -> bool:
     """Whether the query or update uses ``SERVICE`` (a federated call to another endpoint)."""
     return bool(_keyword_positions(_tokens(text), "SERVICE"))
@@ -303,7 +308,11 @@ def execute(
     default_graph: list[str] | None = None,
     named_graphs: list[str] | None = None,
 ) -> QueryResult:
-    """Run a query on the embedded store (default graph = union of all graphs unless given)."""
+    """Run a query on the embedded store.
+
+    The default graph is the union of all graphs, unless ``default_graph`` is given or the query
+    has its own ``FROM`` / ``FROM NAMED``, which then define its dataset (SPARQL 1.1, 13.2).
+    """
     kind = query_kind(text)
     if kind == "update":
         raise InputError("this is a SPARQL update; sgraph runs queries only", hint="use SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -312,7 +321,8 @@ def execute(
     kwargs: dict[str, object] = {"prefixes": prefixes}
     if default_graph:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-    else:
+    elif not has_dataset_clause(text):
+        # no FROM / FROM NAMED of its own: the default graph is the union of every graph
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
