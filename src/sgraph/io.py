@@ -1,4 +1,5 @@
-"""Writing files and folders so that a failure never leaves half of them behind."""
+"""Reading input files with clear errors, and writing files and folders so that a failure never
+leaves half of them behind."""
 
 from __future__ import annotations
 
@@ -8,6 +9,21 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from sgraph.errors import InputError
+
+
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """The text of an input file; unreadable or non-UTF-8 files raise ``InputError``."""
+    try:
+        return Path(path).read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            hint="save the file as UTF-8",
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}", hint="check the file name") from None
 
 
 def _umask() -> int:

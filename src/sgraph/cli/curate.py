@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sgraph.cli.options import data_option, make_settings, progress
+from sgraph.cli.options import data_option, make_settings, progress, text_or_json_option
 from sgraph.curate.add import apply, plan
 from sgraph.errors import ValidationError
 
@@ -15,14 +15,7 @@ from sgraph.errors import ValidationError
 @click.command("add")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Reconcile and show what would be written; write nothing.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people (with the Turtle a dry run would write), json for tools.",
-)
+@text_or_json_option("with the Turtle a dry run would write")
 @data_option
 def add_command(file: Path, dry_run: bool, fmt: str, data_dir: Path | None) -> None:
     """Add publications from FILE, reusing the graph's IRIs for everything it knows.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sgraph.cli.options import base_option, data_option, make_settings
+from sgraph.cli.options import base_option, data_option, make_settings, text_or_json_option
 from sgraph.export import FORMATS, export
 from sgraph.export.diff import diff_graphs
 from sgraph.io import atomic_write_bytes
@@ -57,14 +57,7 @@ def export_command(fmt: str, out: Path | None, data_dir: Path | None, base: str 
 @click.command("diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people (a changelog), json for tools.",
-)
+@text_or_json_option("a changelog")
 @base_option
 def diff_command(old: Path, new: Path, fmt: str, base: str | None) -> None:
     """Statements added (+) and removed (-) between two builds, grouped by entity.

@@ -33,6 +33,18 @@ def base_option(func: F) -> F:
     )(func)
 
 
+def text_or_json_option(text_help: str) -> Callable[[F], F]:
+    """``--format text|json``: ``text_help`` says what the text form shows."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"text for people ({text_help}), json for tools.",
+    )
+
+
 def store_option(func: F) -> F:
     """``--store PATH`` / ``--no-store``: where the persistent embedded store lives."""
     func = click.option(

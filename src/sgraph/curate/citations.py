@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sgraph.curate.entries import AgentRef, Entry
 from sgraph.curate.names import CITED_PERSON_RE, plain
-from sgraph.errors import InputError
+from sgraph.io import read_text
 
 EXPECTED = "expected 'Author (Year) Title (PDF). Place: Publisher.'"
 
@@ -112,13 +112,7 @@ def read_references(path: Path) -> tuple[list[Entry], str | None]:
     A ``# source:`` line sets the source of the references after it; the returned value is the
     first one (the file's own source).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-                         hint="save the reference list as UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}", hint="check the file name") from None
+    text = read_text(path)
     entries: list[Entry] = []
     source: str | None = None
     first_source: str | None = None

@@ -29,6 +29,7 @@ import yaml
 from sgraph.curate.entries import AgentKind, AgentRef, Entry, Role
 from sgraph.curate.pubtypes import parse_type
 from sgraph.errors import InputError
+from sgraph.io import read_text
 
 _ALIASES = {
     "year": "date",
@@ -215,13 +216,7 @@ def read_csv(path: Path, text: str) -> tuple[list[Entry], str | None]:
 
 def read_records(path: Path) -> tuple[list[Entry], str | None]:
     """Every record of a ``.yaml``/``.yml`` or ``.csv`` file, in order, and the file's source."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-                         hint="save the file as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}", hint="check the file name") from None
+    text = read_text(path, encoding="utf-8-sig")
     if path.suffix.casefold() == ".csv":
         return read_csv(path, text)
     return read_yaml(path, text)
