@@ -11,8 +11,9 @@ The public API (imported lazily, so ``import sgraph`` and the CLI start fast):
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sgraph.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sgraph.build import BuildResult, build
@@ -45,9 +46,4 @@ __all__ = [
     "validate_store",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sgraph' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

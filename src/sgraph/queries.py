@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import yaml
 
 from sgraph.config import DEFAULT_QUERIES_DIR
 from sgraph.errors import InputError, ParameterError, UnknownQueryError
@@ -244,6 +243,8 @@ def parse_header(text: str, path: Path | str = "<query>") -> tuple[dict[str, Any
         i += 1
     if not header:
         return {}, text
+    import yaml  # here, not at the top: only query headers need it, and it is slow to import
+
     try:
         data = yaml.safe_load("".join(header)) or {}
     except yaml.YAMLError as exc:

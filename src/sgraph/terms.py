@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.term import Node
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: slow to import, most commands skip it
+    import rdflib
+    from rdflib.term import Node
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 OxSubject = ox.NamedNode | ox.BlankNode
@@ -16,6 +19,8 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
     """Convert a pyoxigraph term (RDF-star triples are not supported)."""
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -31,6 +36,8 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
 
 
 def from_rdflib(node: Node) -> OxTerm:
+    import rdflib
+
     if isinstance(node, rdflib.URIRef):
         return ox.NamedNode(str(node))
     if isinstance(node, rdflib.BNode):
@@ -48,6 +55,8 @@ def triples_to_rdflib(
     triples: Iterable[ox.Triple | ox.Quad], graph: rdflib.Graph | None = None
 ) -> rdflib.Graph:
     """Copy triples (or the triples of quads) into an rdflib graph."""
+    import rdflib
+
     g = graph if graph is not None else rdflib.Graph()
     add = g.add
     for t in triples:

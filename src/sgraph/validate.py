@@ -16,18 +16,16 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
-
-import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
+from typing import TYPE_CHECKING, Literal
 
 from sgraph.config import Settings
 from sgraph.errors import InputError
 from sgraph.namespaces import DEFAULT_BASE
-from sgraph.sources import parse_file
-from sgraph.store import GraphStore
-from sgraph.terms import to_rdflib, triples_to_rdflib
+
+if TYPE_CHECKING:  # imported where used, so the CLI can read ENGINES without loading rdflib
+    import rdflib
+
+    from sgraph.store import GraphStore
 
 Severity = Literal["Violation", "Warning", "Info"]
 Engine = Literal["fast", "pyshacl"]
@@ -93,11 +91,15 @@ class ValidationReport:
         return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
     def to_turtle(self) -> str:
+        import rdflib
+
         g = self.results_graph if self.results_graph is not None else rdflib.Graph()
         return g.serialize(format="turtle")
 
 
 def _term_text(node: rdflib.term.Node | None) -> str | None:
+    import rdflib
+
     if node is None:
         return None
     if isinstance(node, rdflib.Literal):
@@ -106,12 +108,16 @@ def _term_text(node: rdflib.term.Node | None) -> str | None:
 
 
 def _shape_text(node: rdflib.term.Node | None) -> str | None:
+    import rdflib
+
     if node is None or isinstance(node, rdflib.BNode):
         return None
     return str(node)
 
 
 def _severity(node: rdflib.term.Node | None) -> Severity:
+    from rdflib.namespace import SH
+
     if node == SH.Warning:
         return "Warning"
     if node == SH.Info:
@@ -123,6 +129,8 @@ def run_shacl(
     data: rdflib.Graph, shapes: rdflib.Graph, gs: GraphStore | None = None
 ) -> ValidationReport:
     import pyshacl  # imported here: slow to import, and the fast engine does not need it
+    import rdflib
+    from rdflib.namespace import SH
 
     conforms, results_graph, text = pyshacl.validate(
         data,
@@ -179,7 +187,10 @@ def _result_order(v: Violation) -> tuple[bool, str, int, str, str, str]:
 
 def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
     """The fast engine: the same report as ``run_shacl``, computed by ``sgraph.shacl_fast``."""
+    import rdflib
+
     from sgraph import shacl_fast
+    from sgraph.terms import to_rdflib
 
     raw = shacl_fast.validate_raw(gs, shapes)
     results: list[Violation] = []
@@ -222,6 +233,11 @@ def choose_engine(engine: str = "fast") -> Engine:
 
 def load_shapes(settings: Settings) -> rdflib.Graph:
     """The shapes, with the default base replaced everywhere (IRIs and SPARQL text alike)."""
+    import pyoxigraph as ox
+
+    from sgraph.sources import parse_file
+    from sgraph.terms import triples_to_rdflib
+
     text = settings.shapes_file.read_text(encoding="utf-8")
     if settings.base != DEFAULT_BASE:
         text = text.replace(DEFAULT_BASE, settings.base)
@@ -250,5 +266,7 @@ def validate_paths(
     paths: list[Path], settings: Settings | None = None, engine: Engine = "fast"
 ) -> ValidationReport:
     """Load ``paths`` (files or folders) with the ontology, materialise, validate."""
+    from sgraph.store import GraphStore
+
     gs = GraphStore.load(settings or Settings(), data=[Path(p) for p in paths])
     return validate_store(gs, engine)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from sgraph.build import build
 from sgraph.cli.options import base_option, data_option, make_settings, progress
 from sgraph.config import DEFAULT_OUT_DIR
-from sgraph.validate import Engine, validate_paths
+from sgraph.validate import ENGINES
 
 
 @click.command("build")
@@ -35,6 +34,8 @@ def build_command(data_dir: Path | None, base: str | None, out_dir: Path) -> Non
       sgraph build
       sgraph build --data data/triples --out dist
     """
+    from sgraph.build import build
+
     settings = make_settings(data_dir, base)
     result = build(settings, out_dir, progress=progress)
     click.echo(result.summary())
@@ -56,8 +57,8 @@ def build_command(data_dir: Path | None, base: str | None, out_dir: Path) -> Non
 )
 @click.option(
     "--engine",
-    type=click.Choice(["fast", "pyshacl"]),
-    default="fast",
+    type=click.Choice(ENGINES),
+    default=ENGINES[0],
     show_default=True,
     help="SHACL engine: fast (set-based SPARQL on the store, for large graphs) or pyshacl "
     "(the reference implementation, slow beyond a few thousand triples). Same results; "
@@ -75,8 +76,10 @@ def validate_command(paths: tuple[Path, ...], base: str | None, fmt: str, engine
       sgraph validate data/triples/people.ttl --format json
       sgraph validate --engine pyshacl
     """
+    from sgraph.validate import validate_paths
+
     settings = make_settings(None, base)
-    chosen: Engine = "pyshacl" if engine == "pyshacl" else "fast"
+    chosen = ENGINES[ENGINES.index(engine)]  # click.Choice admits only these; typed as Engine
     report = validate_paths(list(paths) or [settings.data_dir], settings, engine=chosen)
     out = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(out, nl=False)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from sgraph.cli.options import data_option, make_settings, progress, text_or_json_option
-from sgraph.curate.add import apply, plan
 from sgraph.errors import ValidationError
 
 
@@ -43,6 +42,8 @@ def add_command(file: Path, dry_run: bool, fmt: str, data_dir: Path | None) -> N
       sgraph add refs.txt --dry-run --format json
       sgraph add records.yaml --data data/triples
     """
+    from sgraph.curate.add import apply, plan
+
     settings = make_settings(data_dir, None)
     result = plan(file, settings)
     if dry_run or result.problems:

@@ -8,10 +8,8 @@ from pathlib import Path
 import click
 
 from sgraph.cli.options import base_option, data_option, make_settings, text_or_json_option
-from sgraph.export import FORMATS, export
-from sgraph.export.diff import diff_graphs
+from sgraph.export.formats import FORMATS
 from sgraph.io import atomic_write_bytes
-from sgraph.store import GraphStore
 
 
 @click.command("export")
@@ -44,6 +42,9 @@ def export_command(fmt: str, out: Path | None, data_dir: Path | None, base: str 
       sgraph export --format jsonld --out graph.jsonld
       sgraph export --format trig --data data/triples --out graph.trig
     """
+    from sgraph.export.formats import export
+    from sgraph.store import GraphStore
+
     gs = GraphStore.load(make_settings(data_dir, base))
     data = export(gs, fmt)
     if out is None:
@@ -71,6 +72,8 @@ def diff_command(old: Path, new: Path, fmt: str, base: str | None) -> None:
       sgraph diff old-dist/ dist/
       sgraph diff v0.1.0/graph.nt dist/graph.nt --format json
     """
+    from sgraph.export.diff import diff_graphs
+
     result = diff_graphs(old, new)
     if fmt == "json":
         click.echo(result.to_json(), nl=False)

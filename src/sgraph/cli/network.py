@@ -17,12 +17,8 @@ from sgraph.cli.options import (
 )
 from sgraph.errors import InputError
 from sgraph.io import atomic_write_bytes
-from sgraph.network.analytics import analyse
-from sgraph.network.formats import FORMATS, serialize
-from sgraph.network.page import DEFAULT_MAX_NODES, DEFAULT_TITLE, render_page
-from sgraph.network.projection import project
-from sgraph.network.rows import from_rows
-from sgraph.network.select import Selection, select
+from sgraph.network.formats import FORMATS
+from sgraph.network.page import DEFAULT_MAX_NODES, DEFAULT_TITLE
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -74,6 +70,13 @@ def network_command(
       sgraph network --types Person,Organisation --relations membership --format gexf
       sgraph network --query publications --format graphml --out pubs.graphml
     """
+    from sgraph.network.analytics import analyse
+    from sgraph.network.formats import serialize
+    from sgraph.network.page import render_page
+    from sgraph.network.projection import project
+    from sgraph.network.rows import from_rows
+    from sgraph.network.select import Selection, select
+
     settings = make_settings(data_dir, base)
     gs = open_store(settings, store_path, no_store, memory=True)
     g = analyse(project(gs))

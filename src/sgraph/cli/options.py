@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from sgraph.config import DEFAULT_DATA_DIR, Settings, check_base_iri
-from sgraph.store import GraphStore
+
+if TYPE_CHECKING:  # the store (pyoxigraph, rdflib) is imported when a command opens it
+    from sgraph.store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +71,8 @@ def open_store(
 ) -> GraphStore:
     """The graph for a read command: from the persistent store unless ``--no-store``."""
     if no_store:
+        from sgraph.store import GraphStore
+
         progress(f"Loading {settings.data_dir} ...")
         return GraphStore.load(settings)
     from sgraph.persist import default_store_path, open_graph

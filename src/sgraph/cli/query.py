@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,18 +22,12 @@ from sgraph.config import Settings
 from sgraph.errors import InputError, ParameterError, ValidationError
 from sgraph.io import atomic_write_bytes
 from sgraph.namespaces import all_prefixes
-from sgraph.queries import NamedQuery, get_query, load_library, parse_query
-from sgraph.sparql import (
-    FORMATS,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    QueryResult,
-    execute,
-    execute_remote,
-    query_kind,
-    serialize,
-)
-from sgraph.store import GraphStore
+from sgraph.sparql import FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+
+if TYPE_CHECKING:  # the library is imported inside each command, so --help stays fast
+    from sgraph.queries import NamedQuery
+    from sgraph.sparql import QueryResult
+    from sgraph.store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +53,8 @@ def queries_command(fmt: str, queries_dir: Path | None) -> None:
       sgraph queries
       sgraph queries --format json
     """
+    from sgraph.queries import load_library
+
     library = load_library(queries_dir)
     if fmt == "json":
         click.echo(json.dumps([q.to_dict() for q in library.values()], indent=2, ensure_ascii=False))
@@ -83,6 +79,8 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
+    from sgraph.queries import get_query, load_library, parse_query
+
     if target == "-":
         return parse_query(sys.stdin.read(), "<stdin>", name="stdin")
     path = Path(target)
@@ -140,6 +138,8 @@ def query_command(
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | sgraph query -
       sgraph query publications --endpoint http://127.0.0.1:7878/query
     """
+    from sgraph.sparql import execute, execute_remote, query_kind, serialize
+
     named = _resolve(target, queries_dir)
     settings = make_settings(data_dir, base)
     prefixes = all_prefixes(settings.base)
@@ -172,6 +172,8 @@ def query_command(
 
 
 def _load(settings: Settings) -> GraphStore:
+    from sgraph.store import GraphStore
+
     return GraphStore.load(settings)
 
 

@@ -3,13 +3,37 @@
     from sgraph.network import project, analyse, view
     g = analyse(project(gs))          # networkx.MultiDiGraph, node keys are IRIs
     view(gs, focus="Annie Hudson", depth=2)   # shows inline in Jupyter; .save("page.html")
+
+The names are imported on first use: importing a submodule (``sgraph.network.formats`` for the
+CLI's format choices) does not load networkx and scipy.
 """
 
-from sgraph.network.analytics import analyse, most_connected
-from sgraph.network.formats import serialize
-from sgraph.network.page import NetworkView, publish_page, render_page, view
-from sgraph.network.projection import project
-from sgraph.network.select import Selection, resolve_entity, select
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sgraph.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from sgraph.network.analytics import analyse, most_connected
+    from sgraph.network.formats import serialize
+    from sgraph.network.page import NetworkView, publish_page, render_page, view
+    from sgraph.network.projection import project
+    from sgraph.network.select import Selection, resolve_entity, select
+
+_EXPORTS = {
+    "analyse": "sgraph.network.analytics",
+    "most_connected": "sgraph.network.analytics",
+    "serialize": "sgraph.network.formats",
+    "NetworkView": "sgraph.network.page",
+    "publish_page": "sgraph.network.page",
+    "render_page": "sgraph.network.page",
+    "view": "sgraph.network.page",
+    "project": "sgraph.network.projection",
+    "Selection": "sgraph.network.select",
+    "resolve_entity": "sgraph.network.select",
+    "select": "sgraph.network.select",
+}
 
 __all__ = [
     "NetworkView",
@@ -24,3 +48,5 @@ __all__ = [
     "serialize",
     "view",
 ]
+
+__getattr__ = lazy_exports(__name__, _EXPORTS)

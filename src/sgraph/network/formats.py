@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported where used, so the CLI can read FORMATS cheaply
+    import networkx as nx
 
 #: Format name -> (file suffix, media type).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -25,6 +26,8 @@ def _flat(value: Any) -> Any:
 def flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are all scalars (lists joined with " | ", None dropped) and
     whose edges have unique ids (``e0``, ``e1``, ... in a stable order)."""
+    import networkx as nx
+
     out = nx.MultiDiGraph()
     out.graph.update({k: _flat(v) for k, v in g.graph.items() if v is not None})
     for n, d in sorted(g.nodes(data=True)):
@@ -36,10 +39,14 @@ def flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def to_graphml(g: nx.MultiDiGraph) -> bytes:
+    import networkx as nx
+
     return ("\n".join(nx.generate_graphml(flatten(g), encoding="utf-8", prettyprint=True)) + "\n").encode()
 
 
 def to_gexf(g: nx.MultiDiGraph) -> bytes:
+    import networkx as nx
+
     flat = flatten(g)
     for _u, _v, k, d in flat.edges(keys=True, data=True):
         d["id"] = k
@@ -48,6 +55,8 @@ def to_gexf(g: nx.MultiDiGraph) -> bytes:
 
 def node_link(g: nx.MultiDiGraph) -> dict[str, Any]:
     """d3-style ``{"directed", "multigraph", "graph", "nodes": [...], "links": [...]}``."""
+    import networkx as nx
+
     data: dict[str, Any] = nx.node_link_data(flatten(g), edges="links")
     return data
 

@@ -16,16 +16,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from sgraph.io import atomic_write_text
-from sgraph.network.analytics import analyse, centrality, groups, most_connected, top_nodes
-from sgraph.network.layout import positions
-from sgraph.network.projection import project
 from sgraph.serialize import paused_gc
-from sgraph.store import GraphStore
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from sgraph.store import GraphStore
+
+# networkx, scipy (analytics, layout) and the store are imported in the functions that use them,
+# so the CLI can read DEFAULT_TITLE and DEFAULT_MAX_NODES without loading them.
 
 DEFAULT_TITLE = "sgraph: child-safeguarding publications in England"
 #: Above this many nodes the page shows only the most central ones, with a note saying so.
@@ -67,6 +69,9 @@ def _labels(g: nx.MultiDiGraph, node: str, relation: str) -> list[str]:
 
 def page_data(g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "", top: int = 10) -> dict[str, Any]:
     """What the page script draws: nodes with positions, edges, legend, relations, meta."""
+    from sgraph.network.analytics import most_connected
+    from sgraph.network.layout import positions
+
     pos = positions(g)
     nodes: list[dict[str, Any]] = []
     years: list[int] = []
@@ -149,6 +154,8 @@ def cap(g: nx.MultiDiGraph, max_nodes: int | None) -> tuple[nx.MultiDiGraph, str
     """``g``, or its ``max_nodes`` most central nodes with a note saying so."""
     if max_nodes is None or g.number_of_nodes() <= max_nodes:
         return g, ""
+    from sgraph.network.analytics import top_nodes
+
     keep = top_nodes(g, max_nodes)
     note = (
         f"This view shows the {max_nodes:,} most central of {g.number_of_nodes():,} entities "
@@ -167,6 +174,8 @@ def render_page(
     note: str = "",
 ) -> str:
     """The whole page for ``g`` (analysed first if it has not been)."""
+    from sgraph.network.analytics import analyse
+
     if g.number_of_nodes() and "betweenness" not in next(iter(g.nodes.values())):
         g = analyse(g.copy())
     g, cap_note = cap(g, max_nodes)
@@ -237,6 +246,9 @@ _TEMPLATE = """<!DOCTYPE html>
 
 def publish_page(gs: GraphStore, stage: Path) -> list[Path]:
     """Network view: network.html, the whole graph as an interactive page."""
+    from sgraph.network.analytics import analyse, centrality, groups
+    from sgraph.network.projection import project
+
     path = Path(stage) / PAGE_NAME
     with paused_gc():
         g = project(gs)
@@ -281,6 +293,8 @@ class NetworkView:
 
 def view(gs: GraphStore, **selection: Any) -> NetworkView:
     """The network of ``gs`` (optionally a selection, see ``sgraph.network.select.Selection``)."""
+    from sgraph.network.analytics import analyse
+    from sgraph.network.projection import project
     from sgraph.network.select import Selection, select
 
     g = analyse(project(gs))
