@@ -55,12 +55,11 @@ class GraphStore:
         sources = read_sources(data if data is not None else [settings.data_dir], settings.base)
         ontology = load_ontology(settings.ontology_file, settings.base)
         store = ox.Store()
-        store.extend(list(iter_quads(sources)))
-        new = materialise(
-            store, ontology, rule_files(settings.ontology_dir / "rules"), settings.base
-        )
+        store.bulk_extend(iter_quads(sources))
         mat_graph = ox.NamedNode(settings.base + "graph/materialised")
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, mat_graph) for t in new])
+        materialise(
+            store, ontology, rule_files(settings.ontology_dir / "rules"), settings.base, mat_graph
+        )
         gs = cls(store=store, settings=settings, ontology=ontology, sources=sources)
         store.extend(
             [
