@@ -67,17 +67,16 @@ def publishers() -> list[Publisher]:
 
 
 def write_core(gs: GraphStore, stage: Path) -> list[Path]:
-    """``graph.ttl`` (data + materialised standard triples), ``ontology.ttl``, ``shapes.ttl``.
+    """``ontology.ttl`` and ``shapes.ttl``; ``graph.ttl`` and the other dumps come from
+    ``sgraph.export.publish_exports`` (the same bytes as ``sgraph export --format turtle``).
 
-    ``graph.ttl`` is ``sgraph export --format turtle`` (one code path: ``sgraph.export.export``);
-    blank nodes (the shapes' lists) get canonical labels so every file is the same bytes every run.
+    Blank nodes (the shapes' lists) get canonical labels so every file is the same bytes every run.
     """
-    from sgraph.export.formats import canonical_triples, export
+    from sgraph.export.formats import canonical_triples
 
     settings = gs.settings
     shapes = parse_file(settings.shapes_file, settings.base).triples
     files = {
-        "graph.ttl": export(gs, "turtle"),
         "ontology.ttl": to_turtle(canonical_triples(gs.ontology.triples), gs.prefixes, "The sgraph ontology.").encode(),
         "shapes.ttl": to_turtle(canonical_triples(shapes), gs.prefixes, "The sgraph SHACL shapes.").encode(),
     }
@@ -106,7 +105,7 @@ def build(
         raise ValidationError(report)
     written: list[Path] = []
     with staged_dir(Path(out_dir)) as stage:
-        say("Writing graph, ontology and shapes ...")
+        say("Writing ontology and shapes ...")
         written += write_core(gs, stage)
         for publish in publishers():
             say(

@@ -8,14 +8,19 @@ N-Triples and N-Quads are sorted lines. RDF/XML is one ``rdf:Description`` per s
 from __future__ import annotations
 
 import gc
+import heapq
+import io
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 import pyoxigraph as ox
 
 from sgraph.namespaces import RDF_TYPE
-from sgraph.terms import XSD_STRING, OxTerm, sort_key
+from sgraph.terms import XSD_STRING, OxSubject, OxTerm, sort_key
 
 _LOCAL_RE = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -92,23 +97,101 @@ def turtle_term(term: OxTerm, pm: PrefixMap) -> str:
     return f"{text}^^{pm.shorten(term.datatype.value)}"
 
 
-def _turtle_blocks(triples: Iterable[ox.Triple], pm: PrefixMap, indent: str = "") -> list[str]:
-    """One block per subject (sorted), ``a`` first, predicates and objects sorted."""
-    by_subject: dict[OxTerm, dict[ox.NamedNode, list[OxTerm]]] = {}
+def group_by_subject(
+    triples: Iterable[ox.Triple],
+) -> list[tuple[OxSubject | ox.Triple, list[ox.Triple]]]:
+    """The distinct triples grouped by subject, subjects in ``sort_key`` order."""
+    by_subject: dict[OxSubject | ox.Triple, list[ox.Triple]] = {}
+    for t in set(triples):
+        by_subject.setdefault(t.subject, []).append(t)
+    return [(s, by_subject[s]) for s in sorted(by_subject, key=sort_key)]
+
+
+def turtle_block(
+    subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple], pm: PrefixMap, indent: str = ""
+) -> str:
+    """One subject's block: ``a`` first, predicates and objects sorted."""
+    preds: dict[ox.NamedNode, set[OxTerm]] = {}
     for t in triples:
-        by_subject.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
-    blocks: list[str] = []
-    for subject in sorted(by_subject, key=sort_key):
-        preds = by_subject[subject]
-        lines: list[str] = []
-        ordered = sorted(preds, key=lambda p: (p.value != RDF_TYPE, pm.shorten(p.value)))
-        for pred in ordered:
-            objs = sorted(set(preds[pred]), key=sort_key)
-            ptext = "a" if pred.value == RDF_TYPE else pm.shorten(pred.value)
-            otext = f" ,\n{indent}        ".join(turtle_term(o, pm) for o in objs)
-            lines.append(f"{indent}    {ptext} {otext}")
-        blocks.append(indent + turtle_term(subject, pm) + "\n" + " ;\n".join(lines) + " .\n")
-    return blocks
+        preds.setdefault(t.predicate, set()).add(t.object)
+    lines: list[str] = []
+    ordered = sorted(preds, key=lambda p: (p.value != RDF_TYPE, pm.shorten(p.value)))
+    for pred in ordered:
+        objs = sorted(preds[pred], key=sort_key)
+        ptext = "a" if pred.value == RDF_TYPE else pm.shorten(pred.value)
+        otext = f" ,\n{indent}        ".join(turtle_term(o, pm) for o in objs)
+        lines.append(f"{indent}    {ptext} {otext}")
+    return indent + turtle_term(subject, pm) + "\n" + " ;\n".join(lines) + " .\n"
+
+
+def copy_text(body: TextIO, out: TextIO) -> None:
+    """Append what was written to ``body`` (a StringIO or temporary file) to ``out``."""
+    if isinstance(body, io.StringIO):
+        out.write(body.getvalue())
+        return
+    body.seek(0)
+    shutil.copyfileobj(body, out, 1 << 20)
+
+
+class TurtleWriter:
+    """Readable, deterministic Turtle written one subject at a time (subjects in sorted order).
+
+    Only the prefixes used are declared, so they are known at the end: blocks go to ``body``
+    (a StringIO, or a temporary file for a large graph) and ``finish`` writes the head first.
+    """
+
+    def __init__(self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None) -> None:
+        self.pm = PrefixMap(prefixes)
+        self.header = header
+        self.body = body if body is not None else io.StringIO()
+        self.blocks = 0
+
+    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None:
+        self.body.write(("\n" if self.blocks else "") + turtle_block(subject, triples, self.pm))
+        self.blocks += 1
+
+    def finish(self, out: TextIO) -> None:
+        out.write(_head(self.header, self.pm))
+        copy_text(self.body, out)
+
+
+class TrigWriter:
+    """Deterministic TriG written one graph, then one subject, at a time: the default graph first,
+    then one ``GRAPH`` block per named graph (sorted); subjects sorted within each graph."""
+
+    def __init__(self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None) -> None:
+        self.pm = PrefixMap(prefixes)
+        self.header = header
+        self.body = body if body is not None else io.StringIO()
+        self.graphs = 0
+        self.blocks = 0
+        self.named = False
+
+    def graph(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
+        self._close()
+        if self.graphs:
+            self.body.write("\n")
+        self.named = not isinstance(name, ox.DefaultGraph)
+        if self.named:
+            assert not isinstance(name, ox.DefaultGraph)
+            self.body.write(f"GRAPH {turtle_term(name, self.pm)} {{\n")
+        self.graphs += 1
+        self.blocks = 0
+
+    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None:
+        block = turtle_block(subject, triples, self.pm, "    " if self.named else "")
+        self.body.write(("\n" if self.blocks else "") + block)
+        self.blocks += 1
+
+    def _close(self) -> None:
+        if self.named:
+            self.body.write("}\n")
+            self.named = False
+
+    def finish(self, out: TextIO) -> None:
+        self._close()
+        out.write(_head(self.header, self.pm))
+        copy_text(self.body, out)
 
 
 def _head(header: str, pm: PrefixMap) -> str:
@@ -119,28 +202,70 @@ def _head(header: str, pm: PrefixMap) -> str:
 
 def to_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> str:
     """Readable, deterministic Turtle."""
-    pm = PrefixMap(prefixes)
-    blocks = _turtle_blocks(triples, pm)
-    return _head(header, pm) + "\n".join(blocks)
+    writer = TurtleWriter(prefixes, header)
+    for subject, group in group_by_subject(triples):
+        writer.add(subject, group)
+    out = io.StringIO()
+    writer.finish(out)
+    return out.getvalue()
 
 
 def to_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str], header: str = "") -> str:
     """Deterministic TriG: the default graph first, then one ``GRAPH`` block per named graph (sorted)."""
-    pm = PrefixMap(prefixes)
     graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = {}
     for q in quads:
         graphs.setdefault(q.graph_name, []).append(q.triple)
-    parts: list[str] = []
-    default = [g for g in graphs if isinstance(g, ox.DefaultGraph)]
-    named = sorted((g for g in graphs if not isinstance(g, ox.DefaultGraph)), key=sort_key)
-    for d in default:
-        parts.append("\n".join(_turtle_blocks(graphs[d], pm)))
-    for g in named:
-        if isinstance(g, ox.DefaultGraph):  # pragma: no cover - filtered above
-            continue
-        body = "\n".join(_turtle_blocks(graphs[g], pm, indent="    "))
-        parts.append(f"GRAPH {turtle_term(g, pm)} {{\n{body}}}\n")
-    return _head(header, pm) + "\n".join(parts)
+    writer = TrigWriter(prefixes, header)
+    for name in sorted(graphs, key=lambda g: (not isinstance(g, ox.DefaultGraph), sort_key(g))):
+        writer.graph(name)
+        for subject, group in group_by_subject(graphs[name]):
+            writer.add(subject, group)
+    out = io.StringIO()
+    writer.finish(out)
+    return out.getvalue()
+
+
+class SortedLines:
+    """Distinct lines written in sorted order, holding at most ``chunk`` of them in memory.
+
+    N-Triples and N-Quads dumps are sorted lines. Below ``chunk`` lines this is ``sorted(set())``;
+    above, sorted runs go to temporary files in ``spill_dir`` and are merged (an external sort).
+    """
+
+    def __init__(self, chunk: int = 2_000_000, spill_dir: str | None = None) -> None:
+        self.chunk = chunk
+        self.spill_dir = spill_dir
+        self.lines: set[str] = set()
+        self.runs: list[TextIO] = []
+
+    def add(self, line: str) -> None:
+        self.lines.add(line)
+        if len(self.lines) >= self.chunk:
+            self._spill()
+
+    def _spill(self) -> None:
+        run = tempfile.TemporaryFile(  # noqa: SIM115 - kept open until finish() merges it
+            "w+", encoding="utf-8", newline="", dir=self.spill_dir
+        )
+        run.writelines(sorted(self.lines))
+        run.seek(0)
+        self.runs.append(run)
+        self.lines = set()
+
+    def finish(self, out: TextIO) -> None:
+        if not self.runs:
+            out.writelines(sorted(self.lines))
+            return
+        if self.lines:
+            self._spill()
+        previous = None
+        for line in heapq.merge(*self.runs):
+            if line != previous:
+                out.write(line)
+                previous = line
+        for run in self.runs:
+            run.close()
+        self.runs = []
 
 
 def to_ntriples(triples: Iterable[ox.Triple]) -> str:
@@ -188,63 +313,81 @@ def _split_predicate(
     raise ValueError(f"predicate <{iri}> cannot be written as an XML element name in RDF/XML")
 
 
-def to_rdfxml(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
-    """Deterministic RDF/XML: one ``rdf:Description`` per subject, sorted like the Turtle."""
-    by_ns = {ns: p for p, ns in sorted(prefixes.items(), reverse=True)}
-    by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
-    for t in set(triples):
-        if isinstance(t.subject, ox.Triple):
-            raise ValueError("RDF-star quoted triples cannot be written as RDF/XML")
-        by_subject.setdefault(t.subject, []).append(t)
-    used: dict[str, str] = {"rdf": RDF_NS}
-    extra = 0
-    body: list[str] = []
-    namespaces = sorted(prefixes.values(), key=lambda n: (-len(n), n))
-    splits: dict[str, tuple[str, str]] = {}
-    pred_keys: dict[ox.NamedNode, tuple[int, str, str, str]] = {}
+class RdfXmlWriter:
+    """Deterministic RDF/XML written one ``rdf:Description`` per subject (subjects sorted).
 
-    def order(t: ox.Triple) -> tuple[tuple[int, str, str, str], tuple[int, str, str, str]]:
-        key = pred_keys.get(t.predicate)
+    The namespace declarations, known at the end, come first: see ``TurtleWriter``.
+    """
+
+    def __init__(self, prefixes: dict[str, str], body: TextIO | None = None) -> None:
+        self.prefixes = prefixes
+        self.by_ns = {ns: p for p, ns in sorted(prefixes.items(), reverse=True)}
+        self.namespaces = sorted(prefixes.values(), key=lambda n: (-len(n), n))
+        self.used: dict[str, str] = {"rdf": RDF_NS}
+        self.extra = 0
+        self.splits: dict[str, tuple[str, str]] = {}
+        self.pred_keys: dict[ox.NamedNode, tuple[int, str, str, str]] = {}
+        self.body = body if body is not None else io.StringIO()
+
+    def _order(self, t: ox.Triple) -> tuple[tuple[int, str, str, str], tuple[int, str, str, str]]:
+        key = self.pred_keys.get(t.predicate)
         if key is None:
-            key = pred_keys[t.predicate] = sort_key(t.predicate)
+            key = self.pred_keys[t.predicate] = sort_key(t.predicate)
         return (key, sort_key(t.object))
 
-    for subject in sorted(by_subject, key=sort_key):
+    def _tag(self, piri: str) -> str:
+        split = self.splits.get(piri)
+        if split is None:
+            split = self.splits[piri] = _split_predicate(piri, self.prefixes, self.namespaces)
+        ns, local = split
+        pfx = self.by_ns.get(ns)
+        if pfx is None or (pfx in self.used and self.used[pfx] != ns):
+            pfx = next((p for p, n in self.used.items() if n == ns), None)
+            if pfx is None:
+                self.extra += 1
+                pfx = f"ns{self.extra}"
+        self.used[pfx] = ns
+        return f"{pfx}:{local}"
+
+    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None:
+        if isinstance(subject, ox.Triple):
+            raise ValueError("RDF-star quoted triples cannot be written as RDF/XML")
+        lines: list[str] = []
         if isinstance(subject, ox.BlankNode):
-            body.append(f'  <rdf:Description rdf:nodeID="{_xml_attr(subject.value)}">')
+            lines.append(f'  <rdf:Description rdf:nodeID="{_xml_attr(subject.value)}">')
         else:
-            body.append(f'  <rdf:Description rdf:about="{_xml_attr(subject.value)}">')
-        for t in sorted(by_subject[subject], key=order):
-            piri = t.predicate.value
-            split = splits.get(piri)
-            if split is None:
-                split = splits[piri] = _split_predicate(piri, prefixes, namespaces)
-            ns, local = split
-            pfx = by_ns.get(ns)
-            if pfx is None or (pfx in used and used[pfx] != ns):
-                pfx = next((p for p, n in used.items() if n == ns), None)
-                if pfx is None:
-                    extra += 1
-                    pfx = f"ns{extra}"
-            used[pfx] = ns
-            tag = f"{pfx}:{local}"
+            lines.append(f'  <rdf:Description rdf:about="{_xml_attr(subject.value)}">')
+        for t in sorted(set(triples), key=self._order):
+            tag = self._tag(t.predicate.value)
             o = t.object
             if isinstance(o, ox.NamedNode):
-                body.append(f'    <{tag} rdf:resource="{_xml_attr(o.value)}"/>')
+                lines.append(f'    <{tag} rdf:resource="{_xml_attr(o.value)}"/>')
             elif isinstance(o, ox.BlankNode):
-                body.append(f'    <{tag} rdf:nodeID="{_xml_attr(o.value)}"/>')
+                lines.append(f'    <{tag} rdf:nodeID="{_xml_attr(o.value)}"/>')
             elif not isinstance(o, ox.Literal):
                 raise ValueError("RDF-star quoted triples cannot be written as RDF/XML")
             elif o.language:
-                body.append(f'    <{tag} xml:lang="{_xml_attr(o.language)}">{_xml_text(o.value)}</{tag}>')
+                lines.append(f'    <{tag} xml:lang="{_xml_attr(o.language)}">{_xml_text(o.value)}</{tag}>')
             elif o.datatype.value == XSD_STRING:
-                body.append(f"    <{tag}>{_xml_text(o.value)}</{tag}>")
+                lines.append(f"    <{tag}>{_xml_text(o.value)}</{tag}>")
             else:
                 dt = _xml_attr(o.datatype.value)
-                body.append(f'    <{tag} rdf:datatype="{dt}">{_xml_text(o.value)}</{tag}>')
-        body.append("  </rdf:Description>")
-    xmlns = "".join(f'\n    xmlns:{p}="{_xml_attr(ns)}"' for p, ns in sorted(used.items()))
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        f"<rdf:RDF{xmlns}>\n" + "\n".join(body) + ("\n" if body else "") + "</rdf:RDF>\n"
-    )
+                lines.append(f'    <{tag} rdf:datatype="{dt}">{_xml_text(o.value)}</{tag}>')
+        lines.append("  </rdf:Description>\n")
+        self.body.write("\n".join(lines))
+
+    def finish(self, out: TextIO) -> None:
+        xmlns = "".join(f'\n    xmlns:{p}="{_xml_attr(ns)}"' for p, ns in sorted(self.used.items()))
+        out.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n')
+        copy_text(self.body, out)
+        out.write("</rdf:RDF>\n")
+
+
+def to_rdfxml(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
+    """Deterministic RDF/XML: one ``rdf:Description`` per subject, sorted like the Turtle."""
+    writer = RdfXmlWriter(prefixes)
+    for subject, group in group_by_subject(triples):
+        writer.add(subject, group)
+    out = io.StringIO()
+    writer.finish(out)
+    return out.getvalue()

@@ -22,17 +22,15 @@ import csv
 import io
 import json
 import re
-import urllib.error
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
 from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
 from sgraph.export.jsonld import build_context, to_jsonld
+from sgraph.export.stats import stats_of_triples
 from sgraph.serialize import PrefixMap, to_ntriples, to_rdfxml, to_turtle
 from sgraph.terms import XSD_STRING, OxTerm
 
@@ -374,6 +372,8 @@ def execute_remote(
     a VALUES block (see the module docstring). ``prefixes`` the query uses but does not declare
     are declared in front of it, since a remote store does not know sgraph's prefixes.
     """
+    import urllib.error  # here, with SPARQLWrapper: it pulls in tempfile, http and email
+
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -520,6 +520,9 @@ def _json(result: QueryResult, _prefixes: dict[str, str]) -> str:
 
 
 def _xml(result: QueryResult, _prefixes: dict[str, str]) -> str:
+    from xml.sax.saxutils import escape as xml_escape  # pulls in urllib.request; only XML needs it
+    from xml.sax.saxutils import quoteattr
+
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":
         out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
@@ -636,5 +639,5 @@ def _graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> byte
         return to_rdfxml(triples, prefixes).encode("utf-8")
     if any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in triples):
         raise InputError("RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle")
-    context = build_context(triples, prefixes, prefixes.get("sg", ""))
+    context = build_context(stats_of_triples(triples), prefixes, prefixes.get("sg", ""))
     return to_jsonld(triples, context).encode("utf-8")

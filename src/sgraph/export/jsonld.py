@@ -14,16 +14,19 @@ context as a file, for documents that reference it.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 
+from sgraph.export.stats import BLANK, IRI, GraphStats
 from sgraph.namespaces import RDF_TYPE
+from sgraph.serialize import copy_text, group_by_subject
 from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxSubject, OxTerm, sort_key
 
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -64,19 +67,14 @@ def _local(iri: str) -> str:
 
 
 def build_context(
-    triples: Iterable[ox.Triple],
+    stats: GraphStats,
     prefixes: dict[str, str],
     own_namespace: str,
     ontology_triples: Iterable[ox.Triple] = (),
 ) -> dict[str, Any]:
-    """The ``@context`` object (keys sorted) for the given triples and ontology."""
-    triples = list(triples)
-    objects: dict[str, list[OxTerm]] = {}
-    classes: set[str] = set()
-    for t in triples:
-        objects.setdefault(t.predicate.value, []).append(t.object)
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            classes.add(t.object.value)
+    """The ``@context`` object (keys sorted) for a graph summarised by ``stats`` and the ontology."""
+    objects: dict[str, Counter[str]] = {p: Counter(k) for p, k in stats.objects.items()}
+    classes: set[str] = set(stats.class_members)
     owl = "http://www.w3.org/2002/07/owl#"
     property_types = {owl + "ObjectProperty", owl + "DatatypeProperty", owl + "AnnotationProperty"}
     ontology_triples = list(ontology_triples)
@@ -87,7 +85,7 @@ def build_context(
             and isinstance(t.object, ox.NamedNode)
         ):
             if t.object.value in property_types:
-                objects.setdefault(t.subject.value, [])
+                objects.setdefault(t.subject.value, Counter())
             elif t.object.value == owl + "Class" and t.subject.value.startswith(own_namespace):
                 classes.add(t.subject.value)
     object_properties = {
@@ -124,21 +122,24 @@ def build_context(
 
 
 def _definition(
-    iri: str, values: list[OxTerm] | None, prefixes: dict[str, str], object_property: bool = False
+    iri: str,
+    kinds: Counter[str] | None,
+    prefixes: dict[str, str],
+    object_property: bool = False,
 ) -> Any:
+    """A key's definition from the kinds of its objects (``sgraph.export.stats``)."""
     compact = _shorten(iri, prefixes)
-    if values is None:  # a class
+    if kinds is None:  # a class
         return compact
-    if not values and object_property:
+    total = sum(kinds.values())
+    if not total and object_property:
         return {"@id": compact, "@type": "@id"}
-    if values and all(isinstance(v, ox.NamedNode) for v in values):
+    if total and kinds[IRI] == total:
         return {"@id": compact, "@type": "@id"}
     literal_types = Counter(
-        v.datatype.value
-        for v in values
-        if isinstance(v, ox.Literal) and v.datatype.value not in (XSD_STRING, RDF_LANGSTRING)
+        {dt: n for dt, n in kinds.items() if dt not in (IRI, BLANK, XSD_STRING, RDF_LANGSTRING)}
     )
-    if values and sum(literal_types.values()) == len(values):
+    if total and sum(literal_types.values()) == total:
         best = sorted(literal_types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         return {"@id": compact, "@type": _shorten(best, prefixes)}
     return {"@id": compact}
@@ -190,35 +191,66 @@ class _Compactor:
         return {"@type": self.iri(dt), "@value": term.value}
 
 
-def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:
-    """A compacted JSON-LD document: the context inline, nodes sorted by ``@id``, keys sorted."""
-    c = _Compactor(context)
-    nodes: dict[OxSubject, dict[str, list[tuple[tuple[Any, ...], Any]]]] = {}
-    types: dict[OxSubject, list[ox.NamedNode]] = {}
-    for t in set(triples):
-        if isinstance(t.subject, ox.Triple):
+class JsonLdWriter:
+    """A compacted JSON-LD document written one node (subject) at a time.
+
+    Nodes must come sorted by subject (``sgraph.serialize.group_by_subject``); each is the
+    ``json.dumps`` of the node at its depth in the document, so the result is byte for byte the
+    ``json.dumps(..., indent=1, sort_keys=True)`` of the whole document, without holding it.
+    """
+
+    def __init__(self, context: dict[str, Any], body: TextIO | None = None) -> None:
+        self.context = context
+        self.c = _Compactor(context)
+        self.body = body if body is not None else io.StringIO()
+        self.nodes = 0
+
+    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None:
+        if isinstance(subject, ox.Triple):
             raise ValueError("RDF-star quoted triples cannot be written as JSON-LD 1.1")
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            types.setdefault(t.subject, []).append(t.object)
-            nodes.setdefault(t.subject, {})
-            continue
-        key, coercion = c.key(t.predicate.value)
-        nodes.setdefault(t.subject, {}).setdefault(key, []).append(
-            (sort_key(t.object), c.value(t.object, coercion))
-        )
-    graph: list[dict[str, Any]] = []
-    for subject in sorted(nodes, key=sort_key):
+        c = self.c
+        values: dict[str, list[tuple[tuple[Any, ...], Any]]] = {}
+        types: list[ox.NamedNode] = []
+        for t in set(triples):
+            if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+                types.append(t.object)
+                continue
+            key, coercion = c.key(t.predicate.value)
+            values.setdefault(key, []).append((sort_key(t.object), c.value(t.object, coercion)))
         sid = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else c.iri(subject.value)
         node: dict[str, Any] = {"@id": sid}
-        if subject in types:
-            names = sorted({c.class_terms.get(o.value, c.iri(o.value)) for o in types[subject]})
+        if types:
+            names = sorted({c.class_terms.get(o.value, c.iri(o.value)) for o in types})
             node["@type"] = names[0] if len(names) == 1 else names
-        for key in sorted(nodes[subject]):
-            vals = [v for _, v in sorted(nodes[subject][key], key=lambda kv: kv[0])]
+        for key in sorted(values):
+            vals = [v for _, v in sorted(values[key], key=lambda kv: kv[0])]
             node[key] = vals[0] if len(vals) == 1 else vals
-        graph.append(node)
-    doc = {"@context": context, "@graph": graph}
-    return json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        text = json.dumps(node, indent=1, ensure_ascii=False, sort_keys=True)
+        self.body.write(("  " if not self.nodes else ",\n  ") + text.replace("\n", "\n  "))
+        self.nodes += 1
+
+    def finish(self, out: TextIO) -> None:
+        if not self.nodes:
+            doc = {"@context": self.context, "@graph": []}
+            out.write(json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+            return
+        mark = "\u0000nodes\u0000"
+        doc = {"@context": self.context, "@graph": [mark]}
+        text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        head, tail = text.split('  "' + mark.replace("\u0000", "\\u0000") + '"')
+        out.write(head)
+        copy_text(self.body, out)
+        out.write(tail)
+
+
+def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:
+    """A compacted JSON-LD document: the context inline, nodes sorted by ``@id``, keys sorted."""
+    writer = JsonLdWriter(context)
+    for subject, group in group_by_subject(triples):
+        writer.add(subject, group)
+    out = io.StringIO()
+    writer.finish(out)
+    return out.getvalue()
 
 
 def context_document(context: dict[str, Any]) -> str:

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TextIO
 
 from sgraph.export.docs import write_docs
-from sgraph.export.formats import FORMATS, Snapshot, canonical_triples, gzip_bytes
+from sgraph.export.dumps import write_dumps
+from sgraph.export.formats import (
+    FORMATS,
+    GRAPH_HEADER,
+    canonical_triples,
+    gzip_file,
+    jsonld_context,
+)
 from sgraph.export.jsonld import context_document
+from sgraph.export.stats import stats_of_store
 from sgraph.export.void import DatasetOptions, dump_sizes, void_turtle
 from sgraph.serialize import paused_gc
 from sgraph.sources import parse_file
 from sgraph.store import GraphStore
-
-
-def _write_gzipped(path: Path, data: bytes) -> None:
-    path.write_bytes(gzip_bytes(data))
 
 
 def publish_exports(
@@ -23,31 +29,38 @@ def publish_exports(
 ) -> list[Path]:
     """RDF dumps in every format, their gzipped copies, context.jsonld, void.ttl and docs/."""
     written: list[Path] = []
-    # The store is read once (one snapshot for every format); gzip runs in a second thread
-    # (zlib releases the GIL) while the next format is serialised.
+    # The graph is summarised once inside Oxigraph (JSON-LD context, VoID statistics) and read
+    # once per pass (union, then graph by graph) for all six formats; gzip runs in a second
+    # thread (zlib releases the GIL).
     with paused_gc(), ThreadPoolExecutor(max_workers=1) as gzipper:
-        snap = Snapshot(gs)
+        stats = stats_of_store(gs.store)
+        context = jsonld_context(gs, stats)
+        paths = {name: stage / fmt.filename for name, fmt in FORMATS.items()}
         pending: list[Future[None]] = []
-        for fmt in FORMATS.values():
-            path = stage / fmt.filename
-            if fmt.name == "turtle" and path.is_file():
-                data = path.read_bytes()  # written by write_core through the same export()
-            else:
-                data = snap.export(fmt.name)
-                path.write_bytes(data)
-                written.append(path)
-            gz = stage / (fmt.filename + ".gz")
-            pending.append(gzipper.submit(_write_gzipped, gz, data))
-            written.append(gz)
-        context = stage / "context.jsonld"
-        context.write_bytes(context_document(snap.context).encode("utf-8"))
-        written.append(context)
+        with ExitStack() as files:
+            targets: dict[str, TextIO] = {
+                name: files.enter_context(path.open("w", encoding="utf-8", newline=""))
+                for name, path in paths.items()
+            }
+
+            def finished(name: str) -> None:
+                targets[name].close()
+                path = paths[name]
+                pending.append(gzipper.submit(gzip_file, path, path.with_name(path.name + ".gz")))
+
+            write_dumps(
+                gs, targets, header=GRAPH_HEADER, context=context, spill_dir=str(stage),
+                finished=finished,
+            )
+        for path in paths.values():
+            written += [path, path.with_name(path.name + ".gz")]
+        ctx_file = stage / "context.jsonld"
+        ctx_file.write_text(context_document(context), encoding="utf-8")
+        written.append(ctx_file)
         for done in pending:
             done.result()
         void = stage / "void.ttl"
-        void.write_text(
-            void_turtle(gs, dump_sizes(stage), options, snap.triples), encoding="utf-8"
-        )
+        void.write_text(void_turtle(gs, dump_sizes(stage), options, stats), encoding="utf-8")
         written.append(void)
     shapes = canonical_triples(parse_file(gs.settings.shapes_file, gs.settings.base).triples)
     written += write_docs(
