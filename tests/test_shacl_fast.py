@@ -30,7 +30,11 @@ from sgraph.validate import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
-CASES = [*sorted(FIXTURES.glob("*.ttl")), PROJECT_ROOT / "data" / "triples"]
+CASES = [
+    *sorted(FIXTURES.glob("*.ttl")),
+    *sorted((FIXTURES.parent / "shacl_fast").glob("*.ttl")),
+    PROJECT_ROOT / "data" / "triples",
+]
 SG = "https://w3id.org/sgraph/ontology#"
 SGSH = "https://w3id.org/sgraph/shapes#"
 

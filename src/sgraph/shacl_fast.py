@@ -130,11 +130,54 @@ class _Context:
 
     shapes: rdflib.Graph
     ill_typed: dict[str, list[str]] = field(default_factory=dict)
+    #: class IRI -> every IRI ``X`` with ``X rdfs:subClassOf* class`` in the data graph (None when
+    #: the chain passes a blank node: then the property path itself is used)
+    subclasses: dict[str, list[str] | None] = field(default_factory=dict)
     counter: int = 0
 
     def var(self) -> str:
         self.counter += 1
         return f"?_v{self.counter}"
+
+    def instance_of(self, v: str, cls: rdflib.term.Node) -> str:
+        """A pattern: ``v`` has ``rdf:type`` ``cls`` or a subclass of it (``rdf:type/rdfs:subClassOf*``).
+
+        The subclasses are read from the data graph once (``subclass_closure``) and listed in a
+        ``VALUES`` block: the same solutions as the path, without evaluating it per value node.
+        """
+        members = self.subclasses.get(str(cls), [str(cls)]) if isinstance(cls, rdflib.URIRef) else None
+        if members is None:
+            return f"{v} {_RDF_TYPE}/{_SUBCLASS}* {_sparql_term(cls)} ."
+        if len(members) == 1:
+            return f"{v} {_RDF_TYPE} <{members[0]}> ."
+        t = self.var()
+        return f"VALUES {t} {{ {' '.join(f'<{m}>' for m in members)} }} {v} {_RDF_TYPE} {t} ."
+
+
+def subclass_closure(store: ox.Store) -> dict[str, list[str] | None]:
+    """For each class with subclasses in ``store`` (all graphs), the class and all its subclasses."""
+    query = f"SELECT ?sub ?sup WHERE {{ ?sub {_SUBCLASS} ?sup }}"
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    below: dict[OxTerm, set[OxTerm]] = {}
+    for row in result:
+        below.setdefault(row["sup"], set()).add(row["sub"])
+    closure: dict[str, list[str] | None] = {}
+    for top in below:
+        if not isinstance(top, ox.NamedNode):
+            continue
+        seen: set[OxTerm] = {top}
+        stack: list[OxTerm] = [top]
+        while stack:
+            for sub in below.get(stack.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    stack.append(sub)
+        if all(isinstance(x, ox.NamedNode) for x in seen):
+            closure[top.value] = sorted(x.value for x in seen if isinstance(x, ox.NamedNode))
+        else:
+            closure[top.value] = None
+    return closure
 
 
 def _unsupported(what: str, node: rdflib.term.Node) -> InputError:
@@ -209,10 +252,7 @@ class _Compiler:
         """(component, boolean expression "value node ``v`` meets it") for each value constraint."""
         g = self.g
         for c in g.objects(shape, SH["class"]):
-            yield (
-                SH.ClassConstraintComponent,
-                (f"EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {_sparql_term(c)} }}"),
-            )
+            yield (SH.ClassConstraintComponent, f"EXISTS {{ {self.ctx.instance_of(v, c)} }}")
         for d in g.objects(shape, SH.datatype):
             yield SH.DatatypeConstraintComponent, self.datatype_expr(str(d), v)
         for k in g.objects(shape, SH.nodeKind):
@@ -338,10 +378,11 @@ def _merge_prefixes(into: dict[str, str], more: dict[str, str], where: rdflib.te
 
 
 # -- the validator ------------------------------------------------------------------------------
-def _targets(g: rdflib.Graph, shape: rdflib.term.Node, prefixes: dict[str, str]) -> list[str]:
+def _targets(ctx: _Context, shape: rdflib.term.Node, prefixes: dict[str, str]) -> list[str]:
+    g = ctx.shapes
     parts: list[str] = []
     for c in g.objects(shape, SH.targetClass):
-        parts.append(f"?_cls {_SUBCLASS}* {_sparql_term(c)} . ?this {_RDF_TYPE} ?_cls .")
+        parts.append(ctx.instance_of("?this", c))
     nodes = [n for n in g.objects(shape, SH.targetNode)]
     if nodes:
         parts.append("VALUES ?this { " + " ".join(_sparql_term(n) for n in nodes) + " }")
@@ -411,7 +452,7 @@ class _Runner:
             return
         self.compiler.check_supported(shape)
         prefixes: dict[str, str] = {}
-        parts = _targets(g, shape, prefixes)
+        parts = _targets(self.ctx, shape, prefixes)
         if not parts:
             return
         focus = _focus_pattern(parts)
@@ -647,7 +688,9 @@ def validate_raw(gs: GraphStore, shapes: rdflib.Graph) -> list[RawResult]:
     """Every validation result of the shapes on the graph (data + materialised + ontology)."""
     store, temp = _with_ontology(gs)
     try:
-        ctx = _Context(shapes=shapes, ill_typed=_ill_typed(store, shapes))
+        ctx = _Context(
+            shapes=shapes, ill_typed=_ill_typed(store, shapes), subclasses=subclass_closure(store)
+        )
         runner = _Runner(store, ctx)
         for shape in top_level_shapes(shapes):
             runner.node_shape(shape)
