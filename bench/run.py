@@ -119,11 +119,18 @@ def machine() -> dict[str, Any]:
 
 def build_steps(gs_settings: Settings, args: argparse.Namespace, n: int) -> tuple[dict[str, Any], GraphStore]:
     from sgraph.build import write_core
+    from sgraph.export import export
     from sgraph.sources import read_sources
 
     out: dict[str, Any] = {}
     out["parse_s"], _ = timed(lambda: read_sources([gs_settings.data_dir], gs_settings.base))
     out["load_materialise_s"], gs = timed(lambda: GraphStore.load(gs_settings))
+    files = sorted(gs_settings.data_dir.glob("*.ttl"))
+    out["load_pyoxigraph_direct_s"], _ = timed(lambda: load_pyoxigraph(files))
+    if n <= args.rdflib_load_max:
+        out["load_rdflib_s"], _ = timed(lambda: load_rdflib(files))
+    else:
+        out["load_rdflib_s"] = f"skipped: above --rdflib-load-max {label(args.rdflib_load_max)}"
     out["quads"] = len(gs.store)
     out["curated_triples"] = sum(len(s.triples) for s in gs.sources)
     # validation
@@ -140,7 +147,8 @@ def build_steps(gs_settings: Settings, args: argparse.Namespace, n: int) -> tupl
     stage = Path(tempfile.mkdtemp(prefix="sgraph-bench-stage."))
     try:
         say(f"    load {out['load_materialise_s']:.1f} s; exports ...")
-        out["turtle_export_s"], _ = timed(lambda: write_core(gs, stage))
+        out["turtle_export_s"], _ = timed(lambda: export(gs, "turtle"))
+        write_core(gs, stage)
         try:
             from sgraph.export import publish_exports
 
@@ -167,6 +175,46 @@ def build_steps(gs_settings: Settings, args: argparse.Namespace, n: int) -> tupl
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return out, gs
+
+
+def load_pyoxigraph(files: list[Path]) -> int:
+    """Baseline: pyoxigraph's own bulk loader, one named graph per file, no materialisation."""
+    store = ox.Store()
+    for f in files:
+        store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.resolve().as_uri()))
+    return len(store)
+
+
+def load_rdflib(files: list[Path]) -> int:
+    """Baseline: rdflib's Turtle parser into one in-memory Dataset, one graph per file."""
+    import rdflib
+
+    ds = rdflib.Dataset()
+    for f in files:
+        ds.graph(rdflib.URIRef(f.resolve().as_uri())).parse(f, format="turtle")
+    return len(ds)
+
+
+def cli_build(data: Path, work: Path) -> dict[str, Any]:
+    """``sgraph build`` as a user runs it, in its own process: wall time and peak memory."""
+    out_dir = work / "dist"
+    cmd = [str(VENV_BIN / "python"), "-m", "sgraph", "build", "--data", str(data), "--out", str(out_dir)]
+    t = time.perf_counter()
+    with (work / "build.log").open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = (work / "build.log").read_text(errors="replace")[-300:]
+        return {"error": f"exit {proc.returncode}: {tail}"}
+    size = sum(f.stat().st_size for f in out_dir.rglob("*") if f.is_file())
+    return {
+        "wall_s": round(wall, 1),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
+        "files": sum(1 for f in out_dir.rglob("*") if f.is_file()),
+        "bytes": size,
+    }
 
 
 # -- named queries -----------------------------------------------------------------------------
@@ -231,6 +279,9 @@ def rdflib_runs(rg: Any, text: str, runs: int, limit: float) -> tuple[list[float
 
 
 _RDFLIB_NOTES: dict[str, str] = {}
+#: Per query, the least time rdflib is known to need at the current or a larger size: the time it
+#: took at the last size it finished, or the limit once it timed out (more data is not faster).
+_RDFLIB_FLOOR: dict[str, float] = {}
 
 
 def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_ok: dict[str, bool]) -> dict[str, Any]:
@@ -261,6 +312,9 @@ def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_
                 rdflib_ok[name] = False
                 if first.startswith("error"):
                     rdflib_note[name] = "skipped: rdflib failed on it at a smaller size"
+                else:  # timed out: it takes at least the limit, here and at larger sizes
+                    row["rdflib_lower_bound_s"] = _RDFLIB_FLOOR[name] = RDFLIB_LIMIT_S
+                    rdflib_note[name] = f"skipped: more than {RDFLIB_LIMIT_S:.0f} s at a smaller size"
             else:
                 times, rows = first
                 more = rdflib_runs(rg, q["text"], runs - 1, RDFLIB_LIMIT_S * runs) if runs > 1 else ([], rows)
@@ -268,11 +322,17 @@ def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_
                     times += more[0]
                 row["rdflib_s"] = statistics.median(times)
                 row["rdflib_rows"] = rows
+                _RDFLIB_FLOOR[name] = row["rdflib_s"]
                 # skip at the next size if 10x the data would pass the limit
                 if times[0] * 10 > RDFLIB_LIMIT_S:
                     rdflib_ok[name] = False
+                    rdflib_note[name] = (
+                        f"skipped: {row['rdflib_s']:.1f} s at a 10x smaller size, over the limit at 10x"
+                    )
         else:
             row["rdflib_s"] = rdflib_note.get(name, "skipped: too slow")
+            if name in _RDFLIB_FLOOR:  # the same query on 10x less data took this long
+                row["rdflib_lower_bound_s"] = _RDFLIB_FLOOR[name]
         row["ratio_sgraph_vs_pyoxigraph"] = row["sgraph_s"] / row["pyoxigraph_s"] if row["pyoxigraph_s"] else None
         res[name] = row
         rd = row["rdflib_s"] if isinstance(row["rdflib_s"], str) else f"{row['rdflib_s'] * 1000:.0f} ms"
@@ -386,6 +446,8 @@ def ratios(size: dict[str, Any]) -> dict[str, Any]:
     q = size.get("queries", {})
     http = size.get("http", {})
     inproc, serve_ox, serve_rdf = [], [], []
+    # speed-ups over rdflib counting the queries rdflib did not finish, at their known lower bound
+    serve_rdf_bounded, inproc_rdf_bounded, bounded = [], [], 0
     for name, row in q.items():
         if name.startswith("_"):
             continue
@@ -398,6 +460,13 @@ def ratios(size: dict[str, Any]) -> dict[str, Any]:
             serve_ox.append(s / o)
         if s and r:
             serve_rdf.append(r / s)
+        floor = r if r else _num(row.get("rdflib_lower_bound_s"))
+        if floor:
+            bounded += r is None
+            if s:
+                serve_rdf_bounded.append(floor / s)
+            if _num(row.get("sgraph_s")):
+                inproc_rdf_bounded.append(floor / row["sgraph_s"])
     med = lambda xs: round(statistics.median(xs), 2) if xs else None  # noqa: E731
     return {
         "inprocess_vs_pyoxigraph_median": med(inproc),
@@ -406,6 +475,10 @@ def ratios(size: dict[str, Any]) -> dict[str, Any]:
         "serve_vs_oxigraph_server_max": round(max(serve_ox), 2) if serve_ox else None,
         "serve_speedup_over_rdflib_median": med(serve_rdf),
         "serve_speedup_over_rdflib_min": round(min(serve_rdf), 1) if serve_rdf else None,
+        # lower bounds of the median: unfinished queries count at their known minimum time
+        "serve_speedup_over_rdflib_median_at_least": med(serve_rdf_bounded),
+        "inprocess_speedup_over_rdflib_median_at_least": med(inproc_rdf_bounded),
+        "rdflib_queries_counted_at_lower_bound": bounded,
         "targets": {"inprocess_vs_pyoxigraph": "<= 1.3", "serve_vs_oxigraph_server": "<= 1.5", "serve_speedup_over_rdflib": ">= 30"},
     }
 
@@ -422,7 +495,7 @@ def table(results: dict[str, Any]) -> str:
     for size, body in results["sizes"].items():
         b = body["build"]
         lines.append(f"\n== {size}: {b.get('curated_triples')} curated triples, {b.get('quads')} quads after materialisation ==")
-        for key in ("parse_s", "load_materialise_s", "validate_fast_s", "validate_pyshacl_s", "turtle_export_s",
+        for key in ("parse_s", "load_materialise_s", "load_pyoxigraph_direct_s", "load_rdflib_s", "validate_fast_s", "validate_pyshacl_s", "turtle_export_s",
                     "exports_s", "network_projection_s", "network_page_s"):
             lines.append(f"  {key:<24} {fmt(b.get(key), 1.0, ' s') if _num(b.get(key)) is not None else b.get(key)}")
         lines.append(f"  {'query (ms, median)':<26}{'rows':>8}{'sgraph':>10}{'pyoxi':>10}{'x':>6}{'rdflib':>10}{'serve':>10}{'oxi-srv':>10}")
@@ -436,6 +509,8 @@ def table(results: dict[str, Any]) -> str:
                 f"  {name:<26}{row['rows']:>8}{fmt(row['sgraph_s']):>10}{fmt(row['pyoxigraph_s']):>10}"
                 f"{row['ratio_sgraph_vs_pyoxigraph']:>6.2f}{fmt(row['rdflib_s']):>10}{fmt(ss.get(name)):>10}{fmt(os_.get(name)):>10}"
             )
+        if "cli_build" in body:
+            lines.append(f"  sgraph build (own process): {json.dumps(body['cli_build'])}")
         if "load" in http:
             ld = http["load"]
             lines.append(f"  load: {ld['clients']} clients {ld['seconds']} s: {ld['requests']} requests, {ld['failed']} failed, p50 {ld['p50_ms']} ms, p99 {ld['p99_ms']} ms")
@@ -459,6 +534,10 @@ def main() -> None:
                     help="largest size at which pySHACL validation runs (default 0: never; 10k takes minutes)")
     ap.add_argument("--exclude", default="", help="comma-separated named queries to leave out (recorded)")
     ap.add_argument("--persist", action="store_true", help="also measure the persistent store's start-up options")
+    ap.add_argument("--no-cli-build", action="store_true",
+                    help="skip the end-to-end `sgraph build` (own process: wall time, peak memory)")
+    ap.add_argument("--rdflib-load-max", type=parse_count, default=parse_count("1m"),
+                    help="largest size at which rdflib's parser is timed as a load baseline (default 1m)")
     args = ap.parse_args()
     sizes = [parse_count(s) for s in args.sizes.split(",") if s.strip()]
     results_dir = args.out.parent
@@ -473,6 +552,13 @@ def main() -> None:
         say(f"[{name}] build steps ...")
         body: dict[str, Any] = {}
         body["build"], gs = build_steps(settings, args, n)
+        if not args.no_cli_build:
+            say(f"[{name}] sgraph build (own process) ...")
+            work = Path(tempfile.mkdtemp(prefix=f"sgraph-bench-build-{name}.", dir=results_dir))
+            try:
+                body["cli_build"] = cli_build(data, work)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
         queries, skipped = prepared_queries(gs)
         excluded = {x.strip() for x in args.exclude.split(",") if x.strip()}
         skipped += [f"{q['name']}: excluded by --exclude" for q in queries if q["name"] in excluded]
