@@ -13,6 +13,7 @@ import pytest
 from servers import free_port
 from sgraph.build import BuildResult, build
 from sgraph.config import PROJECT_ROOT, Settings
+from sgraph.sources import SourceFile, read_sources
 from sgraph.store import GraphStore
 
 CHROMIUM = os.environ.get("SGRAPH_CHROMIUM", "/usr/bin/chromium")
@@ -49,6 +50,13 @@ def project_root() -> Path:
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings()
+
+
+@pytest.fixture(scope="session")
+def curated_sources(settings: Settings) -> list[SourceFile]:
+    """The curated data files parsed on their own (``GraphStore.load`` keeps their triples only in
+    the store): a reference independent of loading and materialisation."""
+    return read_sources([settings.data_dir], settings.base)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ and the graph statistics counted in Oxigraph equal those counted in Python."""
 from __future__ import annotations
 
 import io
+import json
 import random
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from sgraph.config import Settings
 from sgraph.export.dumps import write_dumps
 from sgraph.export.formats import FORMATS, GRAPH_HEADER, gzip_bytes, gzip_file, jsonld_context
-from sgraph.export.jsonld import to_jsonld
+from sgraph.export.jsonld import _dumps, to_jsonld
 from sgraph.export.stats import stats_of_store, stats_of_triples
 from sgraph.serialize import SortedLines, to_nquads, to_ntriples, to_rdfxml, to_trig, to_turtle
 from sgraph.store import GraphStore
@@ -118,3 +119,38 @@ def test_gzip_of_bytes_and_of_a_file_are_the_same_bytes(tmp_path: Path) -> None:
     gzip_file(src, tmp_path / "x.nt.gz")
     assert (tmp_path / "x.nt.gz").read_bytes() == gzip_bytes(data)
     assert gzip_bytes(data)[4:8] == b"\0\0\0\0", "modification time 0"
+
+
+def test_json_ld_text_is_what_json_dumps_writes(graph_store: GraphStore, synthetic: GraphStore) -> None:
+    # the writer formats nodes itself (for speed): json.dumps of the parsed document must agree
+    for gs in (graph_store, synthetic):
+        text = to_jsonld([q.triple for q in gs.store], jsonld_context(gs))
+        doc = json.loads(text)
+        assert json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n" == text
+        assert len(doc["@graph"]) == len({q.subject for q in gs.store})
+    odd = {"@id": "x", "k": ["é\"\\\n", {"@value": "1", "@type": "t"}], "e": [], "d": {}, "n": 1, "b": True}
+    assert _dumps(odd, "\n") == json.dumps(odd, indent=1, ensure_ascii=False, sort_keys=True)
+
+
+def test_a_failing_export_child_fails_the_build_and_leaves_the_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # a fault in the forked writer (disk full, a bug) cannot be provoked otherwise: patch it
+    import sgraph.export.publish as publish
+
+    real = publish._write_files
+
+    def failing(gs: GraphStore, paths: dict[str, Path], *args: object) -> None:
+        if "trig" in paths:
+            raise OSError("no space left on device (simulated)")
+        real(gs, paths, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publish, "_write_files", failing)
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier build")
+    from sgraph.build import build
+
+    with pytest.raises(RuntimeError, match="export process"):
+        build(Settings(), out)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]

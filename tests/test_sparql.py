@@ -345,7 +345,7 @@ def test_format_must_fit_the_result(store: ox.Store, select_result: object) -> N
         serialize(g, "yaml")
 
 
-def test_a_query_with_from_sees_only_that_graph(graph_store) -> None:
+def test_a_query_with_from_sees_only_that_graph(graph_store, curated_sources) -> None:
     from sgraph.sparql import execute
 
     people = graph_store.settings.base + "graph/people"
@@ -354,6 +354,6 @@ def test_a_query_with_from_sees_only_that_graph(graph_store) -> None:
     only_people = execute(graph_store.store, count.format(text=f"FROM <{people}>"))
     n_all = int(everything.rows[0]["n"].value)
     n_people = int(only_people.rows[0]["n"].value)
-    expected = sum(len(s.triples) for s in graph_store.sources if s.path.stem == "people")
+    expected = sum(len(s.triples) for s in curated_sources if s.path.stem == "people")
     assert n_people == expected
     assert 0 < n_people < n_all

@@ -39,7 +39,7 @@ class SourceFile:
 
     path: Path
     graph: ox.NamedNode
-    triples: list[ox.Triple]
+    triples: list[ox.Triple]  # emptied by GraphStore.load once they are in the store
     subjects: dict[str, int] = field(default_factory=dict)  # IRI -> first line as a subject
 
 

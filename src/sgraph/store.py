@@ -67,6 +67,8 @@ class GraphStore:
                 for t in gs._provenance(mat_graph)
             ]
         )
+        for src in sources:  # in the store now; a million Python triples is ~0.4 GB
+            src.triples = []
         return gs
 
     def _provenance(self, mat_graph: ox.NamedNode) -> list[ox.Triple]:

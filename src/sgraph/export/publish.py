@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sgraph.export.docs import write_docs
 from sgraph.export.dumps import write_dumps
@@ -23,45 +27,87 @@ from sgraph.serialize import paused_gc
 from sgraph.sources import parse_file
 from sgraph.store import GraphStore
 
+#: Written in a forked child process while this one writes the rest (Linux; one process elsewhere).
+CHILD_FORMATS = ("ntriples", "nquads", "trig")
+
+
+def _write_files(
+    gs: GraphStore, paths: dict[str, Path], context: dict[str, Any] | None, spill: Path
+) -> None:
+    """Write the dumps ``paths`` (format -> file) and their gzipped copies; gzip overlaps writing."""
+    with ThreadPoolExecutor(max_workers=1) as gzipper, ExitStack() as files:
+        targets: dict[str, TextIO] = {
+            name: files.enter_context(path.open("w", encoding="utf-8", newline=""))
+            for name, path in paths.items()
+        }
+        pending: list[Future[None]] = []
+
+        def finished(name: str) -> None:
+            targets[name].close()
+            path = paths[name]
+            pending.append(gzipper.submit(gzip_file, path, path.with_name(path.name + ".gz")))
+
+        write_dumps(
+            gs, targets, header=GRAPH_HEADER, context=context, spill_dir=str(spill),
+            finished=finished,
+        )
+        for done in pending:
+            done.result()
+
+
+@contextmanager
+def _in_child(work: Callable[[], None]) -> Iterator[None]:
+    """Run ``work`` in a forked child while the ``with`` body runs here; wait for it at the end.
+
+    The child shares the store's memory copy-on-write (the garbage collector is paused, so it
+    does not touch every Python object) and leaves with ``os._exit``. Where ``fork`` is not
+    available or not safe to use (not Linux), ``work`` runs here after the body.
+    """
+    if sys.platform != "linux":
+        yield
+        work()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            work()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    try:
+        yield
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"the export process {pid} failed (exit status {status}): see above")
+
 
 def publish_exports(
     gs: GraphStore, stage: Path, options: DatasetOptions | None = None
 ) -> list[Path]:
     """RDF dumps in every format, their gzipped copies, context.jsonld, void.ttl and docs/."""
-    written: list[Path] = []
-    # The graph is summarised once inside Oxigraph (JSON-LD context, VoID statistics) and read
-    # once per pass (union, then graph by graph) for all six formats; gzip runs in a second
-    # thread (zlib releases the GIL).
-    with paused_gc(), ThreadPoolExecutor(max_workers=1) as gzipper:
-        stats = stats_of_store(gs.store)
-        context = jsonld_context(gs, stats)
-        paths = {name: stage / fmt.filename for name, fmt in FORMATS.items()}
-        pending: list[Future[None]] = []
-        with ExitStack() as files:
-            targets: dict[str, TextIO] = {
-                name: files.enter_context(path.open("w", encoding="utf-8", newline=""))
-                for name, path in paths.items()
-            }
-
-            def finished(name: str) -> None:
-                targets[name].close()
-                path = paths[name]
-                pending.append(gzipper.submit(gzip_file, path, path.with_name(path.name + ".gz")))
-
-            write_dumps(
-                gs, targets, header=GRAPH_HEADER, context=context, spill_dir=str(stage),
-                finished=finished,
-            )
-        for path in paths.values():
-            written += [path, path.with_name(path.name + ".gz")]
+    # On two cores, a child process writes N-Triples, N-Quads (serialised by Oxigraph, then
+    # sorted) and TriG while this one summarises the graph inside Oxigraph (JSON-LD context, VoID
+    # statistics) and writes Turtle, JSON-LD and RDF/XML in one pass over the subjects.
+    paths = {name: stage / fmt.filename for name, fmt in FORMATS.items()}
+    mine = {n: p for n, p in paths.items() if n not in CHILD_FORMATS}
+    theirs = {n: p for n, p in paths.items() if n in CHILD_FORMATS}
+    with paused_gc():
+        with _in_child(lambda: _write_files(gs, theirs, None, stage)):
+            stats = stats_of_store(gs.store)
+            context = jsonld_context(gs, stats)
+            _write_files(gs, mine, context, stage)
+        written = [q for p in paths.values() for q in (p, p.with_name(p.name + ".gz"))]
         ctx_file = stage / "context.jsonld"
         ctx_file.write_text(context_document(context), encoding="utf-8")
-        written.append(ctx_file)
-        for done in pending:
-            done.result()
         void = stage / "void.ttl"
         void.write_text(void_turtle(gs, dump_sizes(stage), options, stats), encoding="utf-8")
-        written.append(void)
+        written += [ctx_file, void]
     shapes = canonical_triples(parse_file(gs.settings.shapes_file, gs.settings.base).triples)
     written += write_docs(
         stage / "docs", gs.ontology.triples, shapes, gs.prefixes, gs.settings.base
