@@ -59,10 +59,16 @@ sys.path.insert(0, str(ROOT / "src"))
 from run import label, machine, say, synth_data  # noqa: E402
 
 from sgraph.config import Settings  # noqa: E402
-from sgraph.network.analytics import analyse, centrality, groups  # noqa: E402
+from sgraph.network.analytics import analyse, groups  # noqa: E402
 from sgraph.network.layout import positions  # noqa: E402
-from sgraph.network.page import DEFAULT_MAX_NODES, PAGE_NAME, cap, publish_page, render_page  # noqa: E402
-from sgraph.network.projection import project  # noqa: E402
+from sgraph.network.page import (  # noqa: E402
+    DEFAULT_MAX_NODES,
+    PAGE_NAME,
+    most_central,
+    publish_page,
+    render_page,
+)
+from sgraph.network.projection import project, skeleton  # noqa: E402
 from sgraph.serialize import paused_gc  # noqa: E402
 from sgraph.store import GraphStore  # noqa: E402
 from sgraph.synth import parse_count  # noqa: E402
@@ -174,19 +180,20 @@ def loadavg() -> list[float] | None:
 # -- Python side -------------------------------------------------------------------------------
 
 def build_capped(gs: GraphStore) -> tuple[str, dict[str, float], int]:
-    """The page ``publish_page`` writes, step by step: projection, analytics (centrality over the
-    whole graph, cap, communities of the shown part), layout, render. Returns (html, step
-    times, projected nodes). ``layout_s`` is one extra ``positions`` call on the shown graph:
-    render_s includes the same work."""
+    """The page ``publish_page`` writes, step by step: projection (for a graph above the cap,
+    only the skeleton: nodes and edges as numbers), analytics (centrality over the whole graph,
+    the networkx graph of the shown nodes, their communities), layout, render. Returns (html,
+    step times, projected nodes). ``layout_s`` is one extra ``positions`` call on the shown
+    graph: render_s includes the same work."""
     t: dict[str, float] = {}
     with paused_gc():
-        t["project_s"], g = timed(lambda: project(gs))
-        total = g.number_of_nodes()
+        t["project_s"], skel = timed(lambda: skeleton(gs))
+        total = len(skel.nodes)
 
         def analytics() -> tuple[Any, str]:
             if total <= DEFAULT_MAX_NODES:
-                return analyse(g), ""
-            shown, note = cap(centrality(g), DEFAULT_MAX_NODES)
+                return analyse(skel.graph(gs)), ""
+            shown, note = most_central(gs, skel, DEFAULT_MAX_NODES)
             return groups(shown), note
 
         t["analyse_s"], (shown, note) = timed(analytics)

@@ -7,17 +7,26 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pyoxigraph as ox
 import pytest
+import scipy.sparse
 from click.testing import CliRunner
 
 from sgraph.cli import cli
 from sgraph.errors import AmbiguousEntityError, InputError, UnknownEntityError
 from sgraph.namespaces import RDF_TYPE
-from sgraph.network import analyse, project, resolve_entity, select
+from sgraph.network import analyse, layout, project, resolve_entity, select
+from sgraph.network.analytics import _product, betweenness, undirected
 from sgraph.network.formats import serialize
-from sgraph.network.layout import positions
-from sgraph.network.projection import DCT_IS_REPLACED_BY, DCT_REPLACES, ORG_UNIT_OF, Vocabulary
+from sgraph.network.layout import fruchterman_reingold, positions
+from sgraph.network.projection import (
+    DCT_IS_REPLACED_BY,
+    DCT_REPLACES,
+    ORG_UNIT_OF,
+    Vocabulary,
+    skeleton,
+)
 from sgraph.network.rows import from_rows
 from sgraph.network.select import Selection
 from sgraph.sparql import execute
@@ -130,6 +139,60 @@ def test_analytics(g: nx.MultiDiGraph, graph_store: GraphStore) -> None:
     assert len({d["component"] for _, d in g.nodes(data=True)}) == nx.number_weakly_connected_components(g)
     assert len({d["community"] for _, d in g.nodes(data=True)}) > 1
     assert positions(g) == positions(again)
+
+
+def test_skeleton_is_the_projection_in_numbers(graph_store: GraphStore) -> None:
+    full = project(graph_store)
+    skel = skeleton(graph_store)
+    assert skel.nodes == sorted(full.nodes)
+    assert skel.degree().tolist() == [full.degree(n) for n in skel.nodes]
+    pairs = {(skel.nodes[u], skel.nodes[v]) for u, v in skel.pairs().tolist()}
+    assert pairs == {(min(u, v), max(u, v)) for u, v in full.edges() if u != v}
+    # the graph of some nodes: their attributes and the edges between them, as in the whole graph
+    keep = list(range(0, len(skel.nodes), 3))
+    part = skel.graph(graph_store, keep)
+    want = full.subgraph(skel.nodes[i] for i in keep)
+    assert dict(part.nodes(data=True)) == dict(want.nodes(data=True))
+    assert {(u, v, k): d for u, v, k, d in part.edges(keys=True, data=True)} == {
+        (u, v, k): d for u, v, k, d in want.edges(keys=True, data=True)
+    }
+    assert part.number_of_edges() > 0
+
+
+def test_betweenness_is_networkx(g: nx.MultiDiGraph) -> None:
+    h = undirected(g)
+    for k in (None, 30):
+        ours = betweenness(h, k, seed=42)
+        theirs = nx.betweenness_centrality(h, k=k, seed=42)
+        assert max(abs(ours[n] - theirs[n]) for n in h) < 1e-12
+    assert max(betweenness(h).values()) > 0
+
+
+def test_partial_products_are_the_whole_product() -> None:
+    """Betweenness takes only the rows it needs, or the columns that are not zero, of each
+    sparse product: every value must be the same float as in the whole product."""
+    rng = np.random.default_rng(5)
+    n = 400
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, (1600, 2)) if a < b}
+    rows_ = [a for a, _ in pairs] + [b for _, b in pairs]
+    cols_ = [b for _, b in pairs] + [a for a, _ in pairs]
+    adj = scipy.sparse.csr_matrix((np.ones(len(rows_)), (rows_, cols_)), shape=(n, n))
+    row_nnz = np.diff(adj.indptr)
+    for few_rows in (True, False):
+        cols = np.sort(rng.choice(n, 300 if few_rows else 20, replace=False))
+        rows = np.sort(rng.choice(n, 20 if few_rows else 300, replace=False))
+        x = np.zeros((n, 8))
+        x[cols] = rng.random((len(cols), 8)) * (rng.random((len(cols), 8)) < 0.5)
+        assert np.array_equal(_product(adj, row_nnz, x, rows, cols)[rows], (adj @ x)[rows])
+
+
+def test_layout_tiles_change_no_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    h = nx.relabel_nodes(nx.gnm_random_graph(300, 600, seed=3), lambda i: f"n{i:03d}")
+    want = fruchterman_reingold(h, chunk=128, iterations=10)
+    monkeypatch.setattr(layout, "_TILE_ELEMENTS", 7 * 300)  # 7-row tiles, a shorter last one
+    got = fruchterman_reingold(h, chunk=128, iterations=10)
+    assert got == want
+    assert len(set(got.values())) == 300
 
 
 def test_resolve_entity(graph_store: GraphStore, g: nx.MultiDiGraph) -> None:

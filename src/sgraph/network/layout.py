@@ -16,6 +16,9 @@ from sgraph.network.analytics import undirected
 SEED = 7
 #: Up to this many nodes the layout is Kamada-Kawai (O(n^2) memory), above it Fruchterman-Reingold.
 KAMADA_KAWAI_LIMIT = 400
+#: Elements of one tile of the repulsion weights (1 MiB of float64, so the temporaries of the
+#: elementwise steps stay in cache).
+_TILE_ELEMENTS = 131_072
 
 
 def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, tuple[float, float]]:
@@ -42,7 +45,14 @@ def fruchterman_reingold(
     h: nx.Graph, *, seed: int = SEED, iterations: int = 40, chunk: int = 1024
 ) -> dict[str, tuple[float, float]]:
     """Force-directed layout for large graphs in numpy: exact repulsion, computed in row chunks
-    so memory stays near ``chunk * n`` (networkx's version loops over nodes in Python)."""
+    so memory stays near ``chunk * n`` (networkx's version loops over nodes in Python).
+
+    ``chunk`` fixes the positions, not only the speed: the two BLAS products of a chunk,
+    ``pos @ pos.T`` and ``w @ pos``, can round differently for another shape (OpenBLAS sums in
+    another order when it splits a product between threads, and takes other kernels for a few
+    rows). So they keep their shapes, and only the elementwise steps between them go a
+    cache-sized tile of rows at a time through reused buffers: the same operations in the same
+    order, element by element, so the tiling changes no bit."""
     nodes = list(h)
     n = len(nodes)
     index = {node: i for i, node in enumerate(nodes)}
@@ -52,17 +62,33 @@ def fruchterman_reingold(
     edges = np.array([(index[u], index[v]) for u, v in h.edges()], dtype=np.int64).reshape(-1, 2)
     temperature = 0.1
     cooling = temperature / (iterations + 1)
+    rows_per_chunk = min(chunk, n)
+    tile = max(1, min(rows_per_chunk, _TILE_ELEMENTS // n))
+    w_chunk = np.empty((rows_per_chunk, n))
+    pp_chunk = np.empty((rows_per_chunk, n))
+    w_rows = np.empty(rows_per_chunk)
+    diagonal = np.arange(tile)
     for _ in range(iterations):
         disp = np.zeros((n, 2))
         sq = (pos**2).sum(axis=1)
         for start in range(0, n, chunk):
-            part = pos[start : start + chunk]
-            # repulsion sum_j (x_i - x_j) k^2 / d_ij^2, as matrix products (no n x n x 2 array)
-            dist2 = np.maximum(sq[start : start + chunk, None] + sq[None, :] - 2.0 * (part @ pos.T), 1e-9)
-            w = k2 / dist2
-            rows = np.arange(start, min(start + chunk, n))
-            w[rows - start, rows] = 0.0
-            disp[start : start + chunk] += part * w.sum(axis=1)[:, None] - w @ pos
+            stop = min(start + chunk, n)
+            w = w_chunk[: stop - start]
+            pp_all = pp_chunk[: stop - start]
+            np.matmul(pos[start:stop], pos.T, out=pp_all)
+            for t0 in range(start, stop, tile):
+                t1 = min(t0 + tile, stop)
+                # repulsion sum_j (x_i - x_j) k^2 / d_ij^2, with d_ij^2 = |x_i|^2 + |x_j|^2 - 2 x_i.x_j
+                wt = w[t0 - start : t1 - start]
+                pp = pp_all[t0 - start : t1 - start]
+                np.multiply(pp, 2.0, out=pp)
+                np.add(sq[t0:t1, None], sq[None, :], out=wt)
+                np.subtract(wt, pp, out=wt)
+                np.maximum(wt, 1e-9, out=wt)
+                np.divide(k2, wt, out=wt)
+                wt[diagonal[: t1 - t0], np.arange(t0, t1)] = 0.0
+                np.sum(wt, axis=1, out=w_rows[t0 - start : t1 - start])
+            disp[start:stop] += pos[start:stop] * w_rows[: stop - start, None] - w @ pos
         if len(edges):
             delta = pos[edges[:, 0]] - pos[edges[:, 1]]
             force = delta * (np.sqrt((delta**2).sum(axis=1)) / k)[:, None]

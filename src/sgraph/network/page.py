@@ -24,6 +24,7 @@ from sgraph.serialize import paused_gc
 if TYPE_CHECKING:
     import networkx as nx
 
+    from sgraph.network.projection import Skeleton
     from sgraph.store import GraphStore
 
 # networkx, scipy (analytics, layout) and the store are imported in the functions that use them,
@@ -157,13 +158,34 @@ def cap(g: nx.MultiDiGraph, max_nodes: int | None) -> tuple[nx.MultiDiGraph, str
     from sgraph.network.analytics import top_nodes
 
     keep = top_nodes(g, max_nodes)
-    note = (
-        f"This view shows the {max_nodes:,} most central of {g.number_of_nodes():,} entities "
+    h: nx.MultiDiGraph = g.subgraph(keep).copy()
+    return h, cap_note(max_nodes, g.number_of_nodes())
+
+
+def cap_note(max_nodes: int, total: int) -> str:
+    return (
+        f"This view shows the {max_nodes:,} most central of {total:,} entities "
         "(by betweenness, then number of relations). Use `sgraph network --focus ...` or the "
         "filters of `sgraph network` for the rest."
     )
-    h: nx.MultiDiGraph = g.subgraph(keep).copy()
-    return h, note
+
+
+def most_central(gs: GraphStore, skel: Skeleton, max_nodes: int) -> tuple[nx.MultiDiGraph, str]:
+    """``cap(centrality(skel.graph(gs)), max_nodes)`` without building the whole graph: the
+    centrality of every node from the skeleton's numbers, then the graph of the ``max_nodes``
+    most central only, with their centrality attributes (over the whole graph)."""
+    from sgraph.network.analytics import scores, top
+
+    result = scores(skel.nodes, skel.pairs(), skel.degree())
+    keep = top(skel.nodes, result, max_nodes)
+    shown = skel.graph(gs, keep)
+    for i in keep:
+        shown.nodes[skel.nodes[i]].update(
+            degree=result.degree[i],
+            degree_centrality=result.degree_centrality[i],
+            betweenness=result.betweenness[i],
+        )
+    return shown, cap_note(max_nodes, len(skel.nodes))
 
 
 def render_page(
@@ -246,18 +268,20 @@ _TEMPLATE = """<!DOCTYPE html>
 
 def publish_page(gs: GraphStore, stage: Path) -> list[Path]:
     """Network view: network.html, the whole graph as an interactive page."""
-    from sgraph.network.analytics import analyse, centrality, groups
-    from sgraph.network.projection import project
+    from sgraph.network.analytics import analyse, groups
+    from sgraph.network.projection import skeleton
 
     path = Path(stage) / PAGE_NAME
     with paused_gc():
-        g = project(gs)
-        if g.number_of_nodes() <= DEFAULT_MAX_NODES:
-            text = render_page(analyse(g))
+        skel = skeleton(gs)
+        if len(skel.nodes) <= DEFAULT_MAX_NODES:
+            text = render_page(analyse(skel.graph(gs)))
         else:
-            # Centrality over the whole graph picks the nodes shown; communities (Louvain, the
-            # slow part) are found among the shown nodes only, so the page scales with the cap.
-            shown, note = cap(centrality(g), DEFAULT_MAX_NODES)
+            # Centrality over the whole graph picks the nodes shown, from the skeleton's numbers;
+            # only the shown nodes become a networkx graph, and communities (Louvain, the slow
+            # part) are found among them, so the page scales with the cap.
+            shown, note = most_central(gs, skel, DEFAULT_MAX_NODES)
+            del skel
             text = render_page(groups(shown), max_nodes=None, note=note)
     atomic_write_text(path, text)
     return [path]
@@ -305,7 +329,10 @@ def view(gs: GraphStore, **selection: Any) -> NetworkView:
 
 __all__ = [
     "NetworkView",
+    "cap",
+    "cap_note",
     "json_for_html",
+    "most_central",
     "page_data",
     "publish_page",
     "render_page",
