@@ -122,7 +122,15 @@ class GraphStore:
         return sorted({q.triple for q in self.store}, key=_triple_key)
 
     def __len__(self) -> int:
-        return len({q.triple for q in self.store})
+        """Distinct triples of the union of the graphs (counted inside Oxigraph)."""
+        result = self.store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+            use_default_graph_as_union=True,
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        n = next(iter(result))["n"]
+        assert isinstance(n, ox.Literal)
+        return int(n.value)
 
     def to_rdflib(self, *, with_ontology: bool = False) -> rdflib.Graph:
         g = rdflib.Graph()
@@ -139,15 +147,17 @@ class GraphStore:
     def class_counts(self, namespace: str | None = None) -> Counter[str]:
         """Instances per class (by ``rdf:type``, including materialised superclasses)."""
         ns = namespace if namespace is not None else self.settings.base + "ontology#"
+        result = self.store.query(
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?c "
+            f"FILTER(isIRI(?c) && STRSTARTS(STR(?c), {ox.Literal(ns)})) }} GROUP BY ?c",
+            use_default_graph_as_union=True,
+        )
+        assert isinstance(result, ox.QuerySolutions)
         counts: Counter[str] = Counter()
-        seen: set[tuple[str, str]] = set()
-        for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
-            if not isinstance(q.object, ox.NamedNode):
-                continue
-            key = (str(q.subject), q.object.value)
-            if q.object.value.startswith(ns) and key not in seen:
-                seen.add(key)
-                counts[q.object.value] += 1
+        for row in result:
+            c, n = row["c"], row["n"]
+            assert isinstance(c, ox.NamedNode) and isinstance(n, ox.Literal)
+            counts[c.value] = int(n.value)
         return counts
 
     def entities(self) -> set[str]:

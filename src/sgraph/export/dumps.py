@@ -34,9 +34,9 @@ BY_GRAPH = ("trig",)
 LINES = ("ntriples", "nquads")
 
 #: Bodies up to this size stay in memory; larger ones go to a temporary file.
-SPOOL_BYTES = 64 << 20
-#: N-Triples / N-Quads lines sorted in memory at a time (about 0.3 GB at 1M lines).
-LINES_IN_MEMORY = 1_000_000
+SPOOL_BYTES = 16 << 20
+#: N-Triples / N-Quads lines sorted in memory at a time (about 0.15 GB at 500k lines).
+LINES_IN_MEMORY = 500_000
 
 
 class Writer(Protocol):
