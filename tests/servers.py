@@ -1,8 +1,9 @@
-"""Real servers for tests: `sgraph serve` as a subprocess on a free loopback port."""
+"""Real servers for tests: `sgraph serve` and `oxigraph serve` as subprocesses on free loopback ports."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,5 +64,40 @@ def running_server(*args: str) -> Iterator[str]:
     proc = start_server(port, *args)
     try:
         yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)
+
+
+@contextlib.contextmanager
+def running_oxigraph(location: Path) -> Iterator[str]:
+    """``oxigraph serve`` (read-write, store in ``location``) for a ``with`` block; yields its URL.
+
+    Skips the test when the server is not installed (``pip install oxigraph``, in the test extra).
+    """
+    import pytest
+
+    beside = Path(sys.executable).parent / "oxigraph"
+    exe = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if exe is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    url = f"http://127.0.0.1:{free_port()}"
+    proc = subprocess.Popen(
+        [exe, "serve", "--location", str(location), "--bind", url.removeprefix("http://")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"oxigraph exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("oxigraph server did not answer within 30 s") from None
+                time.sleep(0.1)
+        yield url
     finally:
         stop_server(proc)

@@ -21,12 +21,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import shutil
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from servers import free_port
+from servers import running_oxigraph
 from sgraph.config import Settings
 from sgraph.push import push
 from sgraph.queries import NamedQuery, load_library, load_query_file, parse_query
@@ -328,36 +322,9 @@ def test_a_wrong_rewrite_differs_on_the_fixture(
 # -- the same rows from a real Oxigraph server ---------------------------------------------------
 @pytest.fixture(scope="module")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``oxigraph serve`` on a free loopback port (as in test_push.py), stopped after the module."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    exe = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    url = f"http://127.0.0.1:{free_port()}"
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen(
-        [exe, "serve", "--location", str(location), "--bind", url.removeprefix("http://")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"oxigraph exited with {proc.returncode}"
-            try:
-                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "oxigraph server did not answer"
-                time.sleep(0.1)
+    """``oxigraph serve`` on a free loopback port, stopped after the module."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_same_rows_on_oxigraph_server(fixture_store: GraphStore, new: NamedQuery, oxigraph_url: str) -> None:

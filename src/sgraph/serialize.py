@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import pyoxigraph as ox
 
@@ -133,6 +133,23 @@ def copy_text(body: TextIO, out: TextIO) -> None:
     shutil.copyfileobj(body, out, 1 << 20)
 
 
+class SubjectWriter(Protocol):
+    """A format written one subject (with its triples) at a time, subjects in sorted order."""
+
+    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None: ...
+
+    def finish(self, out: TextIO) -> None: ...
+
+
+def write_all(writer: SubjectWriter, triples: Iterable[ox.Triple]) -> str:
+    """The text ``writer`` gives for a set of triples already in memory."""
+    for subject, group in group_by_subject(triples):
+        writer.add(subject, group)
+    out = io.StringIO()
+    writer.finish(out)
+    return out.getvalue()
+
+
 class TurtleWriter:
     """Readable, deterministic Turtle written one subject at a time (subjects in sorted order).
 
@@ -202,12 +219,7 @@ def _head(header: str, pm: PrefixMap) -> str:
 
 def to_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> str:
     """Readable, deterministic Turtle."""
-    writer = TurtleWriter(prefixes, header)
-    for subject, group in group_by_subject(triples):
-        writer.add(subject, group)
-    out = io.StringIO()
-    writer.finish(out)
-    return out.getvalue()
+    return write_all(TurtleWriter(prefixes, header), triples)
 
 
 def to_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str], header: str = "") -> str:
@@ -385,9 +397,4 @@ class RdfXmlWriter:
 
 def to_rdfxml(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
     """Deterministic RDF/XML: one ``rdf:Description`` per subject, sorted like the Turtle."""
-    writer = RdfXmlWriter(prefixes)
-    for subject, group in group_by_subject(triples):
-        writer.add(subject, group)
-    out = io.StringIO()
-    writer.finish(out)
-    return out.getvalue()
+    return write_all(RdfXmlWriter(prefixes), triples)

@@ -1,12 +1,12 @@
 """The whole graph in every RDF format, streamed from the store one subject at a time.
 
-A dump of millions of triples is never held in Python: subjects are read from Oxigraph in sorted
-order, each subject's triples are handed to every writer that needs them (one pass over the union
-for Turtle, N-Triples, JSON-LD and RDF/XML; one pass per named graph for TriG and N-Quads), and
-each writer keeps its body in a temporary file that is copied behind the head (prefixes, XML
-namespaces) once the head is known. N-Triples and N-Quads are sorted lines, written through an
-external sort. The bytes are those of the ``to_*`` functions of ``sgraph.serialize`` on the same
-graph: both use the same writers.
+A dump of millions of triples is never held in Python. Turtle, JSON-LD and RDF/XML come from one
+pass over the subjects of the union (read from Oxigraph in sorted order, each subject's triples
+handed to every writer); TriG from one pass per graph. Each writer keeps its body in a spooled
+temporary file that is copied behind the head (prefixes, XML namespaces) once the head is known.
+N-Triples and N-Quads are serialised by Oxigraph and put in order by an external sort. The bytes
+are those of the ``to_*`` functions of ``sgraph.serialize`` on the same graph (tested): both use
+the same writers.
 """
 
 from __future__ import annotations
@@ -14,12 +14,18 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import pyoxigraph as ox
 
 from sgraph.export.jsonld import JsonLdWriter
-from sgraph.serialize import RdfXmlWriter, SortedLines, TrigWriter, TurtleWriter
+from sgraph.serialize import (
+    RdfXmlWriter,
+    SortedLines,
+    SubjectWriter,
+    TrigWriter,
+    TurtleWriter,
+)
 from sgraph.terms import OxSubject, sort_key
 
 if TYPE_CHECKING:
@@ -37,12 +43,6 @@ LINES = ("ntriples", "nquads")
 SPOOL_BYTES = 16 << 20
 #: N-Triples / N-Quads lines sorted in memory at a time (about 0.15 GB at 500k lines).
 LINES_IN_MEMORY = 500_000
-
-
-class Writer(Protocol):
-    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None: ...
-
-    def finish(self, out: TextIO) -> None: ...
 
 
 def _write_sorted_lines(
@@ -131,14 +131,14 @@ def graph_groups(store: ox.Store, graph: GraphName) -> Iterator[tuple[OxSubject,
 def _writers(
     gs: GraphStore, formats: Iterable[str], context: dict[str, Any] | None, spill: str | None,
     header: str, spool_bytes: int,
-) -> dict[str, Writer]:
+) -> dict[str, SubjectWriter]:
     def body() -> TextIO:
         spooled = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by write_dumps
             spool_bytes, mode="w+", encoding="utf-8", newline="", dir=spill
         )
         return cast(TextIO, spooled)
 
-    made: dict[str, Writer] = {}
+    made: dict[str, SubjectWriter] = {}
     for fmt in formats:
         if fmt == "turtle":
             made[fmt] = TurtleWriter(gs.prefixes, header, body())

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from sgraph.export.stats import BLANK, IRI, GraphStats
 from sgraph.namespaces import RDF_TYPE
-from sgraph.serialize import copy_text, group_by_subject
+from sgraph.serialize import copy_text, write_all
 from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxSubject, OxTerm, sort_key
 
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -266,12 +266,7 @@ class JsonLdWriter:
 
 def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:
     """A compacted JSON-LD document: the context inline, nodes sorted by ``@id``, keys sorted."""
-    writer = JsonLdWriter(context)
-    for subject, group in group_by_subject(triples):
-        writer.add(subject, group)
-    out = io.StringIO()
-    writer.finish(out)
-    return out.getvalue()
+    return write_all(JsonLdWriter(context), triples)
 
 
 def context_document(context: dict[str, Any]) -> str:
