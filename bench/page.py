@@ -55,9 +55,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))  # browser.py: how the tests launch Chromium
 
 from run import label, machine, say, synth_data  # noqa: E402
 
+from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from sgraph.config import Settings  # noqa: E402
 from sgraph.network.analytics import analyse, groups  # noqa: E402
 from sgraph.network.layout import positions  # noqa: E402
@@ -73,18 +75,6 @@ from sgraph.serialize import paused_gc  # noqa: E402
 from sgraph.store import GraphStore  # noqa: E402
 from sgraph.synth import parse_count  # noqa: E402
 
-CHROMIUM = os.environ.get("SGRAPH_CHROMIUM", "/usr/bin/chromium")
-#: As tests/conftest.py launches it.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 PAGES = ("curated", "capped", "uncapped")
 

@@ -10,23 +10,12 @@ from typing import Any
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS
 from servers import free_port
 from sgraph.build import BuildResult, build
 from sgraph.config import PROJECT_ROOT, Settings
 from sgraph.sources import SourceFile, read_sources
 from sgraph.store import GraphStore
-
-CHROMIUM = os.environ.get("SGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -50,20 +50,10 @@ class BuildResult:
 
 def publishers() -> list[Publisher]:
     """Every writer the build runs after the core files, in order."""
-    found: list[Publisher] = []
-    try:
-        from sgraph.export import publish_exports  # type: ignore[import-not-found,unused-ignore]
+    from sgraph.export import publish_exports
+    from sgraph.network.page import publish_page
 
-        found.append(publish_exports)
-    except ImportError:  # pragma: no cover - during development only
-        pass
-    try:
-        from sgraph.network.page import publish_page  # type: ignore[import-not-found,unused-ignore]
-
-        found.append(publish_page)
-    except ImportError:  # pragma: no cover
-        pass
-    return found
+    return [publish_exports, publish_page]
 
 
 def write_core(gs: GraphStore, stage: Path) -> list[Path]:

@@ -65,9 +65,8 @@ def _write_sorted_lines(
             union.serialize(raw, ox.RdfFormat.N_TRIPLES)
         raw.seek(0)
         lines = SortedLines(chunk, spill_dir)
-        add = lines.add
         for line in io.TextIOWrapper(raw, encoding="utf-8", newline=""):
-            add(line if line.endswith(" .\n") else line.rstrip("\n") + "\n")
+            lines.add(line)
         lines.finish(out)
 
 

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import pyoxigraph as ox
 
 from sgraph.errors import InputError
-from sgraph.export.jsonld import build_context, context_document, to_jsonld
+from sgraph.export.jsonld import build_context, context_document
 from sgraph.export.stats import GraphStats, stats_of_store
-from sgraph.serialize import paused_gc, to_ntriples, to_rdfxml, to_turtle
+from sgraph.serialize import paused_gc
 
 if TYPE_CHECKING:  # for annotations only: the store pulls in rdflib, and the CLI reads FORMATS
     from sgraph.store import GraphStore
@@ -76,22 +76,6 @@ def jsonld_context(gs: GraphStore, stats: GraphStats | None = None) -> dict[str,
     if stats is None:
         stats = stats_of_store(gs.store)
     return build_context(stats, gs.prefixes, gs.settings.base + "ontology#", gs.ontology.triples)
-
-
-def serialize_triples(triples: list[ox.Triple], fmt: str, gs: GraphStore, header: str = "") -> str:
-    """A flat format of any set of triples, with the project's prefixes (and JSON-LD context)."""
-    if fmt == "turtle":
-        return to_turtle(triples, gs.prefixes, header)
-    if fmt == "ntriples":
-        return to_ntriples(triples)
-    if fmt == "rdfxml":
-        return to_rdfxml(triples, gs.prefixes)
-    if fmt == "jsonld":
-        return to_jsonld(triples, jsonld_context(gs))
-    raise InputError(
-        f"{fmt!r} is not a format for a set of triples",
-        hint="use turtle, ntriples, jsonld or rdfxml",
-    )
 
 
 def export(gs: GraphStore, fmt: str) -> bytes:

@@ -252,16 +252,11 @@ class JsonLdWriter:
 
     def finish(self, out: TextIO) -> None:
         if not self.nodes:
-            doc = {"@context": self.context, "@graph": []}
-            out.write(json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+            out.write(_dumps({"@context": self.context, "@graph": []}, "\n") + "\n")
             return
-        mark = "\u0000nodes\u0000"
-        doc = {"@context": self.context, "@graph": [mark]}
-        text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-        head, tail = text.split('  "' + mark.replace("\u0000", "\\u0000") + '"')
-        out.write(head)
+        out.write('{\n "@context": ' + _dumps(self.context, "\n ") + ',\n "@graph": [\n')
         copy_text(self.body, out)
-        out.write(tail)
+        out.write("\n ]\n}\n")
 
 
 def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:

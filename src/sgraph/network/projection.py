@@ -483,7 +483,3 @@ def _year(date: str | None) -> int | None:
         return int(date[:4])
     return None
 
-
-def relation_labels(g: nx.MultiDiGraph) -> dict[str, str]:
-    """Relation key -> its label, for the relations that occur in ``g``."""
-    return {d["relation"]: d["relation_label"] for _, _, d in g.edges(data=True)}
