@@ -43,7 +43,9 @@ def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float,
     stops the bench)."""
     cpu = _children_cpu()
     t = time.perf_counter()
-    proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+    proc = subprocess.run(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False
+    )
     elapsed = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(
@@ -78,18 +80,26 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--runs", type=int, default=11, help="timed runs per command (default 11)")
     parser.add_argument(
-        "--python", type=Path, default=Path(sys.executable), help="interpreter of the baseline "
-        "(default: this one)"
+        "--python",
+        type=Path,
+        default=Path(sys.executable),
+        help="interpreter of the baseline (default: this one)",
     )
     parser.add_argument(
         "--sgraph", type=Path, default=None, help="the sgraph script (default: next to --python)"
     )
     parser.add_argument(
-        "--also", action="append", default=[], metavar="ARGS",
+        "--also",
+        action="append",
+        default=[],
+        metavar="ARGS",
         help="more sgraph arguments to time, e.g. 'query --help' (repeatable)",
     )
     parser.add_argument(
-        "--other-src", type=Path, default=None, metavar="DIR",
+        "--other-src",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="also time `sgraph --help` with DIR (another tree's src/) first on PYTHONPATH",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -118,21 +128,25 @@ def main(argv: list[str] | None = None) -> None:
     for (label, _cmd), measured in zip(rows, timings, strict=True):
         times = [wall for wall, _cpu in measured]
         median = statistics.median(times)
-        results.append({
-            "command": label,
-            "runs": len(times),
-            "median_s": round(median, 4),
-            "min_s": round(min(times), 4),
-            "max_s": round(max(times), 4),
-            "ratio_to_bare_python": round(median / baseline, 2) if baseline else None,
-            "median_cpu_s": round(statistics.median(cpu for _wall, cpu in measured), 4),
-        })
+        results.append(
+            {
+                "command": label,
+                "runs": len(times),
+                "median_s": round(median, 4),
+                "min_s": round(min(times), 4),
+                "max_s": round(max(times), 4),
+                "ratio_to_bare_python": round(median / baseline, 2) if baseline else None,
+                "median_cpu_s": round(statistics.median(cpu for _wall, cpu in measured), 4),
+            }
+        )
 
     if args.json:
         print(json.dumps(results, indent=2))
         return
     width = max(len(str(r["command"])) for r in results)
-    print(f"{'command'.ljust(width)}  runs  median s   min s    max s   x bare python  median cpu s")
+    print(
+        f"{'command'.ljust(width)}  runs  median s   min s    max s   x bare python  median cpu s"
+    )
     for r in results:
         print(
             f"{str(r['command']).ljust(width)}  {r['runs']:>4}  {r['median_s']:>8.3f} "

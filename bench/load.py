@@ -29,7 +29,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def run(url: str, paths: list[str], clients: int = 32, seconds: float = 60.0, timeout: float = 120.0) -> dict[str, Any]:
+def run(
+    url: str, paths: list[str], clients: int = 32, seconds: float = 60.0, timeout: float = 120.0
+) -> dict[str, Any]:
     host = urlparse(url).hostname or ""
     if host not in LOOPBACK:
         raise SystemExit(f"refusing to load-test {url}: only 127.0.0.1 / localhost")
@@ -41,7 +43,9 @@ def run(url: str, paths: list[str], clients: int = 32, seconds: float = 60.0, ti
     def client(n: int) -> None:
         mine: list[float] = []
         bad: list[str] = []
-        with httpx.Client(base_url=url, timeout=timeout, headers={"Accept": "application/json"}) as http:
+        with httpx.Client(
+            base_url=url, timeout=timeout, headers={"Accept": "application/json"}
+        ) as http:
             i = n
             while time.monotonic() < deadline:
                 path = paths[i % len(paths)]
@@ -81,11 +85,15 @@ def run(url: str, paths: list[str], clients: int = 32, seconds: float = 60.0, ti
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--url", default="http://127.0.0.1:8000")
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--path", action="append", help="request path (repeatable); default: every named query")
+    ap.add_argument(
+        "--path", action="append", help="request path (repeatable); default: every named query"
+    )
     args = ap.parse_args()
     paths = args.path
     if not paths:

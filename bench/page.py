@@ -169,6 +169,7 @@ def loadavg() -> list[float] | None:
 
 # -- Python side -------------------------------------------------------------------------------
 
+
 def build_capped(gs: GraphStore) -> tuple[str, dict[str, float], int]:
     """The page ``publish_page`` writes, step by step: projection (for a graph above the cap,
     only the skeleton: nodes and edges as numbers), analytics (centrality over the whole graph,
@@ -218,9 +219,11 @@ def build_page(
             failures.append(f"{name}: the page differs between builds (not deterministic)")
         text = text_i
         steps.append(t)
-        say(f"    {name} build {i + 1}/{runs}: {t['build_s']:.2f} s "
+        say(
+            f"    {name} build {i + 1}/{runs}: {t['build_s']:.2f} s "
             f"(project {t['project_s']:.2f}, analyse {t['analyse_s']:.2f}, render {t['render_s']:.2f}, "
-            f"of which layout {t['layout_s']:.2f})")
+            f"of which layout {t['layout_s']:.2f})"
+        )
     row: dict[str, Any] = {k: statistics.median(s[k] for s in steps) for k in steps[0]}
     row["build_runs"] = runs
     if name != "uncapped":
@@ -246,6 +249,7 @@ def build_page(
 
 
 # -- browser -----------------------------------------------------------------------------------
+
 
 def visit(browser: Any, path: Path, timeout_s: float) -> dict[str, Any]:
     """One fresh load of ``path``: timings and counts, console errors, refused requests."""
@@ -302,24 +306,32 @@ def check_visit(name: str, page: dict[str, Any], v: dict[str, Any], max_nodes: i
     if v["requests"]:
         bad.append(f"{name}: the page asked for {v['requests'][:3]}")
     if (v["data_nodes"], v["data_edges"]) != (page["nodes"], page["edges"]):
-        bad.append(f"{name}: network holds {v['data_nodes']} nodes / {v['data_edges']} edges, "
-                   f"the page data {page['nodes']} / {page['edges']}")
+        bad.append(
+            f"{name}: network holds {v['data_nodes']} nodes / {v['data_edges']} edges, "
+            f"the page data {page['nodes']} / {page['edges']}"
+        )
     if (v["drawn_nodes"], v["drawn_edges"]) != (page["nodes"], page["edges"]):
-        bad.append(f"{name}: drew {v['drawn_nodes']} nodes / {v['drawn_edges']} edges of "
-                   f"{page['nodes']} / {page['edges']}")
+        bad.append(
+            f"{name}: drew {v['drawn_nodes']} nodes / {v['drawn_edges']} edges of "
+            f"{page['nodes']} / {page['edges']}"
+        )
     if v["physics"]:
         bad.append(f"{name}: physics is on")
     if v["off_layout"] or v["moved"] or v["rescaled"]:
-        bad.append(f"{name}: not settled at first draw: {v['off_layout']} of {v['sampled']} sampled "
-                   f"nodes off their precomputed position, {v['moved']} moved in the next second, "
-                   f"rescaled {v['rescaled']}")
+        bad.append(
+            f"{name}: not settled at first draw: {v['off_layout']} of {v['sampled']} sampled "
+            f"nodes off their precomputed position, {v['moved']} moved in the next second, "
+            f"rescaled {v['rescaled']}"
+        )
     if v["painted_px"] < 2000:
         bad.append(f"{name}: canvas looks blank ({v['painted_px']} painted pixels)")
     if name == "capped":
         want = f"{max_nodes:,} most central of {page['graph_nodes']:,}"
         if not v["note_visible"] or want not in v["note_text"]:
-            bad.append(f"{name}: no visible note saying '{want}' (visible {v['note_visible']}, "
-                       f"text {v['note_text']!r})")
+            bad.append(
+                f"{name}: no visible note saying '{want}' (visible {v['note_visible']}, "
+                f"text {v['note_text']!r})"
+            )
     elif v["note_visible"] or v["note_text"]:
         bad.append(f"{name}: shows a note it should not: {v['note_text']!r}")
     return bad
@@ -347,12 +359,18 @@ def browse(
                     try:
                         v = visit(browser, Path(page["path"]), timeout_s)
                     except Exception as exc:  # a timeout is a result, not a crash
-                        failures.append(f"{name}: run {r + 1}: {type(exc).__name__}: {str(exc)[:300]}")
+                        failures.append(
+                            f"{name}: run {r + 1}: {type(exc).__name__}: {str(exc)[:300]}"
+                        )
                         continue
                     page.setdefault("runs", []).append(v)
-                    failures.extend(f"{b} (run {r + 1})" for b in check_visit(name, page, v, DEFAULT_MAX_NODES))
-                    say(f"    {name} load {r + 1}/{runs}: drawn {v['drawn_ms']:.0f} ms, idle {v['idle_ms']:.0f} ms, "
-                        f"{v['drawn_nodes']} nodes, {v['drawn_edges']} edges")
+                    failures.extend(
+                        f"{b} (run {r + 1})" for b in check_visit(name, page, v, DEFAULT_MAX_NODES)
+                    )
+                    say(
+                        f"    {name} load {r + 1}/{runs}: drawn {v['drawn_ms']:.0f} ms, idle {v['idle_ms']:.0f} ms, "
+                        f"{v['drawn_nodes']} nodes, {v['drawn_edges']} edges"
+                    )
         finally:
             browser.close()
     for page in pages.values():
@@ -361,7 +379,11 @@ def browse(
             continue
         med: dict[str, Any] = {}
         for key, value in runs_[0].items():
-            nums = [r[key] for r in runs_ if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)]
+            nums = [
+                r[key]
+                for r in runs_
+                if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)
+            ]
             if nums and isinstance(value, int | float) and not isinstance(value, bool):
                 med[key] = statistics.median(nums)
         page["median"] = med
@@ -370,12 +392,17 @@ def browse(
 
 # -- report ------------------------------------------------------------------------------------
 
+
 def ratios(pages: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
     base = pages["curated"]
     out: dict[str, dict[str, float | None]] = {}
 
     def div(a: Any, b: Any) -> float | None:
-        return round(a / b, 2) if isinstance(a, int | float) and isinstance(b, int | float) and b else None
+        return (
+            round(a / b, 2)
+            if isinstance(a, int | float) and isinstance(b, int | float) and b
+            else None
+        )
 
     for name in ("capped", "uncapped"):
         p = pages[name]
@@ -394,8 +421,10 @@ def table(results: dict[str, Any]) -> str:
     def ms(v: Any) -> str:
         return f"{v:,.0f}" if isinstance(v, int | float) else "-"
 
-    head = (f"{'page':<9}{'nodes':>8}{'edges':>8}{'MB':>7}{'build s':>9}{'layout s':>9}"
-            f"{'load ms':>9}{'drawn ms':>10}{'frame ms':>10}{'idle ms':>9}{'TBT ms':>8}{'redraws':>8}{'heap MB':>8}")
+    head = (
+        f"{'page':<9}{'nodes':>8}{'edges':>8}{'MB':>7}{'build s':>9}{'layout s':>9}"
+        f"{'load ms':>9}{'drawn ms':>10}{'frame ms':>10}{'idle ms':>9}{'TBT ms':>8}{'redraws':>8}{'heap MB':>8}"
+    )
     lines = [
         f"network page, medians ({results['args']['runs']} loads, {results['args']['build_runs']} builds); "
         f"synthetic {results['size']} triples (seed {results['args']['seed']}); load average "
@@ -410,9 +439,11 @@ def table(results: dict[str, Any]) -> str:
             f"{ms(m.get('frame_ms')):>10}{ms(m.get('idle_ms')):>9}{ms(m.get('blocking_ms')):>8}"
             f"{ms(m.get('redraws_after')):>8}{m.get('js_heap_mb', 0):>8.0f}"
         )
-    lines.append("(ms from navigation start; drawn = first full draw = settled; frame = next frame; "
-                 "idle = end of last long task; TBT = blocking time before the draw; redraws in the "
-                 "second after; build = project + analyse + render, layout timed apart)")
+    lines.append(
+        "(ms from navigation start; drawn = first full draw = settled; frame = next frame; "
+        "idle = end of last long task; TBT = blocking time before the draw; redraws in the "
+        "second after; build = project + analyse + render, layout timed apart)"
+    )
     for name, r in results["ratios"].items():
         lines.append(f"{name} / curated: " + ", ".join(f"{k} x{v}" for k, v in r.items()))
     cap_page = results["pages"]["capped"]
@@ -421,16 +452,28 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--size", type=parse_count, default=parse_count("110k"),
-                    help="synthetic triples for the capped and uncapped pages (default 110k)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--size",
+        type=parse_count,
+        default=parse_count("110k"),
+        help="synthetic triples for the capped and uncapped pages (default 110k)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=3, help="browser loads per page (median)")
     ap.add_argument("--build-runs", type=int, default=3, help="Python builds per page (median)")
-    ap.add_argument("--min-nodes", type=int, default=10_000,
-                    help="the uncapped page must have at least this many nodes (default 10000)")
+    ap.add_argument(
+        "--min-nodes",
+        type=int,
+        default=10_000,
+        help="the uncapped page must have at least this many nodes (default 10000)",
+    )
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds a page may take to draw")
-    ap.add_argument("--keep-pages", type=Path, default=None, help="folder to keep the built pages in")
+    ap.add_argument(
+        "--keep-pages", type=Path, default=None, help="folder to keep the built pages in"
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results" / "page.json")
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -458,10 +501,14 @@ def main() -> int:
             pages[name] = build_page(name, gs, args.build_runs, out_dir, failures)
         del gs
         if pages["uncapped"]["nodes"] < args.min_nodes:
-            failures.append(f"uncapped: {pages['uncapped']['nodes']} nodes, fewer than --min-nodes "
-                            f"{args.min_nodes}: use a larger --size")
+            failures.append(
+                f"uncapped: {pages['uncapped']['nodes']} nodes, fewer than --min-nodes "
+                f"{args.min_nodes}: use a larger --size"
+            )
         if pages["capped"]["nodes"] != min(DEFAULT_MAX_NODES, pages["capped"]["graph_nodes"]):
-            failures.append(f"capped: {pages['capped']['nodes']} nodes, not the cap {DEFAULT_MAX_NODES}")
+            failures.append(
+                f"capped: {pages['capped']['nodes']} nodes, not the cap {DEFAULT_MAX_NODES}"
+            )
         say("[browser] headless Chromium ...")
         results["chromium"] = browse(pages, args.runs, args.timeout, failures)
         results["pages"] = pages

@@ -38,7 +38,9 @@ def measure(settings: Settings) -> dict[str, Any]:
         res["first_open_rebuild_s"], _ = _timed(lambda: open_graph(settings, store_dir))
         res["reopen_disk_s"], disk_gs = _timed(lambda: open_graph(settings, store_dir))
         res["scan_disk_s"] = _scan(disk_gs.store)
-        res["reopen_memory_copy_s"], mem_gs = _timed(lambda: open_graph(settings, store_dir, memory=True))
+        res["reopen_memory_copy_s"], mem_gs = _timed(
+            lambda: open_graph(settings, store_dir, memory=True)
+        )
         res["scan_memory_s"] = _scan(mem_gs.store)
         nq = tmp / "snapshot.nq"
         res["dump_nquads_s"], _ = _timed(lambda: mem.store.dump(str(nq), ox.RdfFormat.N_QUADS))

@@ -48,7 +48,11 @@ def ms(v: Any) -> str:
 def secs(v: Any) -> str:
     n = num(v)
     if n is None:
-        return "skip" if isinstance(v, str) and v.startswith("skipped") else ("-" if v is None else str(v)[:40])
+        return (
+            "skip"
+            if isinstance(v, str) and v.startswith("skipped")
+            else ("-" if v is None else str(v)[:40])
+        )
     return f"{n:.2f}" if n < 10 else f"{n:.1f}"
 
 
@@ -64,7 +68,13 @@ def curated(results: dict[str, Any], size: str) -> int | None:
     n = results["sizes"][size]["build"].get("curated_triples")
     if n:
         return int(n)
-    manifest = HERE / "results" / "data" / f"{size}-seed{results.get('args', {}).get('seed', 1)}" / "synth.json"
+    manifest = (
+        HERE
+        / "results"
+        / "data"
+        / f"{size}-seed{results.get('args', {}).get('seed', 1)}"
+        / "synth.json"
+    )
     return int(json.loads(manifest.read_text())["triples"]) if manifest.is_file() else None
 
 
@@ -73,19 +83,35 @@ def report(results: dict[str, Any]) -> str:
     names = list(sizes)
     parts: list[str] = []
     parts.append("### Sizes\n")
-    parts.append(table(
-        ["", *names],
-        [
-            ["curated triples (`sgraph synth`)", *[f"{curated(results, n) or 0:,}" for n in names]],
-            ["quads after materialisation", *[f"{sizes[n]['build'].get('quads', 0):,}" for n in names]],
-            ["network nodes", *[f"{sizes[n]['build'].get('network_nodes', '-'):,}" for n in names]],
-        ],
-    ))
+    parts.append(
+        table(
+            ["", *names],
+            [
+                [
+                    "curated triples (`sgraph synth`)",
+                    *[f"{curated(results, n) or 0:,}" for n in names],
+                ],
+                [
+                    "quads after materialisation",
+                    *[f"{sizes[n]['build'].get('quads', 0):,}" for n in names],
+                ],
+                [
+                    "network nodes",
+                    *[f"{sizes[n]['build'].get('network_nodes', '-'):,}" for n in names],
+                ],
+            ],
+        )
+    )
     parts.append("\n### Build steps, in process (seconds)\n")
-    parts.append(table(
-        ["step", *names],
-        [[label, *[secs(sizes[n]["build"].get(key)) for n in names]] for key, label in BUILD_STEPS],
-    ))
+    parts.append(
+        table(
+            ["step", *names],
+            [
+                [label, *[secs(sizes[n]["build"].get(key)) for n in names]]
+                for key, label in BUILD_STEPS
+            ],
+        )
+    )
     if any("cli_build" in sizes[n] for n in names):
         parts.append("\n### `sgraph build` end to end, in its own process\n")
         rows = []
@@ -95,16 +121,29 @@ def report(results: dict[str, Any]) -> str:
                 rows.append([n, "error", "-", "-", "-"])
                 continue
             pss = num(cb.get("peak_pss_sum_mib"))
-            rows.append([
-                n, secs(cb.get("wall_s")), f"{pss:,.0f}" if pss else "-",
-                f"{cb.get('peak_rss_mib') or 0:,.0f}",
-                str(cb.get("files", "-")), f"{cb.get('bytes', 0) / 2**20:,.0f}",
-            ])
-        parts.append(table(
-            ["size", "wall s", "peak memory MiB (summed PSS, all processes)",
-             "peak RSS MiB (largest process)", "files", "MiB written"],
-            rows,
-        ))
+            rows.append(
+                [
+                    n,
+                    secs(cb.get("wall_s")),
+                    f"{pss:,.0f}" if pss else "-",
+                    f"{cb.get('peak_rss_mib') or 0:,.0f}",
+                    str(cb.get("files", "-")),
+                    f"{cb.get('bytes', 0) / 2**20:,.0f}",
+                ]
+            )
+        parts.append(
+            table(
+                [
+                    "size",
+                    "wall s",
+                    "peak memory MiB (summed PSS, all processes)",
+                    "peak RSS MiB (largest process)",
+                    "files",
+                    "MiB written",
+                ],
+                rows,
+            )
+        )
     for n in names:
         body = sizes[n]
         http = body.get("http", {})
@@ -119,23 +158,69 @@ def report(results: dict[str, Any]) -> str:
             lb = num(row.get("rdflib_lower_bound_s"))
             if rd == "skip" and lb:
                 rd = f"> {lb * 1000:,.0f}"
-            rows.append([
-                q, f"{row.get('rows', '-'):,}", ms(row.get("sgraph_s")), ms(row.get("pyoxigraph_s")),
-                f"{row['ratio_sgraph_vs_pyoxigraph']:.2f}" if num(row.get("ratio_sgraph_vs_pyoxigraph")) else "-",
-                rd, ms(serve.get(q)) if serve else "-", ms(oxi.get(q)) if oxi else "-",
-            ])
-        parts.append(table(
-            ["query", "rows", "sgraph", "pyoxigraph", "x", "rdflib", "sgraph serve", "Oxigraph server"], rows
-        ))
+            rows.append(
+                [
+                    q,
+                    f"{row.get('rows', '-'):,}",
+                    ms(row.get("sgraph_s")),
+                    ms(row.get("pyoxigraph_s")),
+                    f"{row['ratio_sgraph_vs_pyoxigraph']:.2f}"
+                    if num(row.get("ratio_sgraph_vs_pyoxigraph"))
+                    else "-",
+                    rd,
+                    ms(serve.get(q)) if serve else "-",
+                    ms(oxi.get(q)) if oxi else "-",
+                ]
+            )
+        parts.append(
+            table(
+                [
+                    "query",
+                    "rows",
+                    "sgraph",
+                    "pyoxigraph",
+                    "x",
+                    "rdflib",
+                    "sgraph serve",
+                    "Oxigraph server",
+                ],
+                rows,
+            )
+        )
         if body.get("queries_skipped"):
             parts.append("\nLeft out: " + "; ".join(body["queries_skipped"]))
     parts.append("\n### Ratios against the targets (medians over the named queries)\n")
     targets = [
-        ("in-process sgraph / pyoxigraph direct", "<= 1.3", "inprocess_vs_pyoxigraph_median", "inprocess_vs_pyoxigraph_max"),
-        ("`sgraph serve` / Oxigraph server", "<= 1.5", "serve_vs_oxigraph_server_median", "serve_vs_oxigraph_server_max"),
-        ("rdflib / `sgraph serve`, queries rdflib finished", ">= 30", "serve_speedup_over_rdflib_median", None),
-        ("rdflib / `sgraph serve`, unfinished at their lower bound", ">= 30", "serve_speedup_over_rdflib_median_at_least", None),
-        ("rdflib / sgraph in process, unfinished at their lower bound", "-", "inprocess_speedup_over_rdflib_median_at_least", None),
+        (
+            "in-process sgraph / pyoxigraph direct",
+            "<= 1.3",
+            "inprocess_vs_pyoxigraph_median",
+            "inprocess_vs_pyoxigraph_max",
+        ),
+        (
+            "`sgraph serve` / Oxigraph server",
+            "<= 1.5",
+            "serve_vs_oxigraph_server_median",
+            "serve_vs_oxigraph_server_max",
+        ),
+        (
+            "rdflib / `sgraph serve`, queries rdflib finished",
+            ">= 30",
+            "serve_speedup_over_rdflib_median",
+            None,
+        ),
+        (
+            "rdflib / `sgraph serve`, unfinished at their lower bound",
+            ">= 30",
+            "serve_speedup_over_rdflib_median_at_least",
+            None,
+        ),
+        (
+            "rdflib / sgraph in process, unfinished at their lower bound",
+            "-",
+            "inprocess_speedup_over_rdflib_median_at_least",
+            None,
+        ),
     ]
     rows = []
     for label, target, key, mx in targets:
@@ -163,13 +248,16 @@ def report(results: dict[str, Any]) -> str:
     if persist:
         parts.append("\n### Persistent store start-up (seconds)\n")
         keys = sorted({k for p in persist.values() for k in p if k != "quads"})
-        parts.append(table(["", *persist], [[k, *[secs(persist[n].get(k)) for n in persist]] for k in keys]))
+        parts.append(
+            table(["", *persist], [[k, *[secs(persist[n].get(k)) for n in persist]] for k in keys])
+        )
     return "\n".join(parts) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Example: python bench/report.py bench/results/full.json",
     )
     ap.add_argument("results", type=Path, nargs="?", default=HERE / "results" / "latest.json")

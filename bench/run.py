@@ -84,7 +84,9 @@ def synth_data(n: int, seed: int, results: Path) -> Path:
     if manifest.is_file():
         body = json.loads(manifest.read_text())
         if (body.get("target_triples"), body.get("seed"), body.get("generator_version")) == (
-            n, seed, GENERATOR_VERSION
+            n,
+            seed,
+            GENERATOR_VERSION,
         ):
             return folder
     say(f"[{label(n)}] sgraph synth --triples {n} --seed {seed} --out {folder}")
@@ -101,7 +103,16 @@ def machine() -> dict[str, Any]:
             if line.startswith("MemTotal"):
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     libs = {}
-    for lib in ("pyoxigraph", "rdflib", "pyshacl", "oxigraph", "networkx", "starlette", "uvicorn", "httpx"):
+    for lib in (
+        "pyoxigraph",
+        "rdflib",
+        "pyshacl",
+        "oxigraph",
+        "networkx",
+        "starlette",
+        "uvicorn",
+        "httpx",
+    ):
         try:
             libs[lib] = version(lib)
         except Exception:
@@ -117,7 +128,10 @@ def machine() -> dict[str, Any]:
 
 # -- build steps -------------------------------------------------------------------------------
 
-def build_steps(gs_settings: Settings, args: argparse.Namespace, n: int) -> tuple[dict[str, Any], GraphStore]:
+
+def build_steps(
+    gs_settings: Settings, args: argparse.Namespace, n: int
+) -> tuple[dict[str, Any], GraphStore]:
     from sgraph.build import write_core
     from sgraph.export import export
     from sgraph.sources import read_sources
@@ -144,7 +158,9 @@ def build_steps(gs_settings: Settings, args: argparse.Namespace, n: int) -> tupl
         out["validate_pyshacl_s"], rep = timed(lambda: validate_store(gs, engine="pyshacl"))
         out["validate_pyshacl_results"] = len(rep.results)
     else:
-        out["validate_pyshacl_s"] = f"skipped: too slow (above --pyshacl-max {label(args.pyshacl_max)})"
+        out["validate_pyshacl_s"] = (
+            f"skipped: too slow (above --pyshacl-max {label(args.pyshacl_max)})"
+        )
     stage = Path(tempfile.mkdtemp(prefix="sgraph-bench-stage."))
     try:
         say(f"    load {out['load_materialise_s']:.1f} s; exports ...")
@@ -182,7 +198,9 @@ def load_pyoxigraph(files: list[Path]) -> int:
     """Baseline: pyoxigraph's own bulk loader, one named graph per file, no materialisation."""
     store = ox.Store()
     for f in files:
-        store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.resolve().as_uri()))
+        store.bulk_load(
+            path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.resolve().as_uri())
+        )
     return len(store)
 
 
@@ -226,7 +244,16 @@ def cli_build(data: Path, work: Path) -> dict[str, Any]:
     of the largest single process.
     """
     out_dir = work / "dist"
-    cmd = [str(VENV_BIN / "python"), "-m", "sgraph", "build", "--data", str(data), "--out", str(out_dir)]
+    cmd = [
+        str(VENV_BIN / "python"),
+        "-m",
+        "sgraph",
+        "build",
+        "--data",
+        str(data),
+        "--out",
+        str(out_dir),
+    ]
     peak_pss = peak_rss = 0
     t = time.perf_counter()
     with (work / "build.log").open("wb") as log:
@@ -252,6 +279,7 @@ def cli_build(data: Path, work: Path) -> dict[str, Any]:
 
 # -- named queries -----------------------------------------------------------------------------
 
+
 def prepared_queries(gs: GraphStore) -> tuple[list[dict[str, Any]], list[str]]:
     from sgraph.errors import SgraphError
     from sgraph.queries import load_library
@@ -266,7 +294,14 @@ def prepared_queries(gs: GraphStore) -> tuple[list[dict[str, Any]], list[str]]:
             skipped.append(f"{name}: {exc.message}")
             continue
         text = inject_values(q.query, bindings) if bindings else q.query
-        out.append({"name": name, "query": q.query, "bindings": bindings, "text": _declare_prefixes(text, gs.prefixes)})
+        out.append(
+            {
+                "name": name,
+                "query": q.query,
+                "bindings": bindings,
+                "text": _declare_prefixes(text, gs.prefixes),
+            }
+        )
     return out, skipped
 
 
@@ -317,7 +352,9 @@ _RDFLIB_NOTES: dict[str, str] = {}
 _RDFLIB_FLOOR: dict[str, float] = {}
 
 
-def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_ok: dict[str, bool]) -> dict[str, Any]:
+def in_process(
+    gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_ok: dict[str, bool]
+) -> dict[str, Any]:
     from sgraph.sparql import execute
 
     res: dict[str, Any] = {}
@@ -347,10 +384,16 @@ def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_
                     rdflib_note[name] = "skipped: rdflib failed on it at a smaller size"
                 else:  # timed out: it takes at least the limit, here and at larger sizes
                     row["rdflib_lower_bound_s"] = _RDFLIB_FLOOR[name] = RDFLIB_LIMIT_S
-                    rdflib_note[name] = f"skipped: more than {RDFLIB_LIMIT_S:.0f} s at a smaller size"
+                    rdflib_note[name] = (
+                        f"skipped: more than {RDFLIB_LIMIT_S:.0f} s at a smaller size"
+                    )
             else:
                 times, rows = first
-                more = rdflib_runs(rg, q["text"], runs - 1, RDFLIB_LIMIT_S * runs) if runs > 1 else ([], rows)
+                more = (
+                    rdflib_runs(rg, q["text"], runs - 1, RDFLIB_LIMIT_S * runs)
+                    if runs > 1
+                    else ([], rows)
+                )
                 if not isinstance(more, str):
                     times += more[0]
                 row["rdflib_s"] = statistics.median(times)
@@ -366,14 +409,23 @@ def in_process(gs: GraphStore, queries: list[dict[str, Any]], runs: int, rdflib_
             row["rdflib_s"] = rdflib_note.get(name, "skipped: too slow")
             if name in _RDFLIB_FLOOR:  # the same query on 10x less data took this long
                 row["rdflib_lower_bound_s"] = _RDFLIB_FLOOR[name]
-        row["ratio_sgraph_vs_pyoxigraph"] = row["sgraph_s"] / row["pyoxigraph_s"] if row["pyoxigraph_s"] else None
+        row["ratio_sgraph_vs_pyoxigraph"] = (
+            row["sgraph_s"] / row["pyoxigraph_s"] if row["pyoxigraph_s"] else None
+        )
         res[name] = row
-        rd = row["rdflib_s"] if isinstance(row["rdflib_s"], str) else f"{row['rdflib_s'] * 1000:.0f} ms"
-        say(f"    {name}: sgraph {row['sgraph_s'] * 1000:.1f} ms, pyoxigraph {row['pyoxigraph_s'] * 1000:.1f} ms, rdflib {rd}")
+        rd = (
+            row["rdflib_s"]
+            if isinstance(row["rdflib_s"], str)
+            else f"{row['rdflib_s'] * 1000:.0f} ms"
+        )
+        say(
+            f"    {name}: sgraph {row['sgraph_s'] * 1000:.1f} ms, pyoxigraph {row['pyoxigraph_s'] * 1000:.1f} ms, rdflib {rd}"
+        )
     return res
 
 
 # -- HTTP ------------------------------------------------------------------------------------
+
 
 def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 600) -> None:
     import httpx
@@ -411,6 +463,7 @@ def http_medians(url: str, queries: list[dict[str, Any]], runs: int) -> dict[str
     out: dict[str, Any] = {}
     with httpx.Client(timeout=600, headers={"Accept": "application/sparql-results+json"}) as http:
         for q in queries:
+
             def one(q: dict[str, Any] = q) -> int:
                 r = http.post(url, data={"query": q["text"]})
                 if r.status_code != 200:
@@ -433,8 +486,20 @@ def over_http(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [
-        str(VENV_BIN / "python"), "-m", "sgraph", "serve", "--port", str(port), "--data", str(data),
-        "--timeout", "600", "--max-rows", "100000000", "--max-request-bytes", "1000000",
+        str(VENV_BIN / "python"),
+        "-m",
+        "sgraph",
+        "serve",
+        "--port",
+        str(port),
+        "--data",
+        str(data),
+        "--timeout",
+        "600",
+        "--max-rows",
+        "100000000",
+        "--max-request-bytes",
+        "1000000",
     ]
     t = time.perf_counter()
     with process(cmd, base + "/api/limits", work / "sgraph-serve.log"):
@@ -456,13 +521,25 @@ def over_http(
     gs.store.dump(str(nq), ox.RdfFormat.N_QUADS)
     loc = work / "oxigraph-db"
     shutil.rmtree(loc, ignore_errors=True)
-    dt, _ = timed(lambda: subprocess.run(
-        [str(oxi), "load", "--location", str(loc), "--file", str(nq)], check=True, capture_output=True
-    ))
+    dt, _ = timed(
+        lambda: subprocess.run(
+            [str(oxi), "load", "--location", str(loc), "--file", str(nq)],
+            check=True,
+            capture_output=True,
+        )
+    )
     res["oxigraph_load_s"] = round(dt, 2)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [str(oxi), "serve-read-only", "--location", str(loc), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    cmd = [
+        str(oxi),
+        "serve-read-only",
+        "--location",
+        str(loc),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
     with process(cmd, base + "/query?query=ASK%7B%7D", work / "oxigraph.log"):
         say("    oxigraph server: named queries over /query ...")
         res["oxigraph_server"] = http_medians(base + "/query", queries, args.runs)
@@ -470,6 +547,7 @@ def over_http(
 
 
 # -- summary -----------------------------------------------------------------------------------
+
 
 def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
@@ -486,8 +564,16 @@ def ratios(size: dict[str, Any]) -> dict[str, Any]:
             continue
         if _num(row.get("ratio_sgraph_vs_pyoxigraph")) is not None:
             inproc.append(row["ratio_sgraph_vs_pyoxigraph"])
-        s = _num(http.get("sgraph_serve", {}).get(name)) if isinstance(http.get("sgraph_serve"), dict) else None
-        o = _num(http.get("oxigraph_server", {}).get(name)) if isinstance(http.get("oxigraph_server"), dict) else None
+        s = (
+            _num(http.get("sgraph_serve", {}).get(name))
+            if isinstance(http.get("sgraph_serve"), dict)
+            else None
+        )
+        o = (
+            _num(http.get("oxigraph_server", {}).get(name))
+            if isinstance(http.get("oxigraph_server"), dict)
+            else None
+        )
         r = _num(row.get("rdflib_s"))
         if s and o:
             serve_ox.append(s / o)
@@ -512,14 +598,22 @@ def ratios(size: dict[str, Any]) -> dict[str, Any]:
         "serve_speedup_over_rdflib_median_at_least": med(serve_rdf_bounded),
         "inprocess_speedup_over_rdflib_median_at_least": med(inproc_rdf_bounded),
         "rdflib_queries_counted_at_lower_bound": bounded,
-        "targets": {"inprocess_vs_pyoxigraph": "<= 1.3", "serve_vs_oxigraph_server": "<= 1.5", "serve_speedup_over_rdflib": ">= 30"},
+        "targets": {
+            "inprocess_vs_pyoxigraph": "<= 1.3",
+            "serve_vs_oxigraph_server": "<= 1.5",
+            "serve_speedup_over_rdflib": ">= 30",
+        },
     }
 
 
 def fmt(v: Any, scale: float = 1000.0, unit: str = "") -> str:
     n = _num(v)
     if n is None:
-        return "skip" if isinstance(v, str) and v.startswith("skipped") else ("-" if v is None else "err")
+        return (
+            "skip"
+            if isinstance(v, str) and v.startswith("skipped")
+            else ("-" if v is None else "err")
+        )
     return f"{n * scale:.1f}{unit}"
 
 
@@ -527,14 +621,32 @@ def table(results: dict[str, Any]) -> str:
     lines = []
     for size, body in results["sizes"].items():
         b = body["build"]
-        lines.append(f"\n== {size}: {b.get('curated_triples')} curated triples, {b.get('quads')} quads after materialisation ==")
-        for key in ("parse_s", "load_materialise_s", "load_pyoxigraph_direct_s", "load_rdflib_s", "validate_fast_s", "validate_pyshacl_s", "turtle_export_s",
-                    "exports_s", "network_projection_s", "network_page_s"):
-            lines.append(f"  {key:<24} {fmt(b.get(key), 1.0, ' s') if _num(b.get(key)) is not None else b.get(key)}")
-        lines.append(f"  {'query (ms, median)':<26}{'rows':>8}{'sgraph':>10}{'pyoxi':>10}{'x':>6}{'rdflib':>10}{'serve':>10}{'oxi-srv':>10}")
+        lines.append(
+            f"\n== {size}: {b.get('curated_triples')} curated triples, {b.get('quads')} quads after materialisation =="
+        )
+        for key in (
+            "parse_s",
+            "load_materialise_s",
+            "load_pyoxigraph_direct_s",
+            "load_rdflib_s",
+            "validate_fast_s",
+            "validate_pyshacl_s",
+            "turtle_export_s",
+            "exports_s",
+            "network_projection_s",
+            "network_page_s",
+        ):
+            lines.append(
+                f"  {key:<24} {fmt(b.get(key), 1.0, ' s') if _num(b.get(key)) is not None else b.get(key)}"
+            )
+        lines.append(
+            f"  {'query (ms, median)':<26}{'rows':>8}{'sgraph':>10}{'pyoxi':>10}{'x':>6}{'rdflib':>10}{'serve':>10}{'oxi-srv':>10}"
+        )
         http = body.get("http", {})
         ss = http.get("sgraph_serve", {}) if isinstance(http.get("sgraph_serve"), dict) else {}
-        os_ = http.get("oxigraph_server", {}) if isinstance(http.get("oxigraph_server"), dict) else {}
+        os_ = (
+            http.get("oxigraph_server", {}) if isinstance(http.get("oxigraph_server"), dict) else {}
+        )
         for name, row in body.get("queries", {}).items():
             if name.startswith("_"):
                 continue
@@ -546,7 +658,9 @@ def table(results: dict[str, Any]) -> str:
             lines.append(f"  sgraph build (own process): {json.dumps(body['cli_build'])}")
         if "load" in http:
             ld = http["load"]
-            lines.append(f"  load: {ld['clients']} clients {ld['seconds']} s: {ld['requests']} requests, {ld['failed']} failed, p50 {ld['p50_ms']} ms, p99 {ld['p99_ms']} ms")
+            lines.append(
+                f"  load: {ld['clients']} clients {ld['seconds']} s: {ld['requests']} requests, {ld['failed']} failed, p50 {ld['p50_ms']} ms, p99 {ld['p99_ms']} ms"
+            )
         if "persist" in body:
             lines.append(f"  persist: {json.dumps(body['persist'])}")
         lines.append(f"  ratios: {json.dumps(body['ratios'])}")
@@ -554,29 +668,54 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="10k,100k", help="comma-separated sizes (10k,100k,1m)")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5, help="runs per query (median)")
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--load-seconds", type=float, default=60.0, help="0 to skip the load test")
-    ap.add_argument("--load-size", default="largest", help="size to load-test at (default: the largest)")
+    ap.add_argument(
+        "--load-size", default="largest", help="size to load-test at (default: the largest)"
+    )
     ap.add_argument("--no-http", action="store_true", help="skip sgraph serve and Oxigraph server")
-    ap.add_argument("--pyshacl-max", type=parse_count, default=0,
-                    help="largest size at which pySHACL validation runs (default 0: never; 10k takes minutes)")
-    ap.add_argument("--exclude", default="", help="comma-separated named queries to leave out (recorded)")
-    ap.add_argument("--persist", action="store_true", help="also measure the persistent store's start-up options")
-    ap.add_argument("--no-cli-build", action="store_true",
-                    help="skip the end-to-end `sgraph build` (own process: wall time, peak memory)")
-    ap.add_argument("--rdflib-load-max", type=parse_count, default=parse_count("1m"),
-                    help="largest size at which rdflib's parser is timed as a load baseline (default 1m)")
+    ap.add_argument(
+        "--pyshacl-max",
+        type=parse_count,
+        default=0,
+        help="largest size at which pySHACL validation runs (default 0: never; 10k takes minutes)",
+    )
+    ap.add_argument(
+        "--exclude", default="", help="comma-separated named queries to leave out (recorded)"
+    )
+    ap.add_argument(
+        "--persist",
+        action="store_true",
+        help="also measure the persistent store's start-up options",
+    )
+    ap.add_argument(
+        "--no-cli-build",
+        action="store_true",
+        help="skip the end-to-end `sgraph build` (own process: wall time, peak memory)",
+    )
+    ap.add_argument(
+        "--rdflib-load-max",
+        type=parse_count,
+        default=parse_count("1m"),
+        help="largest size at which rdflib's parser is timed as a load baseline (default 1m)",
+    )
     args = ap.parse_args()
     sizes = [parse_count(s) for s in args.sizes.split(",") if s.strip()]
     results_dir = args.out.parent
     results_dir.mkdir(parents=True, exist_ok=True)
     load_at = sizes[-1] if args.load_size == "largest" else parse_count(args.load_size)
-    results: dict[str, Any] = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}, "sizes": {}}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "sizes": {},
+    }
     rdflib_ok: dict[str, bool] = {}
     for n in sizes:
         name = label(n)

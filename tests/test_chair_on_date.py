@@ -67,7 +67,9 @@ def fixture_store() -> GraphStore:
 
 
 @pytest.fixture(scope="module", params=[1, 2, 3])
-def synth_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
+def synth_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> GraphStore:
     out = tmp_path_factory.mktemp("synth") / f"s10k-{request.param}"
     generate(10_000, out, seed=request.param)
     return GraphStore.load(Settings(), [out])
@@ -118,7 +120,9 @@ def days_around(values: Iterable[str]) -> list[str]:
     return sorted({d.isoformat() for d in days} | set(OUTSIDE))
 
 
-def assert_same(gs: GraphStore, a: NamedQuery, b: NamedQuery, dates: list[str]) -> dict[str, list[Row]]:
+def assert_same(
+    gs: GraphStore, a: NamedQuery, b: NamedQuery, dates: list[str]
+) -> dict[str, list[Row]]:
     """a and b agree on every date; the rows of a, by date."""
     seen: dict[str, list[Row]] = {}
     for date in dates:
@@ -165,7 +169,8 @@ def test_same_rows_as_reference_on_mixed_precision_fixture(
     non_trivial(seen, {"recorded end", "next chair's start", ""})
     assert any(len(rows) != len(set(rows)) for rows in seen.values())  # repeated rows (ties)
     assert {text(dict(r)["panel"]) for rows in seen.values() for r in rows} == {
-        ORGANISATION + "panel-one", ORGANISATION + "panel-two"
+        ORGANISATION + "panel-one",
+        ORGANISATION + "panel-two",
     }
 
 
@@ -254,7 +259,9 @@ def _short(row: dict[str, OxTerm]) -> tuple[str, str, str, str, str, str]:
 
 
 @pytest.mark.parametrize("date", sorted(EXPECTED))
-def test_fixture_rows_written_by_hand(fixture_store: GraphStore, new: NamedQuery, date: str) -> None:
+def test_fixture_rows_written_by_hand(
+    fixture_store: GraphStore, new: NamedQuery, date: str
+) -> None:
     rows = run(fixture_store, new, date).rows
     got = [_short(r) for r in rows]
     # order by (since, chair); within a tie, compare sorted
@@ -318,7 +325,6 @@ def test_a_wrong_rewrite_differs_on_the_fixture(
     assert first_difference(fixture_store, wrong, reference, dates) is not None
 
 
-
 # -- the same rows from a real Oxigraph server ---------------------------------------------------
 @pytest.fixture(scope="module")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -327,13 +333,17 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_same_rows_on_oxigraph_server(fixture_store: GraphStore, new: NamedQuery, oxigraph_url: str) -> None:
+def test_same_rows_on_oxigraph_server(
+    fixture_store: GraphStore, new: NamedQuery, oxigraph_url: str
+) -> None:
     push(fixture_store, oxigraph_url + "/store")
     seen = 0
     for date in days_around(recorded_dates(fixture_store, chairs_only=False)):
         local = run(fixture_store, new, date)
         binding = new.bind({"date": date}, fixture_store.prefixes)
-        remote = execute_remote(oxigraph_url + "/query", new.query, binding, prefixes=fixture_store.prefixes)
+        remote = execute_remote(
+            oxigraph_url + "/query", new.query, binding, prefixes=fixture_store.prefixes
+        )
         assert remote.variables == local.variables, date
         assert [sort_key(r) for r in remote.rows] == [sort_key(r) for r in local.rows], date
         assert Counter(map(as_row, remote.rows)) == Counter(map(as_row, local.rows)), date

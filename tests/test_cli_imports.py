@@ -68,7 +68,11 @@ HELP_LINES = [("--help",), *[(*path, "--help") for path in _command_paths(cli)]]
 
 def _probe(*args: str) -> dict[str, object]:
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     result: dict[str, object] = json.loads(proc.stdout)
@@ -98,4 +102,6 @@ def test_help_imports_no_heavy_module(args: tuple[str, ...]) -> None:
     assert result["exit"] == 0, result["output"]
     output = result["output"]
     assert isinstance(output, str) and "Usage: sgraph" in output
-    assert _heavy(result["modules"]) == [], f"`sgraph {' '.join(args)}` imported {_heavy(result['modules'])}"
+    assert _heavy(result["modules"]) == [], (
+        f"`sgraph {' '.join(args)}` imported {_heavy(result['modules'])}"
+    )

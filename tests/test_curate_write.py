@@ -23,7 +23,9 @@ PUBLISHED_BY = "https://w3id.org/sgraph/ontology#publishedBy"
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.ttl"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.ttl"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +35,13 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     shutil.copytree(Settings().data_dir, data)
     before = _digest(data)
     texts_before = {p.name: p.read_text(encoding="utf-8") for p in data.glob("*.ttl")}
-    first = CliRunner().invoke(cli, ["add", str(FIXTURES / "new-references.txt"), "--data", str(data)])
+    first = CliRunner().invoke(
+        cli, ["add", str(FIXTURES / "new-references.txt"), "--data", str(data)]
+    )
     after_first = _digest(data)
-    second = CliRunner().invoke(cli, ["add", str(FIXTURES / "new-references.txt"), "--data", str(data)])
+    second = CliRunner().invoke(
+        cli, ["add", str(FIXTURES / "new-references.txt"), "--data", str(data)]
+    )
     return {
         "data": data,
         "before": before,
@@ -57,7 +63,9 @@ def test_first_add_writes_the_new_entities(written: dict[str, object]) -> None:
     assert "Wrote" in first.stdout  # type: ignore[attr-defined]
 
 
-def test_written_publication_reuses_known_organisations(written: dict[str, object], graph_store: GraphStore) -> None:
+def test_written_publication_reuses_known_organisations(
+    written: dict[str, object], graph_store: GraphStore
+) -> None:
     data = written["data"]
     assert isinstance(data, Path)
     gs = GraphStore.load(Settings(data_dir=data))
@@ -65,8 +73,18 @@ def test_written_publication_reuses_known_organisations(written: dict[str, objec
     pubs = [e for e in new if "/publication/" in e]
     assert len(pubs) == 2
     worked = next(p for p in pubs if "curating-references" in p)
-    creators = {q.object.value for q in gs.store.quads_for_pattern(ox.NamedNode(worked), ox.NamedNode(AUTHORED_BY), None, None)}
-    publishers = {q.object.value for q in gs.store.quads_for_pattern(ox.NamedNode(worked), ox.NamedNode(PUBLISHED_BY), None, None)}
+    creators = {
+        q.object.value
+        for q in gs.store.quads_for_pattern(
+            ox.NamedNode(worked), ox.NamedNode(AUTHORED_BY), None, None
+        )
+    }
+    publishers = {
+        q.object.value
+        for q in gs.store.quads_for_pattern(
+            ox.NamedNode(worked), ox.NamedNode(PUBLISHED_BY), None, None
+        )
+    }
     known_orgs = {e for e in graph_store.entities() if "/organisation/" in e}
     assert creators and creators <= known_orgs
     assert publishers and publishers <= known_orgs
@@ -106,7 +124,9 @@ def test_shape_violation_writes_nothing(tmp_path: Path) -> None:
     data = tmp_path / "triples"
     shutil.copytree(Settings().data_dir, data)
     before = _digest(data)
-    run = CliRunner().invoke(cli, ["add", str(FIXTURES / "letter-without-recipient.yaml"), "--data", str(data)])
+    run = CliRunner().invoke(
+        cli, ["add", str(FIXTURES / "letter-without-recipient.yaml"), "--data", str(data)]
+    )
     assert run.exit_code == 1, (run.output, run.stderr)
     assert "letter-without-recipient.yaml:1: Violation" in run.stderr
     assert "addressedTo" in run.stderr

@@ -121,14 +121,23 @@ def test_gzip_of_bytes_and_of_a_file_are_the_same_bytes(tmp_path: Path) -> None:
     assert gzip_bytes(data)[4:8] == b"\0\0\0\0", "modification time 0"
 
 
-def test_json_ld_text_is_what_json_dumps_writes(graph_store: GraphStore, synthetic: GraphStore) -> None:
+def test_json_ld_text_is_what_json_dumps_writes(
+    graph_store: GraphStore, synthetic: GraphStore
+) -> None:
     # the writer formats nodes itself (for speed): json.dumps of the parsed document must agree
     for gs in (graph_store, synthetic):
         text = to_jsonld([q.triple for q in gs.store], jsonld_context(gs))
         doc = json.loads(text)
         assert json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n" == text
         assert len(doc["@graph"]) == len({q.subject for q in gs.store})
-    odd = {"@id": "x", "k": ["é\"\\\n", {"@value": "1", "@type": "t"}], "e": [], "d": {}, "n": 1, "b": True}
+    odd = {
+        "@id": "x",
+        "k": ['é"\\\n', {"@value": "1", "@type": "t"}],
+        "e": [],
+        "d": {},
+        "n": 1,
+        "b": True,
+    }
     assert _dumps(odd, "\n") == json.dumps(odd, indent=1, ensure_ascii=False, sort_keys=True)
 
 

@@ -112,7 +112,9 @@ def visit(browser: Any) -> Iterator[Any]:
         v.close()
 
 
-def test_page_shows_the_whole_projection_offline(curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any) -> None:
+def test_page_shows_the_whole_projection_offline(
+    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any
+) -> None:
     v = visit(curated_page)
     counts = v.page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]")
     assert counts == [curated_graph.number_of_nodes(), curated_graph.number_of_edges()]
@@ -126,13 +128,17 @@ def test_page_shows_the_whole_projection_offline(curated_page: Path, curated_gra
                    return n; }"""
     )
     assert painted > 2000
-    assert v.page.locator("#legend label").count() == len({d["group"] for _, d in curated_graph.nodes(data=True)})
+    assert v.page.locator("#legend label").count() == len(
+        {d["group"] for _, d in curated_graph.nodes(data=True)}
+    )
     assert v.page.locator("#top li").count() == min(10, curated_graph.number_of_nodes())
     assert v.errors == []
     assert v.requests == []
 
 
-def test_controls_search_filter_click(curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any) -> None:
+def test_controls_search_filter_click(
+    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any
+) -> None:
     v = visit(curated_page)
     page = v.page
     page.fill("#search", "annie hudson")
@@ -171,11 +177,15 @@ def _hostile_graph() -> nx.MultiDiGraph:
 def test_hostile_strings_run_no_script(visit: Any, tmp_path: Path) -> None:
     g = _hostile_graph()
     path = tmp_path / "xss.html"
-    path.write_text(render_page(g, title="</title><script>alert(1)</script>" + PAYLOADS[0]), encoding="utf-8")
+    path.write_text(
+        render_page(g, title="</title><script>alert(1)</script>" + PAYLOADS[0]), encoding="utf-8"
+    )
     v = visit(path)
     page = v.page
     assert page.evaluate("network.body.data.nodes.length") == g.number_of_nodes()
-    assert page.locator("#heading").text_content() == "</title><script>alert(1)</script>" + PAYLOADS[0]
+    assert (
+        page.locator("#heading").text_content() == "</title><script>alert(1)</script>" + PAYLOADS[0]
+    )
     person = next(n for n, d in g.nodes(data=True) if d["label"] == PAYLOADS[0])
     # hover the node: the tooltip shows the payload as text
     box = page.locator("#network").bounding_box()
@@ -207,7 +217,9 @@ def test_page_is_deterministic_and_escaped(curated_graph: nx.MultiDiGraph) -> No
     text = render_page(g, title=PAYLOADS[1])
     assert render_page(g, title=PAYLOADS[1]) == text
     assert render_page(curated_graph) == render_page(curated_graph.copy())
-    blob = text.split('<script type="application/json" id="sgraph-data">', 1)[1].split("</script>", 1)[0]
+    blob = text.split('<script type="application/json" id="sgraph-data">', 1)[1].split(
+        "</script>", 1
+    )[0]
     assert "<" not in blob and ">" not in blob and "&" not in blob
     data = json.loads(blob)
     assert {n["label"] for n in data["nodes"]} >= {PAYLOADS[0]}
@@ -241,7 +253,7 @@ def test_most_central_is_the_cap_of_the_whole_graph(graph_store: GraphStore, lim
 
 def test_notebook_view_is_an_escaped_iframe(curated_graph: nx.MultiDiGraph) -> None:
     out = NetworkView(_hostile_graph())._repr_html_()
-    assert out.startswith("<iframe srcdoc=\"") and out.endswith("</iframe>")
+    assert out.startswith('<iframe srcdoc="') and out.endswith("</iframe>")
     srcdoc = out.split('srcdoc="', 1)[1].split('" style=', 1)[0]
     assert "<" not in srcdoc and '"' not in srcdoc
     assert html.unescape(srcdoc) == NetworkView(_hostile_graph()).html

@@ -53,7 +53,7 @@ def test_nodes_are_the_typed_entities(graph_store: GraphStore, g: nx.MultiDiGrap
     typed: dict[str, set[str]] = {}
     for q in graph_store.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
         if isinstance(q.subject, ox.NamedNode) and q.object.value.startswith(sg):
-            typed.setdefault(q.subject.value, set()).add(q.object.value[len(sg):])
+            typed.setdefault(q.subject.value, set()).add(q.object.value[len(sg) :])
     not_nodes = {s for s, cls in typed.items() if cls & {"Source", "Membership", "Role"}}
     expected = set(typed) - not_nodes
     # periods and collections only when something links to them
@@ -80,9 +80,14 @@ def test_edges_are_curated_relations_once(graph_store: GraphStore, g: nx.MultiDi
                 stated.add((o, DCT_IS_REPLACED_BY, s))
     # a superproperty stated beside its subproperty for the same pair is drawn once
     stated -= {
-        (s, sup, o) for s, p, o in stated for sup in vocab.superproperties.get(p, ()) if (s, sup, o) in stated
+        (s, sup, o)
+        for s, p, o in stated
+        for sup in vocab.superproperties.get(p, ())
+        if (s, sup, o) in stated
     }
-    drawn = {(u, d["predicate"], v) for u, v, d in g.edges(data=True) if d["relation"] != "membership"}
+    drawn = {
+        (u, d["predicate"], v) for u, v, d in g.edges(data=True) if d["relation"] != "membership"
+    }
     assert drawn == stated
     memberships = {
         q.subject.value
@@ -97,7 +102,11 @@ def test_edges_are_curated_relations_once(graph_store: GraphStore, g: nx.MultiDi
     sg = _sg(graph_store)
     for _, _, d in g.edges(data=True):
         p = d["predicate"]
-        assert p.startswith(sg) or p in (ORG_UNIT_OF, DCT_IS_REPLACED_BY) or d["relation"] == "membership"
+        assert (
+            p.startswith(sg)
+            or p in (ORG_UNIT_OF, DCT_IS_REPLACED_BY)
+            or d["relation"] == "membership"
+        )
         assert d["label"]
 
 
@@ -136,7 +145,9 @@ def test_analytics(g: nx.MultiDiGraph, graph_store: GraphStore) -> None:
         assert 0.0 <= d["betweenness"] <= 1.0
         assert again.nodes[n]["community"] == d["community"]
         assert again.nodes[n]["component"] == d["component"]
-    assert len({d["component"] for _, d in g.nodes(data=True)}) == nx.number_weakly_connected_components(g)
+    assert len(
+        {d["component"] for _, d in g.nodes(data=True)}
+    ) == nx.number_weakly_connected_components(g)
     assert len({d["community"] for _, d in g.nodes(data=True)}) > 1
     assert positions(g) == positions(again)
 
@@ -234,9 +245,13 @@ def test_shortest_path(graph_store: GraphStore, g: nx.MultiDiGraph) -> None:
 
 def test_filters(g: nx.MultiDiGraph) -> None:
     people = select(g, Selection(types=("person",)))
-    assert people.number_of_nodes() == sum(1 for _, d in g.nodes(data=True) if d["group"] == "Person")
+    assert people.number_of_nodes() == sum(
+        1 for _, d in g.nodes(data=True) if d["group"] == "Person"
+    )
     mem = select(g, Selection(relations=("membership",)))
-    assert mem.number_of_edges() == sum(1 for *_, d in g.edges(data=True) if d["relation"] == "membership")
+    assert mem.number_of_edges() == sum(
+        1 for *_, d in g.edges(data=True) if d["relation"] == "membership"
+    )
     assert all(d["relation"] == "membership" for *_, d in mem.edges(data=True))
     by_label = select(g, Selection(relations=("published by",)))
     assert {d["relation"] for *_, d in by_label.edges(data=True)} == {"publishedBy"}
@@ -286,15 +301,27 @@ def test_query_rows_use_wikidata_columns(graph_store: GraphStore, g: nx.MultiDiG
 def test_cli_network(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "annie.json"
-    res = runner.invoke(cli, ["network", "--focus", "Annie Hudson", "--format", "json", "--out", str(out)])
+    res = runner.invoke(
+        cli, ["network", "--focus", "Annie Hudson", "--format", "json", "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert any(n["label"] == "Annie Hudson" for n in data["nodes"])
     res = runner.invoke(cli, ["network", "--focus", "panel", "--out", str(tmp_path / "x.html")])
     assert res.exit_code == 2
     assert "matches" in res.output and not (tmp_path / "x.html").exists()
-    res = runner.invoke(cli, ["network", "--types", "Person,Organisation", "--format", "graphml",
-                              "--out", str(tmp_path / "p.graphml")])
+    res = runner.invoke(
+        cli,
+        [
+            "network",
+            "--types",
+            "Person,Organisation",
+            "--format",
+            "graphml",
+            "--out",
+            str(tmp_path / "p.graphml"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     back = nx.read_graphml(tmp_path / "p.graphml")
     assert {d["group"] for _, d in back.nodes(data=True)} == {"Person", "Organisation"}

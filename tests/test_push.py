@@ -72,16 +72,38 @@ def test_named_query_same_rows_remote_as_local(pushed: str, name: str) -> None:
 
 def test_parameters_bind_the_same_remotely(pushed: str) -> None:
     for date, chair in [("2019-06-01", "Edward Timpson"), ("2021-06-01", "Annie Hudson")]:
-        r = invoke("query", "chair-on-date", "-p", f"date={date}", "--format", "csv", "--endpoint", pushed + "/query")
+        r = invoke(
+            "query",
+            "chair-on-date",
+            "-p",
+            f"date={date}",
+            "--format",
+            "csv",
+            "--endpoint",
+            pushed + "/query",
+        )
         assert r.exit_code == 0
         assert chair in r.stdout
-    table = invoke("query", "chair-on-date", "-p", "date=2019-06-01", "--format", "table", "--endpoint", pushed + "/query")
+    table = invoke(
+        "query",
+        "chair-on-date",
+        "-p",
+        "date=2019-06-01",
+        "--format",
+        "table",
+        "--endpoint",
+        pushed + "/query",
+    )
     local = invoke("query", "chair-on-date", "-p", "date=2019-06-01", "--format", "table")
     assert table.stdout == local.stdout
 
 
 def test_remote_ask_and_construct(pushed: str) -> None:
-    r = execute_remote(pushed + "/query", "ASK { ?s a sg:Panel }", prefixes={"sg": "https://w3id.org/sgraph/ontology#"})
+    r = execute_remote(
+        pushed + "/query",
+        "ASK { ?s a sg:Panel }",
+        prefixes={"sg": "https://w3id.org/sgraph/ontology#"},
+    )
     assert r.kind == "ask" and r.boolean is True
     g = execute_remote(
         pushed + "/query",
@@ -103,7 +125,10 @@ def test_push_to_named_graph(oxigraph_server: str) -> None:
 
 def test_target_url() -> None:
     assert target_url("http://h:1/store", None) == "http://h:1/store?default"
-    assert target_url("http://h:1/store?x=1", "http://g/a?b=c") == "http://h:1/store?x=1&graph=http%3A%2F%2Fg%2Fa%3Fb%3Dc"
+    assert (
+        target_url("http://h:1/store?x=1", "http://g/a?b=c")
+        == "http://h:1/store?x=1&graph=http%3A%2F%2Fg%2Fa%3Fb%3Dc"
+    )
 
 
 def test_push_to_unreachable_store_fails_clearly() -> None:

@@ -34,7 +34,9 @@ def test_queries_json_shape() -> None:
     assert [q["name"] for q in doc] == sorted(load_library())
     chair = next(q for q in doc if q["name"] == "chair-on-date")
     assert set(chair) == {"name", "summary", "description", "tags", "parameters", "query"}
-    assert chair["parameters"] == [{"name": "date", "type": "date", "required": True, "default": "2021-06-01"}]
+    assert chair["parameters"] == [
+        {"name": "date", "type": "date", "required": True, "default": "2021-06-01"}
+    ]
     assert "SELECT" in chair["query"] and "#+" not in chair["query"]
 
 
@@ -85,7 +87,11 @@ def test_every_graph_format(tmp_path: Path, fmt: str) -> None:
         rdf = ox.RdfFormat.N_QUADS
     else:
         data = r.stdout_bytes
-        rdf = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+        rdf = {
+            "turtle": ox.RdfFormat.TURTLE,
+            "ntriples": ox.RdfFormat.N_TRIPLES,
+            "rdfxml": ox.RdfFormat.RDF_XML,
+        }[fmt]
     subjects = {q.subject.value.rsplit("/", 1)[1] for q in ox.parse(data, format=rdf)}
     assert subjects == {"edward-timpson", "annie-hudson"}
 
@@ -101,8 +107,15 @@ def test_graph_default_is_turtle_and_wrong_format_refused(tmp_path: Path) -> Non
 
 def test_query_from_stdin_and_out_file(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "n.json"
-    r = invoke("query", "-", "--format", "json", "--out", str(out),
-               stdin="SELECT (COUNT(*) AS ?n) WHERE { ?s a sg:Person }")
+    r = invoke(
+        "query",
+        "-",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        stdin="SELECT (COUNT(*) AS ?n) WHERE { ?s a sg:Person }",
+    )
     assert r.exit_code == 0 and r.stdout == ""
     assert "Wrote 1 rows to" in r.stderr
     doc = json.loads(out.read_text())
@@ -119,7 +132,9 @@ def test_failed_query_leaves_out_file_untouched(tmp_path: Path) -> None:
 
 
 def test_syntax_error_shows_line_and_column() -> None:
-    r = invoke("query", "-", stdin="SELECT ?x WHERE {\n  ?x a sg:Publication .\n  ?x ?y\n  FILTER(?x) }\n")
+    r = invoke(
+        "query", "-", stdin="SELECT ?x WHERE {\n  ?x a sg:Publication .\n  ?x ?y\n  FILTER(?x) }\n"
+    )
     assert r.exit_code == 2
     assert "line 4, column 9" in r.stderr
     assert "  FILTER(?x) }" in r.stderr

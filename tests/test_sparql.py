@@ -43,7 +43,9 @@ def store() -> ox.Store:
     g = ox.NamedNode(EX + "graph/a")
     quads = [
         ox.Quad(n("alice"), n("name"), ox.Literal("Alice", language="en"), g),
-        ox.Quad(n("alice"), n("born"), ox.Literal("1990-05-01", datatype=ox.NamedNode(XSD + "date")), g),
+        ox.Quad(
+            n("alice"), n("born"), ox.Literal("1990-05-01", datatype=ox.NamedNode(XSD + "date")), g
+        ),
         ox.Quad(n("bob"), n("name"), ox.Literal('Bob "the, builder"\nJr'), g),
         ox.Quad(n("bob"), n("born"), ox.Literal("1985", datatype=ox.NamedNode(XSD + "gYear")), g),
         ox.Quad(n("bob"), n("knows"), n("alice"), ox.DefaultGraph()),
@@ -59,7 +61,10 @@ def store() -> ox.Store:
     [
         ("SELECT * WHERE { ?s ?p ?o }", "select"),
         ("# a comment with ASK in it\nPREFIX ex: <http://example.org/#x>\nASK { ?s ?p ?o }", "ask"),
-        ("BASE <http://x/> prefix : <http://y/> construct { ?s ?p ?o } where { ?s ?p ?o }", "graph"),
+        (
+            "BASE <http://x/> prefix : <http://y/> construct { ?s ?p ?o } where { ?s ?p ?o }",
+            "graph",
+        ),
         ("DESCRIBE <http://example.org/alice>", "graph"),
         ("PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }", "update"),
         ("DELETE WHERE { ?s ?p ?o }", "update"),
@@ -156,13 +161,17 @@ def test_select_sees_union_of_graphs(store: ox.Store) -> None:
 
 
 def test_default_graph_restricts(store: ox.Store) -> None:
-    r = execute(store, "SELECT ?s WHERE { ?s ?p ?o }", prefixes=PREFIXES, default_graph=[EX + "graph/a"])
+    r = execute(
+        store, "SELECT ?s WHERE { ?s ?p ?o }", prefixes=PREFIXES, default_graph=[EX + "graph/a"]
+    )
     assert {row["s"] for row in r.rows} == {n("alice"), n("bob")}
 
 
 def test_unbound_variables_are_absent(store: ox.Store) -> None:
     r = execute(
-        store, "SELECT ?s ?b WHERE { ?s ex:name ?n OPTIONAL { ?s ex:born ?b } } ORDER BY ?s", prefixes=PREFIXES
+        store,
+        "SELECT ?s ?b WHERE { ?s ex:name ?n OPTIONAL { ?s ex:born ?b } } ORDER BY ?s",
+        prefixes=PREFIXES,
     )
     assert r.rows[2] == {"s": n("carol")}
 
@@ -175,7 +184,12 @@ def test_substitution_binds_typed_term(store: ox.Store) -> None:
 
 def test_typed_literal_binding_is_not_a_string(store: ox.Store) -> None:
     text = "SELECT ?s ?_d WHERE { ?s ex:born ?_d }"
-    as_date = execute(store, text, {"_d": ox.Literal("1990-05-01", datatype=ox.NamedNode(XSD + "date"))}, prefixes=PREFIXES)
+    as_date = execute(
+        store,
+        text,
+        {"_d": ox.Literal("1990-05-01", datatype=ox.NamedNode(XSD + "date"))},
+        prefixes=PREFIXES,
+    )
     as_string = execute(store, text, {"_d": ox.Literal("1990-05-01")}, prefixes=PREFIXES)
     assert [r["s"] for r in as_date.rows] == [n("alice")]
     assert as_string.rows == []
@@ -192,12 +206,23 @@ def test_binding_a_hostile_string_stays_a_literal(store: ox.Store) -> None:
 
 def test_binding_unprojected_variable_and_ask_and_construct(store: ox.Store) -> None:
     # pyoxigraph substitutes only projected variables; sgraph falls back to a VALUES block
-    r = execute(store, "SELECT ?name WHERE { ?_who ex:name ?name }", {"_who": n("bob")}, prefixes=PREFIXES)
+    r = execute(
+        store, "SELECT ?name WHERE { ?_who ex:name ?name }", {"_who": n("bob")}, prefixes=PREFIXES
+    )
     assert [row["name"].value for row in r.rows] == ['Bob "the, builder"\nJr']
-    assert execute(store, "ASK { ?_who ex:knows ?x }", {"_who": n("bob")}, prefixes=PREFIXES).boolean is True
-    assert execute(store, "ASK { ?_who ex:knows ?x }", {"_who": n("alice")}, prefixes=PREFIXES).boolean is False
+    assert (
+        execute(store, "ASK { ?_who ex:knows ?x }", {"_who": n("bob")}, prefixes=PREFIXES).boolean
+        is True
+    )
+    assert (
+        execute(store, "ASK { ?_who ex:knows ?x }", {"_who": n("alice")}, prefixes=PREFIXES).boolean
+        is False
+    )
     g = execute(
-        store, "CONSTRUCT { ?_who ex:friend ?x } WHERE { ?_who ex:knows ?x }", {"_who": n("bob")}, prefixes=PREFIXES
+        store,
+        "CONSTRUCT { ?_who ex:friend ?x } WHERE { ?_who ex:knows ?x }",
+        {"_who": n("bob")},
+        prefixes=PREFIXES,
     )
     assert g.kind == "graph" and g.triples == [ox.Triple(n("bob"), n("friend"), n("alice"))]
 
@@ -222,7 +247,7 @@ def test_binding_reaches_inside_exists(store: ox.Store) -> None:
 
 def test_inject_values_skips_strings_comments_and_template() -> None:
     text = (
-        'PREFIX ex: <http://example.org/#>\n# WHERE { in a comment\n'
+        "PREFIX ex: <http://example.org/#>\n# WHERE { in a comment\n"
         'CONSTRUCT { ?s ex:p "{" } WHERE { ?s ex:q "}" }'
     )
     out = inject_values(text, {"_a": ox.Literal("v")})
@@ -326,7 +351,11 @@ def test_graph_formats_round_trip(store: ox.Store) -> None:
     g = execute(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", prefixes=PREFIXES)
     expected = set(g.triples)
     assert len(expected) == 6
-    for fmt, rdf in [("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES), ("rdfxml", ox.RdfFormat.RDF_XML)]:
+    for fmt, rdf in [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("rdfxml", ox.RdfFormat.RDF_XML),
+    ]:
         data = serialize(g, fmt, prefixes=PREFIXES)
         assert {q.triple for q in ox.parse(data, format=rdf)} == expected, fmt
         assert serialize(g, fmt, prefixes=PREFIXES) == data  # deterministic

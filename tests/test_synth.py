@@ -36,7 +36,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_same_seed_gives_identical_bytes_and_other_seed_differs(small: Path, tmp_path: Path) -> None:
+def test_same_seed_gives_identical_bytes_and_other_seed_differs(
+    small: Path, tmp_path: Path
+) -> None:
     again = tmp_path / "again"
     generate(5000, again, seed=7)
     assert _digest(small) == _digest(again)
@@ -59,27 +61,56 @@ def test_iris_kinds_sources_and_dates(small: Path) -> None:
     store = ox.Store()
     for src in read_sources([small]):
         store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in src.triples])
-    subjects = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None)}
+    subjects = {
+        q.subject
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None
+        )
+    }
     ids = [s.value for s in subjects if isinstance(s, ox.NamedNode) and "/sgraph/id/" in s.value]
     assert ids and all(SLUG_IRI.match(i) for i in ids)
     assert not any(isinstance(s, ox.BlankNode) for s in subjects)
     # every entity cites a described source
-    no_source = list(store.query(f"""
+    no_source = list(
+        store.query(f"""
         SELECT ?s WHERE {{ ?s a ?c . FILTER(?c != <{SG}Source>)
-          FILTER NOT EXISTS {{ ?s <{DCT}source> ?src . ?src a <{SG}Source> }} }}"""))
+          FILTER NOT EXISTS {{ ?s <{DCT}source> ?src . ?src a <{SG}Source> }} }}""")
+    )
     assert no_source == []
     # responses are issued after what they answer; memberships start before they end
-    bad_resp = list(store.query(f"""
+    bad_resp = list(
+        store.query(f"""
         SELECT ?r WHERE {{ ?r <{SG}respondsTo> ?o ; <{DCT}issued> ?a . ?o <{DCT}issued> ?b .
-          FILTER(SUBSTR(STR(?a), 1, 4) < SUBSTR(STR(?b), 1, 4) || (DATATYPE(?a) = DATATYPE(?b) && STR(?a) <= STR(?b))) }}"""))
+          FILTER(SUBSTR(STR(?a), 1, 4) < SUBSTR(STR(?b), 1, 4) || (DATATYPE(?a) = DATATYPE(?b) && STR(?a) <= STR(?b))) }}""")
+    )
     assert bad_resp == []
     n_resp = len(list(store.query(f"SELECT ?r WHERE {{ ?r <{SG}respondsTo> ?o }}")))
     assert n_resp > 0
-    bad_mem = list(store.query(f"""
-        SELECT ?m WHERE {{ ?m <{SG}startDate> ?s ; <{SG}endDate> ?e . FILTER(STR(?e) < STR(?s)) }}"""))
+    bad_mem = list(
+        store.query(f"""
+        SELECT ?m WHERE {{ ?m <{SG}startDate> ?s ; <{SG}endDate> ?e . FILTER(STR(?e) < STR(?s)) }}""")
+    )
     assert bad_mem == []
-    counts = {c.value.rsplit("#", 1)[1] for c in (q.object for q in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None))}
-    for cls in ("Publication", "Report", "Letter", "GovernmentResponse", "Person", "Membership", "PracticeTheme", "ReviewTopic", "Source"):
+    counts = {
+        c.value.rsplit("#", 1)[1]
+        for c in (
+            q.object
+            for q in store.quads_for_pattern(
+                None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None
+            )
+        )
+    }
+    for cls in (
+        "Publication",
+        "Report",
+        "Letter",
+        "GovernmentResponse",
+        "Person",
+        "Membership",
+        "PracticeTheme",
+        "ReviewTopic",
+        "Source",
+    ):
         assert cls in counts
 
 
@@ -125,7 +156,9 @@ def test_slugify() -> None:
 
 
 def test_cli(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["synth", "--triples", "3k", "--seed", "2", "--out", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        cli, ["synth", "--triples", "3k", "--seed", "2", "--out", str(tmp_path / "c")]
+    )
     assert result.exit_code == 0, result.output
     assert "triples" in result.output
     assert (tmp_path / "c" / "publications.ttl").is_file()

@@ -67,8 +67,12 @@ def write_core(gs: GraphStore, stage: Path) -> list[Path]:
     settings = gs.settings
     shapes = parse_file(settings.shapes_file, settings.base).triples
     files = {
-        "ontology.ttl": to_turtle(canonical_triples(gs.ontology.triples), gs.prefixes, "The sgraph ontology.").encode(),
-        "shapes.ttl": to_turtle(canonical_triples(shapes), gs.prefixes, "The sgraph SHACL shapes.").encode(),
+        "ontology.ttl": to_turtle(
+            canonical_triples(gs.ontology.triples), gs.prefixes, "The sgraph ontology."
+        ).encode(),
+        "shapes.ttl": to_turtle(
+            canonical_triples(shapes), gs.prefixes, "The sgraph SHACL shapes."
+        ).encode(),
     }
     written: list[Path] = []
     for name, data in files.items():

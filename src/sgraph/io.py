@@ -23,7 +23,9 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
             hint="save the file as UTF-8",
         ) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}", hint="check the file name") from None
+        raise InputError(
+            f"{path}: cannot read: {exc.strerror}", hint="check the file name"
+        ) from None
 
 
 def _umask() -> int:

@@ -180,7 +180,9 @@ def default_store_path(settings: Settings) -> Path:
     """The store a command uses when given no ``--store``: one per data folder and base IRI,
     in the user's cache (``$XDG_CACHE_HOME/sgraph/stores/``, else ``~/.cache/sgraph/stores/``)."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = hashlib.sha256(f"{settings.data_dir.resolve()}\n{settings.base}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{settings.data_dir.resolve()}\n{settings.base}".encode()).hexdigest()[
+        :16
+    ]
     return Path(cache) / "sgraph" / "stores" / f"{settings.data_dir.name}-{key}"
 
 
@@ -202,7 +204,9 @@ def open_graph(
     settings = settings or Settings()
     store_path = Path(store_path) if store_path is not None else Path.cwd() / DEFAULT_STORE_DIR
     if store_path.exists() and not store_path.is_dir():
-        raise InputError(f"{store_path}: exists and is not a folder", hint="give --store a folder path")
+        raise InputError(
+            f"{store_path}: exists and is not a folder", hint="give --store a folder path"
+        )
     if not is_current(settings, store_path):
         if not rebuild_if_stale:
             raise InputError(
@@ -228,5 +232,8 @@ def open_graph(
             store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     ontology = load_ontology(settings.ontology_file, settings.base)
     return GraphStore(
-        store=store, settings=settings, ontology=ontology, sources=_sources_from_index(settings, store_path)
+        store=store,
+        settings=settings,
+        ontology=ontology,
+        sources=_sources_from_index(settings, store_path),
     )

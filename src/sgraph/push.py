@@ -48,7 +48,10 @@ def target_url(store_url: str, graph: str | None) -> str:
         except ValueError:
             ok = False
         if not ok:
-            raise InputError(f"--graph must be an absolute IRI, not {graph!r}", hint="e.g. https://w3id.org/sgraph/graph")
+            raise InputError(
+                f"--graph must be an absolute IRI, not {graph!r}",
+                hint="e.g. https://w3id.org/sgraph/graph",
+            )
     extra = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
@@ -92,7 +95,10 @@ def push_ntriples(
     except urllib.error.HTTPError as exc:
         body = exc.read(500).decode("utf-8", "replace").strip()
         detail = f": {' '.join(body.split())}" if body else ""
-        raise RemoteStoreError(f"the store at {url} refused the upload: HTTP {exc.code} {exc.reason}{detail}", hint=hint) from None
+        raise RemoteStoreError(
+            f"the store at {url} refused the upload: HTTP {exc.code} {exc.reason}{detail}",
+            hint=hint,
+        ) from None
     except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
         raise RemoteStoreError(f"cannot reach the store at {url}: {reason}", hint=hint) from None
@@ -109,4 +115,10 @@ def push(
     triples = gs.triples()
     payload = to_ntriples(triples).encode("utf-8")
     status = push_ntriples(store_url, payload, graph, progress=progress)
-    return PushResult(url=target_url(store_url, graph), graph=graph, triples=len(triples), bytes=len(payload), status=status)
+    return PushResult(
+        url=target_url(store_url, graph),
+        graph=graph,
+        triples=len(triples),
+        bytes=len(payload),
+        status=status,
+    )

@@ -34,13 +34,27 @@ from sgraph.terms import OxTerm
 #: XSD datatypes a parameter may name by its local name alone (``?_n_integer``).
 XSD_TYPES = frozenset(
     {
-        "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time",
-        "gYear", "gYearMonth", "string", "anyURI", "nonNegativeInteger", "positiveInteger",
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "date",
+        "dateTime",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "string",
+        "anyURI",
+        "nonNegativeInteger",
+        "positiveInteger",
     }
 )
 #: Header keys sgraph reads; the other grlc keys are accepted and ignored.
 HEADER_KEYS = frozenset({"summary", "description", "tags", "defaults"})
-GRLC_KEYS = frozenset({"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"})
+GRLC_KEYS = frozenset(
+    {"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"}
+)
 
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z0-9][A-Za-z0-9_]*)")
 _LANG = re.compile(r"^[a-z]{2}$")
@@ -53,14 +67,25 @@ _LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
     "nonNegativeInteger": (re.compile(r"^\+?\d+$"), "a whole number 0 or more"),
     "positiveInteger": (re.compile(r"^\+?0*[1-9]\d*$"), "a whole number 1 or more"),
     "decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"), "a decimal number such as 2.5"),
-    "double": (re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"), "a number such as 1.5e3"),
-    "float": (re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"), "a number such as 1.5e3"),
+    "double": (
+        re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+        "a number such as 1.5e3",
+    ),
+    "float": (
+        re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+        "a number such as 1.5e3",
+    ),
     "boolean": (re.compile(r"^(true|false|1|0)$"), "true or false"),
     "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date YYYY-MM-DD such as 2021-06-01"),
     "gYear": (re.compile(r"^\d{4}$"), "a year YYYY such as 2021"),
-    "gYearMonth": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "a year and month YYYY-MM such as 2021-06"),
-    "dateTime": (re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"),
-                 "a date and time such as 2021-06-01T12:00:00Z"),
+    "gYearMonth": (
+        re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+        "a year and month YYYY-MM such as 2021-06",
+    ),
+    "dateTime": (
+        re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"),
+        "a date and time such as 2021-06-01T12:00:00Z",
+    ),
 }
 
 
@@ -76,7 +101,12 @@ class Parameter:
     variable: str = ""  # the SPARQL variable it binds, without '?', e.g. "_date_xsd_date"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "required": self.required, "default": self.default}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": self.default,
+        }
 
 
 @dataclass
@@ -110,7 +140,9 @@ class NamedQuery:
             hint=f"its parameters: {known}",
         )
 
-    def bind(self, values: dict[str, str], prefixes: dict[str, str] | None = None) -> dict[str, OxTerm]:
+    def bind(
+        self, values: dict[str, str], prefixes: dict[str, str] | None = None
+    ) -> dict[str, OxTerm]:
         """Typed RDF terms for ``values`` (name -> text) plus defaults, keyed by SPARQL variable.
 
         ParameterError for an unknown name, a missing required value, or a value that does not
@@ -146,6 +178,7 @@ def describe_type(kind: str) -> str:
 
 def to_term(p: Parameter, value: str, prefixes: dict[str, str]) -> OxTerm:
     """The typed RDF term for one parameter value; ParameterError when it does not fit."""
+
     def bad(why: str = "") -> ParameterError:
         return ParameterError(
             f"parameter {p.name!r}: {value!r} is not {describe_type(p.type)}{why}",
@@ -185,9 +218,13 @@ def to_term(p: Parameter, value: str, prefixes: dict[str, str]) -> OxTerm:
         pfx, local = p.type.split(":", 1)
         ns = prefixes.get(pfx) or STANDARD_PREFIXES.get(pfx)
         if ns is None:
-            raise ParameterError(f"parameter {p.name!r}: unknown prefix {pfx!r} in its datatype {p.type!r}")
+            raise ParameterError(
+                f"parameter {p.name!r}: unknown prefix {pfx!r} in its datatype {p.type!r}"
+            )
         if pfx == "xsd" or ns == XSD:
-            return to_term(Parameter(p.name, local, p.required, p.default, p.variable), value, prefixes)
+            return to_term(
+                Parameter(p.name, local, p.required, p.default, p.variable), value, prefixes
+            )
         return ox.Literal(value, datatype=ox.NamedNode(ns + local))
     return ox.Literal(value, datatype=ox.NamedNode(XSD + p.type))
 
@@ -212,11 +249,17 @@ def parse_parameter(variable: str, prefixes: dict[str, str] | None = None) -> Pa
         kind, parts = f"string@{parts[-1]}", parts[:-1]
     if kind == "anyURI":
         kind = "iri"
-    return Parameter(name="_".join(parts), type=kind, required=required, default=None, variable=variable)
+    return Parameter(
+        name="_".join(parts), type=kind, required=required, default=None, variable=variable
+    )
 
 
 def _strip_strings_and_comments(text: str) -> str:
-    out = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
+    out = re.sub(
+        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+        '""',
+        text,
+    )
     out = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", out)
     return re.sub(r"#[^\n]*", "", out)
 
@@ -255,7 +298,9 @@ def parse_header(text: str, path: Path | str = "<query>") -> tuple[dict[str, Any
             hint="each header line is '#+ key: value'; lists as '#+ tags: [a, b]'",
         ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{path}:1: the #+ header must be 'key: value' lines", hint="e.g. '#+ summary: ...'")
+        raise InputError(
+            f"{path}:1: the #+ header must be 'key: value' lines", hint="e.g. '#+ summary: ...'"
+        )
     unknown = set(data) - HEADER_KEYS - GRLC_KEYS
     if unknown:
         raise InputError(
@@ -272,9 +317,18 @@ def _defaults(raw: Any, path: Path | str) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
         if not isinstance(item, dict):
-            raise InputError(f"{path}: '#+ defaults' must list 'name: value' entries", hint="#+ defaults:\n#+   - date: 2021-06-01")
+            raise InputError(
+                f"{path}: '#+ defaults' must list 'name: value' entries",
+                hint="#+ defaults:\n#+   - date: 2021-06-01",
+            )
         for k, v in item.items():
-            out[str(k)] = v.isoformat() if isinstance(v, dt.date) else str(v).lower() if isinstance(v, bool) else str(v)
+            out[str(k)] = (
+                v.isoformat()
+                if isinstance(v, dt.date)
+                else str(v).lower()
+                if isinstance(v, bool)
+                else str(v)
+            )
     return out
 
 
@@ -312,7 +366,9 @@ def load_query_file(path: Path) -> NamedQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot read query file {path}: {exc.strerror}", hint="check the path") from None
+        raise InputError(
+            f"cannot read query file {path}: {exc.strerror}", hint="check the path"
+        ) from None
     return parse_query(text, path)
 
 
@@ -320,7 +376,10 @@ def load_library(queries_dir: Path | None = None) -> dict[str, NamedQuery]:
     """Every ``*.rq`` in the folder (default ``queries/``), by name (the file stem), sorted."""
     folder = Path(queries_dir) if queries_dir is not None else DEFAULT_QUERIES_DIR
     if not folder.is_dir():
-        raise InputError(f"no query folder at {folder}", hint="run from a checkout, or point to the queries/ folder")
+        raise InputError(
+            f"no query folder at {folder}",
+            hint="run from a checkout, or point to the queries/ folder",
+        )
     return {p.stem: load_query_file(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)}
 
 
@@ -332,5 +391,7 @@ def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:
     if name.lower() in lowered:
         return library[lowered[name.lower()]]
     close = difflib.get_close_matches(name, list(library), n=3, cutoff=0.5)
-    close += [k for k in library if name.lower() in k.lower() and k not in close][: max(0, 3 - len(close))]
+    close += [k for k in library if name.lower() in k.lower() and k not in close][
+        : max(0, 3 - len(close))
+    ]
     raise UnknownQueryError(name, close)

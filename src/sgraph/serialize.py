@@ -157,7 +157,9 @@ class TurtleWriter:
     (a StringIO, or a temporary file for a large graph) and ``finish`` writes the head first.
     """
 
-    def __init__(self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None) -> None:
+    def __init__(
+        self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None
+    ) -> None:
         self.pm = PrefixMap(prefixes)
         self.header = header
         self.body = body if body is not None else io.StringIO()
@@ -176,7 +178,9 @@ class TrigWriter:
     """Deterministic TriG written one graph, then one subject, at a time: the default graph first,
     then one ``GRAPH`` block per named graph (sorted); subjects sorted within each graph."""
 
-    def __init__(self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None) -> None:
+    def __init__(
+        self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None
+    ) -> None:
         self.pm = PrefixMap(prefixes)
         self.header = header
         self.body = body if body is not None else io.StringIO()
@@ -292,8 +296,10 @@ def to_nquads(quads: Iterable[ox.Quad]) -> str:
 
 # -- RDF/XML ----------------------------------------------------------------------------------
 
-_NCNAME = re.compile(r"^[A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF]"
-                     r"[A-Za-z0-9_.\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF]*$")
+_NCNAME = re.compile(
+    r"^[A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF]"
+    r"[A-Za-z0-9_.\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF]*$"
+)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
@@ -301,13 +307,13 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 def _xml_text(value: str) -> str:
     if _XML_INVALID.search(value):
         raise ValueError(f"literal {value[:40]!r} holds a character XML 1.0 cannot represent")
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 def _xml_attr(value: str) -> str:
-    return (
-        _xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-    )
+    return _xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _split_predicate(
@@ -379,7 +385,9 @@ class RdfXmlWriter:
             elif not isinstance(o, ox.Literal):
                 raise ValueError("RDF-star quoted triples cannot be written as RDF/XML")
             elif o.language:
-                lines.append(f'    <{tag} xml:lang="{_xml_attr(o.language)}">{_xml_text(o.value)}</{tag}>')
+                lines.append(
+                    f'    <{tag} xml:lang="{_xml_attr(o.language)}">{_xml_text(o.value)}</{tag}>'
+                )
             elif o.datatype.value == XSD_STRING:
                 lines.append(f"    <{tag}>{_xml_text(o.value)}</{tag}>")
             else:

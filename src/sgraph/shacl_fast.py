@@ -145,7 +145,9 @@ class _Context:
         The subclasses are read from the data graph once (``subclass_closure``) and listed in a
         ``VALUES`` block: the same solutions as the path, without evaluating it per value node.
         """
-        members = self.subclasses.get(str(cls), [str(cls)]) if isinstance(cls, rdflib.URIRef) else None
+        members = (
+            self.subclasses.get(str(cls), [str(cls)]) if isinstance(cls, rdflib.URIRef) else None
+        )
         if members is None:
             return f"{v} {_RDF_TYPE}/{_SUBCLASS}* {_sparql_term(cls)} ."
         if len(members) == 1:

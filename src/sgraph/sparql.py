@@ -100,7 +100,11 @@ def _tokens(text: str, start: int = 0) -> list[tuple[int, str]]:
         elif c == "#":
             nl = text.find("\n", i)
             i = n if nl < 0 else nl + 1
-        elif (c == "<" and (m := _IRIREF.match(text, i))) or (c in "\"'" and (m := _STRING.match(text, i))) or ((c.isalpha() or c == "_") and (m := _WORD.match(text, i))):
+        elif (
+            (c == "<" and (m := _IRIREF.match(text, i)))
+            or (c in "\"'" and (m := _STRING.match(text, i)))
+            or ((c.isalpha() or c == "_") and (m := _WORD.match(text, i)))
+        ):
             out.append((i, m.group()))
             i = m.end()
         else:
@@ -177,7 +181,9 @@ def _keyword_positions(toks: list[tuple[int, str]], word: str) -> list[int]:
     """Indexes of tokens that are the keyword ``word`` (not a variable or a local name)."""
     out = []
     for i, (_, tok) in enumerate(toks):
-        if tok.upper() == word and not (i > 0 and toks[i - 1][1] in ("?", "$", ":") and toks[i - 1][0] + 1 == toks[i][0]):
+        if tok.upper() == word and not (
+            i > 0 and toks[i - 1][1] in ("?", "$", ":") and toks[i - 1][0] + 1 == toks[i][0]
+        ):
             out.append(i)
     return out
 
@@ -313,7 +319,10 @@ def execute(
     """
     kind = query_kind(text)
     if kind == "update":
-        raise InputError("this is a SPARQL update; sgraph runs queries only", hint="use SELECT, ASK, CONSTRUCT or DESCRIBE")
+        raise InputError(
+            "this is a SPARQL update; sgraph runs queries only",
+            hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
+        )
     check_syntax(text, prefixes=prefixes)
     bindings = dict(bindings or {})
     kwargs: dict[str, object] = {"prefixes": prefixes}
@@ -419,7 +428,11 @@ def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
 
 def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:
     declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w.-]*):", text)}
-    missing = [p for p in sorted(prefixes) if p not in declared and re.search(rf"(?<![\w<?$]){re.escape(p)}:", text)]
+    missing = [
+        p
+        for p in sorted(prefixes)
+        if p not in declared and re.search(rf"(?<![\w<?$]){re.escape(p)}:", text)
+    ]
     if not missing:
         return text
     return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in missing) + text
@@ -442,7 +455,8 @@ def _from_json_results(body: bytes, endpoint: str) -> QueryResult:
         return QueryResult(kind="ask", boolean=bool(doc["boolean"]))
     variables = list(doc.get("head", {}).get("vars", []))
     rows = [
-        {k: _json_term(v) for k, v in binding.items()} for binding in doc.get("results", {}).get("bindings", [])
+        {k: _json_term(v) for k, v in binding.items()}
+        for binding in doc.get("results", {}).get("bindings", [])
     ]
     return QueryResult(kind="select", variables=variables, rows=rows)
 
@@ -512,7 +526,8 @@ def _json(result: QueryResult, _prefixes: dict[str, str]) -> str:
             "head": {"vars": result.variables},
             "results": {
                 "bindings": [
-                    {v: _json_value(row[v]) for v in result.variables if v in row} for row in result.rows
+                    {v: _json_value(row[v]) for v in result.variables if v in row}
+                    for row in result.rows
                 ]
             },
         }
@@ -523,9 +538,16 @@ def _xml(result: QueryResult, _prefixes: dict[str, str]) -> str:
     from xml.sax.saxutils import escape as xml_escape  # pulls in urllib.request; only XML needs it
     from xml.sax.saxutils import quoteattr
 
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+    ]
     if result.kind == "ask":
-        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        out += [
+            "  <head/>",
+            f"  <boolean>{'true' if result.boolean else 'false'}</boolean>",
+            "</sparql>",
+        ]
         return "\n".join(out) + "\n"
     out.append("  <head>")
     out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
@@ -598,11 +620,14 @@ def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
     pm = PrefixMap(prefixes)
     head = result.variables
     cells = [
-        [_shorten(_display(row[v], pm), TABLE_CELL_WIDTH) if v in row else "" for v in head] for row in result.rows
+        [_shorten(_display(row[v], pm), TABLE_CELL_WIDTH) if v in row else "" for v in head]
+        for row in result.rows
     ]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(head)]
+
     def line(values: list[str]) -> str:
         return "  ".join(val.ljust(w) for val, w in zip(values, widths, strict=True)).rstrip()
+
     out = [line(head), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
     n = len(result.rows)
@@ -623,7 +648,13 @@ def _markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
     out = ["| " + " | ".join(_md_cell(v) for v in result.variables) + " |"]
     out.append("|" + "|".join("---" for _ in result.variables) + "|")
     for row in result.rows:
-        out.append("| " + " | ".join(_md_cell(_display(row[v], pm)) if v in row else "" for v in result.variables) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                _md_cell(_display(row[v], pm)) if v in row else "" for v in result.variables
+            )
+            + " |"
+        )
     if result.truncated:
         out.append("\n*(truncated)*")
     return "\n".join(out) + "\n"
@@ -638,6 +669,8 @@ def _graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> byte
     if fmt == "rdfxml":
         return to_rdfxml(triples, prefixes).encode("utf-8")
     if any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in triples):
-        raise InputError("RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle")
+        raise InputError(
+            "RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle"
+        )
     context = build_context(stats_of_triples(triples), prefixes, prefixes.get("sg", ""))
     return to_jsonld(triples, context).encode("utf-8")

@@ -65,32 +65,230 @@ LAST_YEAR = 2025
 _EPOCH = date(FIRST_YEAR, 1, 1)
 _SPAN_DAYS = (date(LAST_YEAR, 12, 31) - _EPOCH).days + 1
 
-PLACES = ["Barnford", "Bexley", "Bramley", "Calderdale", "Camden", "Carlton", "Dorset", "Durham", "Enfield", "Exeter", "Gateshead", "Halton", "Harrow", "Hartlepool", "Haringey", "Kirklees", "Lambeth", "Leeds", "Lewisham", "Luton", "Medway", "Merton", "Newham", "Norfolk", "Oldham", "Plymouth", "Redbridge", "Rochdale", "Salford", "Sefton", "Sheffield", "Slough", "Solihull", "Southwark", "Stockport", "Suffolk", "Sutton", "Swindon", "Tameside", "Thurrock", "Torbay", "Trafford", "Wakefield", "Walsall", "Wandsworth", "Wigan", "Wirral", "Wokingham", "Worcester", "York"]
-FIRST_NAMES = ["Aisha", "Alan", "Alex", "Alison", "Amir", "Anna", "Annie", "Ben", "Carol", "Chloe", "Dale", "Daniel", "David", "Edward", "Ella", "Emma", "Farah", "Grace", "Hannah", "Harry", "Isaac", "Jack", "Jane", "Jenny", "Joanna", "John", "Julie", "Karen", "Kate", "Leah", "Liam", "Lucy", "Mark", "Mary", "Mohammed", "Nadia", "Nathan", "Nina", "Omar", "Owen", "Paul", "Penny", "Priya", "Rachel", "Ravi", "Ruth", "Sam", "Sara", "Simon", "Sophie", "Tom", "Vicky", "Wendy", "Yusuf", "Zara"]
-LAST_NAMES = ["Ahmed", "Baker", "Bennett", "Brown", "Carter", "Clarke", "Cooper", "Davies", "Dickens", "Edwards", "Evans", "Fisher", "Green", "Hall", "Harris", "Hudson", "Hughes", "Jackson", "James", "Jones", "Khan", "Lee", "Lewis", "Martin", "Morgan", "Morris", "Patel", "Phillips", "Price", "Roberts", "Robinson", "Scott", "Shah", "Singh", "Smith", "Taylor", "Thomas", "Thompson", "Turner", "Walker", "Ward", "Watson", "White", "Williams", "Wilson", "Wood", "Wright", "Young"]
+PLACES = [
+    "Barnford",
+    "Bexley",
+    "Bramley",
+    "Calderdale",
+    "Camden",
+    "Carlton",
+    "Dorset",
+    "Durham",
+    "Enfield",
+    "Exeter",
+    "Gateshead",
+    "Halton",
+    "Harrow",
+    "Hartlepool",
+    "Haringey",
+    "Kirklees",
+    "Lambeth",
+    "Leeds",
+    "Lewisham",
+    "Luton",
+    "Medway",
+    "Merton",
+    "Newham",
+    "Norfolk",
+    "Oldham",
+    "Plymouth",
+    "Redbridge",
+    "Rochdale",
+    "Salford",
+    "Sefton",
+    "Sheffield",
+    "Slough",
+    "Solihull",
+    "Southwark",
+    "Stockport",
+    "Suffolk",
+    "Sutton",
+    "Swindon",
+    "Tameside",
+    "Thurrock",
+    "Torbay",
+    "Trafford",
+    "Wakefield",
+    "Walsall",
+    "Wandsworth",
+    "Wigan",
+    "Wirral",
+    "Wokingham",
+    "Worcester",
+    "York",
+]
+FIRST_NAMES = [
+    "Aisha",
+    "Alan",
+    "Alex",
+    "Alison",
+    "Amir",
+    "Anna",
+    "Annie",
+    "Ben",
+    "Carol",
+    "Chloe",
+    "Dale",
+    "Daniel",
+    "David",
+    "Edward",
+    "Ella",
+    "Emma",
+    "Farah",
+    "Grace",
+    "Hannah",
+    "Harry",
+    "Isaac",
+    "Jack",
+    "Jane",
+    "Jenny",
+    "Joanna",
+    "John",
+    "Julie",
+    "Karen",
+    "Kate",
+    "Leah",
+    "Liam",
+    "Lucy",
+    "Mark",
+    "Mary",
+    "Mohammed",
+    "Nadia",
+    "Nathan",
+    "Nina",
+    "Omar",
+    "Owen",
+    "Paul",
+    "Penny",
+    "Priya",
+    "Rachel",
+    "Ravi",
+    "Ruth",
+    "Sam",
+    "Sara",
+    "Simon",
+    "Sophie",
+    "Tom",
+    "Vicky",
+    "Wendy",
+    "Yusuf",
+    "Zara",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Baker",
+    "Bennett",
+    "Brown",
+    "Carter",
+    "Clarke",
+    "Cooper",
+    "Davies",
+    "Dickens",
+    "Edwards",
+    "Evans",
+    "Fisher",
+    "Green",
+    "Hall",
+    "Harris",
+    "Hudson",
+    "Hughes",
+    "Jackson",
+    "James",
+    "Jones",
+    "Khan",
+    "Lee",
+    "Lewis",
+    "Martin",
+    "Morgan",
+    "Morris",
+    "Patel",
+    "Phillips",
+    "Price",
+    "Roberts",
+    "Robinson",
+    "Scott",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Thompson",
+    "Turner",
+    "Walker",
+    "Ward",
+    "Watson",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
+]
 THEMES = (
-    "neglect", "domestic abuse", "parental mental health", "substance misuse",
-    "child criminal exploitation", "child sexual exploitation", "online harm", "bruising in infants",
-    "safe sleep", "adolescent risk", "information sharing", "professional curiosity",
-    "multi-agency working", "escalation", "early help", "disabled children", "private fostering",
-    "home education", "racial identity", "male carers", "thresholds", "supervision",
-    "voice of the child", "transitions to adulthood", "missing children", "peer abuse",
+    "neglect",
+    "domestic abuse",
+    "parental mental health",
+    "substance misuse",
+    "child criminal exploitation",
+    "child sexual exploitation",
+    "online harm",
+    "bruising in infants",
+    "safe sleep",
+    "adolescent risk",
+    "information sharing",
+    "professional curiosity",
+    "multi-agency working",
+    "escalation",
+    "early help",
+    "disabled children",
+    "private fostering",
+    "home education",
+    "racial identity",
+    "male carers",
+    "thresholds",
+    "supervision",
+    "voice of the child",
+    "transitions to adulthood",
+    "missing children",
+    "peer abuse",
 )
 TOPICS = (
-    "sudden unexpected death in infancy", "non-accidental injury", "intrafamilial sexual abuse",
-    "criminal exploitation", "child deaths", "serious youth violence", "residential settings",
-    "chronic neglect", "suicide in adolescence", "harm outside the home", "child homicide",
-    "fabricated illness", "children in care", "children with complex needs",
+    "sudden unexpected death in infancy",
+    "non-accidental injury",
+    "intrafamilial sexual abuse",
+    "criminal exploitation",
+    "child deaths",
+    "serious youth violence",
+    "residential settings",
+    "chronic neglect",
+    "suicide in adolescence",
+    "harm outside the home",
+    "child homicide",
+    "fabricated illness",
+    "children in care",
+    "children with complex needs",
 )
 DEPARTMENTS = (
-    "Department for Education", "Department of Health and Social Care", "Home Office",
-    "Ministry of Justice", "Department for Work and Pensions", "Cabinet Office",
-    "Department for Levelling Up, Housing and Communities", "HM Treasury Office",
-    "Department for Digital, Culture, Media and Sport", "Department for Science, Innovation and Technology",
+    "Department for Education",
+    "Department of Health and Social Care",
+    "Home Office",
+    "Ministry of Justice",
+    "Department for Work and Pensions",
+    "Cabinet Office",
+    "Department for Levelling Up, Housing and Communities",
+    "HM Treasury Office",
+    "Department for Digital, Culture, Media and Sport",
+    "Department for Science, Innovation and Technology",
 )
 TITLE_LEADS = (
-    "Learning from", "Safeguarding children and", "A review of", "Improving practice on",
-    "Lessons about", "Working together on", "Protecting children from", "Understanding",
+    "Learning from",
+    "Safeguarding children and",
+    "A review of",
+    "Improving practice on",
+    "Lessons about",
+    "Working together on",
+    "Protecting children from",
+    "Understanding",
 )
 
 Kind = str  # publication, review, organisation, person, membership, concept, scheme, period
@@ -190,7 +388,9 @@ class _Writer:
         self.files.append(name)
         return part
 
-    def block(self, kind: str, subject: str, comment: str, pairs: list[tuple[str, list[str]]]) -> None:
+    def block(
+        self, kind: str, subject: str, comment: str, pairs: list[tuple[str, list[str]]]
+    ) -> None:
         """One entity: ``subject`` with (predicate, objects) pairs, ``a`` first."""
         part = self._part(kind)
         lines = [f"\n# {comment}\n{subject}\n"]
@@ -258,7 +458,9 @@ def generate(
             hint="for example --triples 100000 (suffixes k and m also work: 100k, 1m)",
         )
     out = Path(out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())
+    ):
         raise InputError(
             f"{out}: exists and is not an earlier `sgraph synth` output folder",
             hint="choose a new --out folder (synth replaces only its own output)",
@@ -299,7 +501,18 @@ def _generate(target: int, folder: Path, seed: int, progress: Progress | None) -
         reviews = _reviews(w, rng, src, people, orgs, topics, p.reviews)
         counts["review"] = sum(len(v) for v in reviews.values())
         counts["publication"] = _publications(
-            w, rng, src, people, orgs, reviews, themes, topics, acts, periods, p.publications, target
+            w,
+            rng,
+            src,
+            people,
+            orgs,
+            reviews,
+            themes,
+            topics,
+            acts,
+            periods,
+            p.publications,
+            target,
         )
     finally:
         w.close()
@@ -312,11 +525,14 @@ def _generate(target: int, folder: Path, seed: int, progress: Progress | None) -
         "counts": counts,
         "files": sorted(w.files),
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return SynthResult(folder, w.total, target, seed, sorted(w.files), counts)
 
 
 # -- kinds -----------------------------------------------------------------------------------
+
 
 def _lit(text: str) -> str:
     return f'"{text}"'
@@ -327,17 +543,30 @@ def _en(text: str) -> str:
 
 
 def _sources(w: _Writer, rng: random.Random, n: int) -> list[str]:
-    hosts = ("safeguarding.example.org", "reviews.example.org", "news.example.net", "lscp.example.gov")
+    hosts = (
+        "safeguarding.example.org",
+        "reviews.example.org",
+        "news.example.net",
+        "lscp.example.gov",
+    )
     out = []
     for i in range(1, n + 1):
         host = hosts[i % len(hosts)]
         iri = f"<https://{host}/pages/{i:06d}>"
         theme = THEMES[rng.randrange(len(THEMES))]
-        w.block("sources", iri, f"Synthetic source page {i}", [
-            ("a", ["sg:Source"]),
-            ("dcterms:title", [_en(f"Synthetic page {i} on {theme}")]),
-            ("rdfs:comment", [_en(f"Synthetic source page used for generated facts about {theme}.")]),
-        ])
+        w.block(
+            "sources",
+            iri,
+            f"Synthetic source page {i}",
+            [
+                ("a", ["sg:Source"]),
+                ("dcterms:title", [_en(f"Synthetic page {i} on {theme}")]),
+                (
+                    "rdfs:comment",
+                    [_en(f"Synthetic source page used for generated facts about {theme}.")],
+                ),
+            ],
+        )
         out.append(iri)
     return out
 
@@ -348,13 +577,18 @@ def _acts(w: _Writer, src: Callable[[], list[str]]) -> list[str]:
         year = 1989 + i
         number = 10 + (i * 7) % 40
         iri = f"<http://www.legislation.gov.uk/id/ukpga/{year}/{number}>"
-        w.block("legislation", iri, f"Synthetic Act {year}", [
-            ("a", ["sg:Act"]),
-            ("dcterms:title", [_en(f"Children and Families (Synthetic) Act {year}")]),
-            ("dcterms:identifier", [_lit(f"{year} c. {number}")]),
-            ("sg:enactedOn", [f'"{year}-0{1 + i % 9}-1{i % 9}"^^xsd:date']),
-            ("dcterms:source", src()),
-        ])
+        w.block(
+            "legislation",
+            iri,
+            f"Synthetic Act {year}",
+            [
+                ("a", ["sg:Act"]),
+                ("dcterms:title", [_en(f"Children and Families (Synthetic) Act {year}")]),
+                ("dcterms:identifier", [_lit(f"{year} c. {number}")]),
+                ("sg:enactedOn", [f'"{year}-0{1 + i % 9}-1{i % 9}"^^xsd:date']),
+                ("dcterms:source", src()),
+            ],
+        )
         out.append(iri)
     return out
 
@@ -363,13 +597,18 @@ def _periods(w: _Writer, src: Callable[[], list[str]]) -> dict[int, str]:
     out = {}
     for year in range(FIRST_YEAR - 1, LAST_YEAR + 1):
         iri = f"sgprd:{year}"
-        w.block("periods", iri, f"Calendar year {year}", [
-            ("a", ["sg:Period"]),
-            ("dcterms:title", [_en(f"1 January to 31 December {year}")]),
-            ("sg:startDate", [f'"{year}-01-01"^^xsd:date']),
-            ("sg:endDate", [f'"{year}-12-31"^^xsd:date']),
-            ("dcterms:source", src()),
-        ])
+        w.block(
+            "periods",
+            iri,
+            f"Calendar year {year}",
+            [
+                ("a", ["sg:Period"]),
+                ("dcterms:title", [_en(f"1 January to 31 December {year}")]),
+                ("sg:startDate", [f'"{year}-01-01"^^xsd:date']),
+                ("sg:endDate", [f'"{year}-12-31"^^xsd:date']),
+                ("dcterms:source", src()),
+            ],
+        )
         out[year] = iri
     return out
 
@@ -377,16 +616,26 @@ def _periods(w: _Writer, src: Callable[[], list[str]]) -> dict[int, str]:
 def _concepts(
     w: _Writer, rng: random.Random, src: Callable[[], list[str]], n: int
 ) -> tuple[list[str], list[str]]:
-    w.block("concepts", "sgsch:practice-themes", "Scheme: practice themes", [
-        ("a", ["skos:ConceptScheme"]),
-        ("skos:prefLabel", [_en("Practice themes")]),
-        ("dcterms:source", src()),
-    ])
-    w.block("concepts", "sgsch:review-topics", "Scheme: review topics", [
-        ("a", ["skos:ConceptScheme"]),
-        ("skos:prefLabel", [_en("Review topics")]),
-        ("dcterms:source", src()),
-    ])
+    w.block(
+        "concepts",
+        "sgsch:practice-themes",
+        "Scheme: practice themes",
+        [
+            ("a", ["skos:ConceptScheme"]),
+            ("skos:prefLabel", [_en("Practice themes")]),
+            ("dcterms:source", src()),
+        ],
+    )
+    w.block(
+        "concepts",
+        "sgsch:review-topics",
+        "Scheme: review topics",
+        [
+            ("a", ["skos:ConceptScheme"]),
+            ("skos:prefLabel", [_en("Review topics")]),
+            ("dcterms:source", src()),
+        ],
+    )
     themes: list[str] = []
     topics: list[str] = []
     for i in range(n):
@@ -405,7 +654,9 @@ def _concepts(
         if round_ == 0:
             pairs.append(("skos:topConceptOf", [scheme]))
         pairs.append(("dcterms:source", src()))
-        w.block("concepts", iri, ("Practice theme: " if is_theme else "Review topic: ") + label, pairs)
+        w.block(
+            "concepts", iri, ("Practice theme: " if is_theme else "Review topic: ") + label, pairs
+        )
         (themes if is_theme else topics).append(iri)
     return themes, topics
 
@@ -445,21 +696,31 @@ def _organisations(
                 bucket = orgs.local
             elif k == 2 and orgs.universities:
                 cls, name = "sg:OrganisationalUnit", f"School of Social Work, {place}{suffix}"
-                extra.append(("org:unitOf", [orgs.universities[rng.randrange(len(orgs.universities))]]))
+                extra.append(
+                    ("org:unitOf", [orgs.universities[rng.randrange(len(orgs.universities))]])
+                )
                 bucket = orgs.local
             elif k == 3:
-                cls, name = "sg:ResearchCentre", f"{place}{suffix} Centre for Child Protection Research"
+                cls, name = (
+                    "sg:ResearchCentre",
+                    f"{place}{suffix} Centre for Child Protection Research",
+                )
                 bucket = orgs.local
             else:
                 cls, name = "sg:Organisation", f"{place}{suffix} Safeguarding Children Partnership"
                 bucket = orgs.local
         iri = f"sgorg:{slugify(name)}"
-        w.block("organisations", iri, name, [
-            ("a", [cls]),
-            ("foaf:name", [_lit(name)]),
-            *extra,
-            ("dcterms:source", src()),
-        ])
+        w.block(
+            "organisations",
+            iri,
+            name,
+            [
+                ("a", [cls]),
+                ("foaf:name", [_lit(name)]),
+                *extra,
+                ("dcterms:source", src()),
+            ],
+        )
         orgs.all.append(iri)
         bucket.append(iri)
     if not orgs.panels:
@@ -532,7 +793,9 @@ def _memberships(
             ("org:role", [role]),
             ("dcterms:source", src()),
         ]
-        slug = f"{person.split(':', 1)[1]}-{org.split(':', 1)[1][:40].rstrip('-')}-{role[3:]}-{i + 1}"
+        slug = (
+            f"{person.split(':', 1)[1]}-{org.split(':', 1)[1][:40].rstrip('-')}-{role[3:]}-{i + 1}"
+        )
         w.block("memberships", f"sgmem:{slug}", f"Membership {i + 1}: {role[3:]}", pairs)
     return n
 
@@ -576,22 +839,30 @@ def _reviews(
             if cls in ("sg:NationalReview", "sg:IndependentReview")
             else orgs.local[rng.randrange(len(orgs.local))]
         )
-        undertaken = sorted({
-            orgs.panels[rng.randrange(len(orgs.panels))] if cls == "sg:NationalReview"
-            else orgs.all[rng.randrange(len(orgs.all))],
-            people[rng.randrange(len(people))],
-        })
+        undertaken = sorted(
+            {
+                orgs.panels[rng.randrange(len(orgs.panels))]
+                if cls == "sg:NationalReview"
+                else orgs.all[rng.randrange(len(orgs.all))],
+                people[rng.randrange(len(people))],
+            }
+        )
         title = f"{word.replace('-', ' ').capitalize()} {i + 1}: {topic_words.replace('-', ' ')}"
-        w.block("reviews", iri, title, [
-            ("a", [cls]),
-            ("dcterms:title", [_en(title)]),
-            ("sg:startDate", [_date_literal(start, "date")]),
-            ("sg:endDate", [_date_literal(end, "date")]),
-            ("sg:commissionedBy", [commissioner]),
-            ("sg:undertakenBy", undertaken),
-            ("sg:reviewTopic", [topic]),
-            ("dcterms:source", src()),
-        ])
+        w.block(
+            "reviews",
+            iri,
+            title,
+            [
+                ("a", [cls]),
+                ("dcterms:title", [_en(title)]),
+                ("sg:startDate", [_date_literal(start, "date")]),
+                ("sg:endDate", [_date_literal(end, "date")]),
+                ("sg:commissionedBy", [commissioner]),
+                ("sg:undertakenBy", undertaken),
+                ("sg:reviewTopic", [topic]),
+                ("dcterms:source", src()),
+            ],
+        )
         out[cls].append(iri)
     return out
 
@@ -689,7 +960,12 @@ def _publications(
         elif primary == "sg:Report" and rng.random() < 0.5:
             pairs.append(("sg:reportOf", [_pick(rng, all_reviews)]))
         if primary == "sg:CaseReviewAnalysis" and i > 0:
-            pairs.append(("sg:analyses", sorted({pubs[rng.randrange(i)] for _ in range(1 + rng.randrange(3))})))
+            pairs.append(
+                (
+                    "sg:analyses",
+                    sorted({pubs[rng.randrange(i)] for _ in range(1 + rng.randrange(3))}),
+                )
+            )
         elif primary == "sg:CaseReviewAnalysis":
             pairs.append(("sg:analyses", [theme]))
         if primary == "sg:FieldworkReport":

@@ -13,7 +13,9 @@ from sgraph.errors import ValidationError
 
 @click.command("add")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Reconcile and show what would be written; write nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Reconcile and show what would be written; write nothing."
+)
 @text_or_json_option("with the Turtle a dry run would write")
 @data_option
 def add_command(file: Path, dry_run: bool, fmt: str, data_dir: Path | None) -> None:

@@ -26,34 +26,98 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command("network")
-@click.option("--focus", metavar="ENTITY", help="Centre on one entity: an IRI, a prefixed name or part of a label.")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
-              help="With --focus: how many relations away to reach.")
-@click.option("--types", "types", multiple=True, metavar="T,...",
-              help="Keep only these types or groups (e.g. Person,Publication,AnnualReport).")
-@click.option("--relations", "relations", multiple=True, metavar="R,...",
-              help="Keep only these relations (e.g. authoredBy,membership,'published by').")
-@click.option("--from", "year_from", type=int, metavar="YEAR", help="Drop dated entities that end before YEAR.")
-@click.option("--to", "year_to", type=int, metavar="YEAR", help="Drop dated entities that start after YEAR.")
-@click.option("--path", nargs=2, metavar="A B", help="The shortest connections between two entities.")
-@click.option("--query", "query_name", metavar="NAME",
-              help="Draw the rows of a named SELECT query (?x ?xLabel ?y ?yLabel ?edgeLabel).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of --query.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="html", show_default=True,
-              help="html: interactive page; graphml, gexf: Gephi; json: node-link for d3.")
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="File to write (atomically). [default: network.FORMAT; '-' for stdout]")
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="Centre on one entity: an IRI, a prefixed name or part of a label.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="With --focus: how many relations away to reach.",
+)
+@click.option(
+    "--types",
+    "types",
+    multiple=True,
+    metavar="T,...",
+    help="Keep only these types or groups (e.g. Person,Publication,AnnualReport).",
+)
+@click.option(
+    "--relations",
+    "relations",
+    multiple=True,
+    metavar="R,...",
+    help="Keep only these relations (e.g. authoredBy,membership,'published by').",
+)
+@click.option(
+    "--from",
+    "year_from",
+    type=int,
+    metavar="YEAR",
+    help="Drop dated entities that end before YEAR.",
+)
+@click.option(
+    "--to", "year_to", type=int, metavar="YEAR", help="Drop dated entities that start after YEAR."
+)
+@click.option(
+    "--path", nargs=2, metavar="A B", help="The shortest connections between two entities."
+)
+@click.option(
+    "--query",
+    "query_name",
+    metavar="NAME",
+    help="Draw the rows of a named SELECT query (?x ?xLabel ?y ?yLabel ?edgeLabel).",
+)
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of --query."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="html",
+    show_default=True,
+    help="html: interactive page; graphml, gexf: Gephi; json: node-link for d3.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File to write (atomically). [default: network.FORMAT; '-' for stdout]",
+)
 @click.option("--title", default=None, help="Heading of the html page.")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
-              help="html: above this many entities show only the most central ones.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_NODES,
+    show_default=True,
+    help="html: above this many entities show only the most central ones.",
+)
 @data_option
 @base_option
 @store_option
 def network_command(
-    focus: str | None, depth: int, types: tuple[str, ...], relations: tuple[str, ...],
-    year_from: int | None, year_to: int | None, path: tuple[str, str] | None, query_name: str | None,
-    params: tuple[str, ...], fmt: str, out: Path | None, title: str | None, max_nodes: int,
-    data_dir: Path | None, base: str | None, store_path: Path | None, no_store: bool,
+    focus: str | None,
+    depth: int,
+    types: tuple[str, ...],
+    relations: tuple[str, ...],
+    year_from: int | None,
+    year_to: int | None,
+    path: tuple[str, str] | None,
+    query_name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    title: str | None,
+    max_nodes: int,
+    data_dir: Path | None,
+    base: str | None,
+    store_path: Path | None,
+    no_store: bool,
 ) -> None:
     """Draw the graph (or part of it) as a network of entities and relations.
 
@@ -89,17 +153,28 @@ def network_command(
         for p in params:
             name, sep, value = p.partition("=")
             if not sep:
-                raise InputError(f"--param {p!r} is not NAME=VALUE", hint="for example --param date=2021-05-01")
+                raise InputError(
+                    f"--param {p!r} is not NAME=VALUE", hint="for example --param date=2021-05-01"
+                )
             values[name.strip()] = value
-        result = execute(gs.store, named.query, named.bind(values, gs.prefixes), prefixes=gs.prefixes)
+        result = execute(
+            gs.store, named.query, named.bind(values, gs.prefixes), prefixes=gs.prefixes
+        )
         if result.kind != "select":
-            raise InputError(f"query {query_name!r} is not a SELECT", hint="--query draws the rows of a SELECT")
+            raise InputError(
+                f"query {query_name!r} is not a SELECT", hint="--query draws the rows of a SELECT"
+            )
         g = from_rows(result.variables, result.rows, g)
     elif params:
         raise InputError("--param needs --query")
     selection = Selection(
-        focus=focus, depth=depth, types=_split(types), relations=_split(relations),
-        year_from=year_from, year_to=year_to, path=(path[0], path[1]) if path else None,
+        focus=focus,
+        depth=depth,
+        types=_split(types),
+        relations=_split(relations),
+        year_from=year_from,
+        year_to=year_to,
+        path=(path[0], path[1]) if path else None,
     )
     if selection != Selection(depth=depth):
         g = analyse(select(g, selection, gs.prefixes))
@@ -116,7 +191,9 @@ def network_command(
         return
     target = out or Path("network" + FORMATS[fmt][0])
     atomic_write_bytes(target, data)
-    progress(f"Wrote {g.number_of_nodes()} entities and {g.number_of_edges()} relations to {target}")
+    progress(
+        f"Wrote {g.number_of_nodes()} entities and {g.number_of_edges()} relations to {target}"
+    )
     if fmt == "html":
         click.echo(f"Open in a browser: {target.resolve().as_uri()}")
 

@@ -42,8 +42,14 @@ def _queries_dir_option(func: F) -> F:
 
 
 @click.command("queries")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people; json (name, summary, description, tags, parameters, query) for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (name, summary, description, tags, parameters, query) for tools.",
+)
 @_queries_dir_option
 def queries_command(fmt: str, queries_dir: Path | None) -> None:
     """List the named queries of the library with their parameters.
@@ -57,7 +63,9 @@ def queries_command(fmt: str, queries_dir: Path | None) -> None:
 
     library = load_library(queries_dir)
     if fmt == "json":
-        click.echo(json.dumps([q.to_dict() for q in library.values()], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps([q.to_dict() for q in library.values()], indent=2, ensure_ascii=False)
+        )
         return
     width = max((len(n) for n in library), default=4)
     for name, q in library.items():
@@ -73,7 +81,9 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     for item in params:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise ParameterError(f"--param {item!r} is not NAME=VALUE", hint="e.g. --param date=2021-06-01")
+            raise ParameterError(
+                f"--param {item!r} is not NAME=VALUE", hint="e.g. --param date=2021-06-01"
+            )
         out[name.strip()] = value
     return out
 
@@ -86,7 +96,10 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
     path = Path(target)
     if target.endswith(".rq") or path.is_file():
         if not path.is_file():
-            raise InputError(f"no query file at {target}", hint="give a named query (see `sgraph queries`), a .rq file or - for stdin")
+            raise InputError(
+                f"no query file at {target}",
+                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
+            )
         try:
             return parse_query(path.read_text(encoding="utf-8"), path)
         except OSError as exc:
@@ -96,16 +109,46 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
 
 @click.command("query")
 @click.argument("target", metavar="NAME|FILE.rq|-")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A query parameter (repeatable); bound as a typed RDF term, never pasted into the text.")
-@click.option("--format", "-f", "fmt", type=click.Choice(list(FORMATS)), default=None,
-              help="SELECT/ASK: " + ", ".join(RESULT_FORMATS) + "; CONSTRUCT/DESCRIBE: " + ", ".join(GRAPH_FORMATS)
-              + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; turtle for graphs]")
-@click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the result to this file (atomically) instead of stdout.")
-@click.option("--endpoint", default=None, metavar="URL",
-              help="Run on this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead of the local graph.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Stop after this many rows (local only).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter (repeatable); bound as a typed RDF term, never pasted into the text.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default=None,
+    help="SELECT/ASK: "
+    + ", ".join(RESULT_FORMATS)
+    + "; CONSTRUCT/DESCRIBE: "
+    + ", ".join(GRAPH_FORMATS)
+    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; turtle for graphs]",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the result to this file (atomically) instead of stdout.",
+)
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Run on this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead of the local graph.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many rows (local only).",
+)
 @data_option
 @base_option
 @store_option
@@ -153,7 +196,9 @@ def query_command(
     allowed = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in allowed:
         what = "a graph (CONSTRUCT/DESCRIBE)" if kind == "graph" else f"{kind.upper()} results"
-        raise InputError(f"--format {fmt} does not fit {what}", hint="use one of " + ", ".join(allowed))
+        raise InputError(
+            f"--format {fmt} does not fit {what}", hint="use one of " + ", ".join(allowed)
+        )
     result: QueryResult
     if endpoint:
         result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
@@ -179,12 +224,23 @@ def _load(settings: Settings) -> GraphStore:
 
 @click.command("push")
 @click.argument("url")
-@click.option("--graph", default=None, metavar="IRI", help="Replace this named graph. [default: the default graph]")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Check the graph against the SHACL shapes first; a graph with violations is not pushed.")
+@click.option(
+    "--graph",
+    default=None,
+    metavar="IRI",
+    help="Replace this named graph. [default: the default graph]",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the graph against the SHACL shapes first; a graph with violations is not pushed.",
+)
 @data_option
 @base_option
-def push_command(url: str, graph: str | None, validate: bool, data_dir: Path | None, base: str | None) -> None:
+def push_command(
+    url: str, graph: str | None, validate: bool, data_dir: Path | None, base: str | None
+) -> None:
     """Upload the graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Sends the built graph (curated data plus the materialised standard triples) as
@@ -221,7 +277,9 @@ def push_command(url: str, graph: str | None, validate: bool, data_dir: Path | N
     progress(f"Uploading to {target_url(url, graph)} ...")
     result = push(gs, url, graph, progress=show)
     where = f"named graph <{graph}>" if graph else "the default graph"
-    click.echo(f"Pushed {result.triples} triples ({result.bytes:,} bytes of N-Triples) to {where} at {url} (HTTP {result.status})")
+    click.echo(
+        f"Pushed {result.triples} triples ({result.bytes:,} bytes of N-Triples) to {where} at {url} (HTTP {result.status})"
+    )
 
 
 def register(group: click.Group) -> None:

@@ -17,7 +17,13 @@ from sgraph.cli.options import progress
     metavar="N",
     help="About how many curated triples to write (10000, 100k, 1m, up to 50m).",
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same files.")
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed: the same seed gives the same files.",
+)
 @click.option(
     "--out",
     "out_dir",

@@ -86,15 +86,22 @@ class AddPlan:
                     details.append(item.type)
                 out.append("  reads:     " + " | ".join(details))
             for a in item.agents:
-                where = pm.shorten(a.entity) if a.entity else "(" + ", ".join(
-                    pm.shorten(c) for c in a.candidates) + ")" if a.candidates else ""
+                where = (
+                    pm.shorten(a.entity)
+                    if a.entity
+                    else "(" + ", ".join(pm.shorten(c) for c in a.candidates) + ")"
+                    if a.candidates
+                    else ""
+                )
                 label = a.role + ":"
                 out.append(f"  {label:<11}{a.name} -> {a.status} {where}".rstrip())
             if item.message:
                 out.append(f"  note:      {item.message}")
             out.append("")
-        counts = {s: sum(1 for i in self.items if i.status == s)
-                  for s in ("matched", "new", "ambiguous", "error")}
+        counts = {
+            s: sum(1 for i in self.items if i.status == s)
+            for s in ("matched", "new", "ambiguous", "error")
+        }
         out.append(", ".join(f"{n} {s}" for s, n in counts.items()) + f" ({len(self.items)} items)")
         if turtle:
             if self.files:
@@ -122,7 +129,9 @@ def read_input(path: Path) -> tuple[list[Entry], str | None]:
     """Entries of a reference list (any other suffix) or of a YAML/CSV file of records."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file", hint="give a reference list (.txt) or records (.yaml, .csv)")
+        raise InputError(
+            f"{path}: no such file", hint="give a reference list (.txt) or records (.yaml, .csv)"
+        )
     if path.suffix.casefold() in RECORD_SUFFIXES:
         return read_records(path)
     return read_references(path)
@@ -156,13 +165,21 @@ def _check_text(target: Path, text: str, old: str, ents: list[NewEntity]) -> Non
     """The new file text parses and says exactly the old statements plus the new ones."""
     base_iri = target.resolve().as_uri()
     try:
-        new_triples = {q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri)}
-        old_triples = {q.triple for q in ox.parse(old.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri)}
+        new_triples = {
+            q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+        }
+        old_triples = {
+            q.triple for q in ox.parse(old.encode(), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+        }
     except SyntaxError as exc:  # pragma: no cover - a bug in the writer, not in the input
-        raise DataSyntaxError(f"sgraph add produced unreadable Turtle: {exc}", path=target) from None
+        raise DataSyntaxError(
+            f"sgraph add produced unreadable Turtle: {exc}", path=target
+        ) from None
     expected = old_triples | {t for e in ents for t in e.triples}
     if new_triples != expected:  # pragma: no cover - a bug in the writer
-        raise InputError(f"{target}: the updated file would not hold exactly the old and new statements")
+        raise InputError(
+            f"{target}: the updated file would not hold exactly the old and new statements"
+        )
 
 
 def validate_plan(result: AddPlan, settings: Settings) -> ValidationReport:
@@ -191,7 +208,9 @@ def validate_plan(result: AddPlan, settings: Settings) -> ValidationReport:
         elif v.source_file in real_of:
             v = dataclasses.replace(v, source_file=real_of[v.source_file])
         results.append(v)
-    return ValidationReport(conforms=report.conforms, results=results, results_graph=report.results_graph)
+    return ValidationReport(
+        conforms=report.conforms, results=results, results_graph=report.results_graph
+    )
 
 
 def apply(result: AddPlan, settings: Settings | None = None) -> list[Path]:

@@ -21,7 +21,9 @@ from sgraph.io import read_text
 
 EXPECTED = "expected 'Author (Year) Title (PDF). Place: Publisher.'"
 
-_HEAD_RE = re.compile(r"^(?P<authors>.+?)\s*\(\s*(?P<year>\d{4})[a-z]?\s*\)\s*[.,:]?\s*(?P<rest>.*)$")
+_HEAD_RE = re.compile(
+    r"^(?P<authors>.+?)\s*\(\s*(?P<year>\d{4})[a-z]?\s*\)\s*[.,:]?\s*(?P<rest>.*)$"
+)
 _NO_DATE_RE = re.compile(r"^(?P<authors>.+?)\s*\(\s*n\.\s?d\.?\s*\)\s*[.,:]?\s*(?P<rest>.*)$", re.I)
 _MEDIUM_RE = re.compile(r"\s*\((?:PDF|HTML|online|Word|DOCX?|ODT)\)\s*", re.I)
 _ET_AL_RE = re.compile(r",?\s+et\.?\s+al\.?$", re.I)

@@ -33,11 +33,45 @@ _TRANSLATE = str.maketrans(
 #: Words left out when an acronym is made from a name ("Department for Education" -> DE / DFE).
 STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "s"})
 HONORIFIC_PREFIXES = frozenset(
-    {"sir", "dame", "dr", "prof", "professor", "mr", "mrs", "ms", "miss", "lord", "lady",
-     "baroness", "baron", "rt", "hon", "the", "cllr", "rev"}
+    {
+        "sir",
+        "dame",
+        "dr",
+        "prof",
+        "professor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "lord",
+        "lady",
+        "baroness",
+        "baron",
+        "rt",
+        "hon",
+        "the",
+        "cllr",
+        "rev",
+    }
 )
 HONORIFIC_SUFFIXES = frozenset(
-    {"cbe", "obe", "mbe", "dbe", "kbe", "kc", "qc", "mp", "frs", "phd", "bem", "cb", "jp", "jr", "sr"}
+    {
+        "cbe",
+        "obe",
+        "mbe",
+        "dbe",
+        "kbe",
+        "kc",
+        "qc",
+        "mp",
+        "frs",
+        "phd",
+        "bem",
+        "cb",
+        "jp",
+        "jr",
+        "sr",
+    }
 )
 
 
@@ -76,10 +110,7 @@ def acronyms(name: str) -> set[str]:
 def looks_like_acronym(text: str) -> bool:
     t = plain(text)
     return (
-        " " not in t
-        and 2 <= len(t) <= 10
-        and t.isalpha()
-        and sum(1 for c in t if c.isupper()) >= 2
+        " " not in t and 2 <= len(t) <= 10 and t.isalpha() and sum(1 for c in t if c.isupper()) >= 2
     )
 
 
@@ -146,7 +177,9 @@ def parse_person(name: str) -> PersonName | None:
         if _INITIALS_RE.match(rest):
             given = tuple(re.findall(r"[A-Z]", rest))
         else:
-            given = tuple(t for t in re.split(r"[\s.]+", rest) if t and t.casefold() not in HONORIFIC_PREFIXES)
+            given = tuple(
+                t for t in re.split(r"[\s.]+", rest) if t and t.casefold() not in HONORIFIC_PREFIXES
+            )
         tokens = [t for t in surname.split() if t.casefold().strip(".") not in HONORIFIC_PREFIXES]
         if not tokens:
             return None

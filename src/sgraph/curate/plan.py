@@ -20,7 +20,58 @@ _P = STANDARD_PREFIXES
 ItemStatus = Status | str  # "matched" | "new" | "ambiguous" | "error"
 
 _ORG_WORDS = frozenset(
-    ["department", "panel", "university", "centre", "center", "council", "office", "trust", "board", "partnership", "institute", "school", "college", "agency", "service", "services", "nhs", "commission", "committee", "government", "ministry", "foundation", "society", "association", "programme", "program", "network", "group", "unit", "authority", "police", "constabulary", "education", "health", "children", "childrens", "safeguarding", "works", "court", "parliament", "house", "ltd", "limited", "charity", "nspcc", "ofsted", "inspectorate", "alliance", "federation", "union"]
+    [
+        "department",
+        "panel",
+        "university",
+        "centre",
+        "center",
+        "council",
+        "office",
+        "trust",
+        "board",
+        "partnership",
+        "institute",
+        "school",
+        "college",
+        "agency",
+        "service",
+        "services",
+        "nhs",
+        "commission",
+        "committee",
+        "government",
+        "ministry",
+        "foundation",
+        "society",
+        "association",
+        "programme",
+        "program",
+        "network",
+        "group",
+        "unit",
+        "authority",
+        "police",
+        "constabulary",
+        "education",
+        "health",
+        "children",
+        "childrens",
+        "safeguarding",
+        "works",
+        "court",
+        "parliament",
+        "house",
+        "ltd",
+        "limited",
+        "charity",
+        "nspcc",
+        "ofsted",
+        "inspectorate",
+        "alliance",
+        "federation",
+        "union",
+    ]
 )
 
 
@@ -187,8 +238,10 @@ class Planner:
         if source.startswith("file:"):
             title = f"Reference list {self.input_path.name}"
             comment_block = f"Local file {self.input_path.name}"
-            note = ("A local file of references or records read by `sgraph add`; put a "
-                    "'# source: URL' line (or a source field) in it to cite the page it came from.")
+            note = (
+                "A local file of references or records read by `sgraph add`; put a "
+                "'# source: URL' line (or a source field) in it to cite the page it came from."
+            )
         else:
             host = urlsplit(source).hostname or source
             title = f"Source page on {host}"
@@ -204,8 +257,11 @@ class Planner:
 
     def _recipient_from_title(self, title: str) -> AgentResult | None:
         """ "Letter to Annie Hudson from ..." -> Annie Hudson, only if the graph knows her."""
-        m = re.match(r"^letter to (?P<name>.+?)(?: (?:from|about|on|regarding|notifying|setting)\b.*)?$",
-                     title.strip(), re.I)
+        m = re.match(
+            r"^letter to (?P<name>.+?)(?: (?:from|about|on|regarding|notifying|setting)\b.*)?$",
+            title.strip(),
+            re.I,
+        )
         if not m:
             return None
         result = self._match_agent(AgentRef(m.group("name").strip(" ,."), "recipient", None))
@@ -213,8 +269,13 @@ class Planner:
 
     # -- one entry ------------------------------------------------------------------------
     def plan(self, entry: Entry) -> Item:
-        item = Item(line=entry.line, input=entry.input, status="error",
-                    title=entry.title or None, date=entry.date)
+        item = Item(
+            line=entry.line,
+            input=entry.input,
+            status="error",
+            title=entry.title or None,
+            date=entry.date,
+        )
         if entry.error:
             item.message = entry.error
             return item
@@ -240,7 +301,9 @@ class Planner:
             ("concerns", entry.about, ("concept", "legislation")),
         ):
             for value in values:
-                if kinds == ("publication",) and not value.startswith(("<", "http", "sgpub:", "sgid:")):
+                if kinds == ("publication",) and not value.startswith(
+                    ("<", "http", "sgpub:", "sgid:")
+                ):
                     m = self.index.match_publication(value, None)
                 else:
                     m = self.index.match_label(value, kinds, self.prefixes)  # type: ignore[arg-type]
@@ -248,9 +311,13 @@ class Planner:
                 if m.status == "matched" and m.entity:
                     links[label].append(m.entity)
                 elif m.status == "ambiguous":
-                    ambiguous.append(f"{field_name} {value!r} fits several: " + ", ".join(m.candidates))
+                    ambiguous.append(
+                        f"{field_name} {value!r} fits several: " + ", ".join(m.candidates)
+                    )
                 else:
-                    problems.append(f"{field_name} {value!r}: {m.how} (add it first, or give its IRI)")
+                    problems.append(
+                        f"{field_name} {value!r}: {m.how} (add it first, or give its IRI)"
+                    )
 
         for a in item.agents:
             if a.status == "ambiguous":
@@ -262,10 +329,13 @@ class Planner:
             notes = [pub.how]
             known = self.index.entities.get(pub.entity or "")
             if known is not None and self.sg + types[0] not in known.types:
-                graph_types = sorted("sg:" + t[len(self.sg):] for t in known.types
-                                     if t.startswith(self.sg))
-                notes.append(f"the input suggests sg:{types[0]} ({why}); the graph has "
-                             + ", ".join(graph_types))
+                graph_types = sorted(
+                    "sg:" + t[len(self.sg) :] for t in known.types if t.startswith(self.sg)
+                )
+                notes.append(
+                    f"the input suggests sg:{types[0]} ({why}); the graph has "
+                    + ", ".join(graph_types)
+                )
             if pub.entity in self.minted:
                 notes.append(f"added earlier in this file (line {self.minted[pub.entity]})")
             notes.extend(ambiguous)
@@ -289,8 +359,9 @@ class Planner:
         self._mint_publication(entry, item, types, why, links)
         return item
 
-    def _mint_publication(self, entry: Entry, item: Item, types: list[str], why: str,
-                          links: dict[str, list[str]]) -> None:
+    def _mint_publication(
+        self, entry: Entry, item: Item, types: list[str], why: str, links: dict[str, list[str]]
+    ) -> None:
         source = entry.source or self.file_source
         line = entry.line
         new_source = self._mint_source(source, line)
@@ -310,12 +381,20 @@ class Planner:
 
         s = ox.NamedNode(iri)
         t: list[ox.Triple] = [ox.Triple(s, ox.NamedNode(RDF_TYPE), self._sg(c)) for c in types]
-        t.append(ox.Triple(s, self._std("dcterms", "title"), ox.Literal(entry.title, language="en")))
-        t.extend(ox.Triple(s, self._std("skos", "altLabel"), ox.Literal(x, language="en"))
-                 for x in entry.alt_labels)
+        t.append(
+            ox.Triple(s, self._std("dcterms", "title"), ox.Literal(entry.title, language="en"))
+        )
+        t.extend(
+            ox.Triple(s, self._std("skos", "altLabel"), ox.Literal(x, language="en"))
+            for x in entry.alt_labels
+        )
         if entry.date:
             t.append(ox.Triple(s, self._std("dcterms", "issued"), date_literal(entry.date)))
-        role_prop = {"creator": "authoredBy", "publisher": "publishedBy", "recipient": "addressedTo"}
+        role_prop = {
+            "creator": "authoredBy",
+            "publisher": "publishedBy",
+            "recipient": "addressedTo",
+        }
         commissioners: list[str] = []
         for a in item.agents:
             assert a.entity is not None
@@ -332,32 +411,55 @@ class Planner:
         if entry.comment:
             notes.append(entry.comment)
         if entry.et_al:
-            notes.append(f"The reference names only some of the creators (\"et al\"): {entry.input}")
+            notes.append(f'The reference names only some of the creators ("et al"): {entry.input}')
         if notes:
-            t.append(ox.Triple(s, self._std("rdfs", "comment"), ox.Literal(" ".join(notes), language="en")))
+            t.append(
+                ox.Triple(
+                    s, self._std("rdfs", "comment"), ox.Literal(" ".join(notes), language="en")
+                )
+            )
         year = f" ({entry.date[:4]})" if entry.date else ""
         item.new.append(NewEntity(iri, "publication", f"{entry.title}{year}", t, line))
-        self.index.add(Known(iri, "publication", names=[entry.title], alt=list(entry.alt_labels),
-                             year=entry.date[:4] if entry.date else None,
-                             types={self.sg + c for c in types}))
+        self.index.add(
+            Known(
+                iri,
+                "publication",
+                names=[entry.title],
+                alt=list(entry.alt_labels),
+                year=entry.date[:4] if entry.date else None,
+                types={self.sg + c for c in types},
+            )
+        )
 
         if commissioners:
             review_iri = self._unique_iri("review", slug)
             self.minted[review_iri] = line
             r = ox.NamedNode(review_iri)
-            review_cls = "IndependentReview" if types[0] in (
-                "IndependentReviewReport", "CaseReviewAnalysis") else "Review"
+            review_cls = (
+                "IndependentReview"
+                if types[0] in ("IndependentReviewReport", "CaseReviewAnalysis")
+                else "Review"
+            )
             rt = [
                 ox.Triple(r, ox.NamedNode(RDF_TYPE), self._sg(review_cls)),
                 ox.Triple(r, self._std("dcterms", "title"), ox.Literal(entry.title, language="en")),
                 ox.Triple(r, self._std("dcterms", "source"), ox.NamedNode(source)),
             ]
-            rt.extend(ox.Triple(r, self._sg("commissionedBy"), ox.NamedNode(x)) for x in commissioners)
-            rt.extend(ox.Triple(r, self._sg("undertakenBy"), ox.NamedNode(a.entity))
-                      for a in item.agents if a.role == "creator" and a.entity)
-            item.new.append(NewEntity(review_iri, "review", f"The review behind {entry.title}", rt, line))
+            rt.extend(
+                ox.Triple(r, self._sg("commissionedBy"), ox.NamedNode(x)) for x in commissioners
+            )
+            rt.extend(
+                ox.Triple(r, self._sg("undertakenBy"), ox.NamedNode(a.entity))
+                for a in item.agents
+                if a.role == "creator" and a.entity
+            )
+            item.new.append(
+                NewEntity(review_iri, "review", f"The review behind {entry.title}", rt, line)
+            )
             t.insert(len(types) + 1, ox.Triple(s, self._sg("reportOf"), r))
-            self.index.add(Known(review_iri, "review", names=[entry.title], types={self.sg + review_cls}))
+            self.index.add(
+                Known(review_iri, "review", names=[entry.title], types={self.sg + review_cls})
+            )
         item.message = f"new publication ({why})"
         new_agents = [a for a in item.agents if a.status == "new"]
         if new_agents:

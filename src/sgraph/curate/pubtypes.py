@@ -44,16 +44,30 @@ _ALIASES: dict[str, str] = {
 #: Title patterns, first match wins (searched in the normalised title, see ``label_key``).
 _RULES: list[tuple[str, str, str]] = [
     (r"^letter\b|\bletter (to|from)\b", "Letter", "the title names a letter"),
-    (r"\bgovernment response\b|\bresponse to\b", "GovernmentResponse", "the title names a response"),
-    (r"\bstatutory guidance\b|\bguidance\b|\bworking together to safeguard\b", "StatutoryGuidance",
-     "the title names guidance"),
+    (
+        r"\bgovernment response\b|\bresponse to\b",
+        "GovernmentResponse",
+        "the title names a response",
+    ),
+    (
+        r"\bstatutory guidance\b|\bguidance\b|\bworking together to safeguard\b",
+        "StatutoryGuidance",
+        "the title names guidance",
+    ),
     (r"\bfieldwork\b", "FieldworkReport", "the title names a fieldwork report"),
     (r"\bannual report\b", "AnnualReport", "the title names an annual report"),
-    (r"\banalysis\b|\banalyses\b|\breview of (local child safeguarding practice |case |serious case )?reviews\b"
-     r"|\bannual review of\b|\blcsprs\b", "CaseReviewAnalysis", "the title names an analysis or a review of reviews"),
+    (
+        r"\banalysis\b|\banalyses\b|\breview of (local child safeguarding practice |case |serious case )?reviews\b"
+        r"|\bannual review of\b|\blcsprs\b",
+        "CaseReviewAnalysis",
+        "the title names an analysis or a review of reviews",
+    ),
     (r"\bnational review\b", "NationalReviewReport", "the title names a national review"),
-    (r"\b(independent|sector expert|expert) review\b|\bwood report\b", "IndependentReviewReport",
-     "the title names an independent or expert review"),
+    (
+        r"\b(independent|sector expert|expert) review\b|\bwood report\b",
+        "IndependentReviewReport",
+        "the title names an independent or expert review",
+    ),
     (r"\breport\b|\breview\b", "Report", "the title names a report or review"),
 ]
 
@@ -69,9 +83,23 @@ def parse_type(text: str) -> str:
     key = re.sub(r"[^a-z]", "", raw.casefold())
     if key in _ALIASES:
         return _ALIASES[key]
-    accepted = ", ".join(sorted({"letter", "annual report", "report", "review", "national review",
-                                 "independent review", "analysis", "fieldwork", "guidance", "response",
-                                 *PUBLICATION_CLASSES}))
+    accepted = ", ".join(
+        sorted(
+            {
+                "letter",
+                "annual report",
+                "report",
+                "review",
+                "national review",
+                "independent review",
+                "analysis",
+                "fieldwork",
+                "guidance",
+                "response",
+                *PUBLICATION_CLASSES,
+            }
+        )
+    )
     raise ValueError(f"unknown publication type {text!r}; use one of: {accepted}")
 
 

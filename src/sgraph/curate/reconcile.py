@@ -183,9 +183,13 @@ class GraphIndex:
         top_iri, (top, label) = ranked[0]
         if len(ranked) > 1 and top - ranked[1][1][0] < FUZZY_MARGIN:
             close = [iri for iri, (s, _) in ranked if top - s < FUZZY_MARGIN]
-            return Match("ambiguous", None,
-                         f"the title is close to several publications (scores {top:.0f} and "
-                         f"{ranked[1][1][0]:.0f}, margin under {FUZZY_MARGIN:.0f})", close)
+            return Match(
+                "ambiguous",
+                None,
+                f"the title is close to several publications (scores {top:.0f} and "
+                f"{ranked[1][1][0]:.0f}, margin under {FUZZY_MARGIN:.0f})",
+                close,
+            )
         return Match("matched", top_iri, f"matched by fuzzy title (score {top:.0f}) to {label!r}")
 
     # -- agents ---------------------------------------------------------------------------
@@ -193,7 +197,8 @@ class GraphIndex:
         key = label_key(name)
         key_no_the = key[4:] if key.startswith("the ") else key
         found = sorted(
-            k.iri for k in self.entities.values()
+            k.iri
+            for k in self.entities.values()
             if self.is_organisation(k)
             and any(label_key(lbl) in (key, key_no_the) for lbl in k.labels)
         )
@@ -204,7 +209,8 @@ class GraphIndex:
         if looks_like_acronym(name):
             acro = key.replace(" ", "")
             found = sorted(
-                k.iri for k in self.entities.values()
+                k.iri
+                for k in self.entities.values()
                 if self.is_organisation(k) and any(acro in acronyms(lbl) for lbl in k.names)
             )
             if len(found) == 1:
@@ -235,7 +241,11 @@ class GraphIndex:
 
     def person_exists_exactly(self, name: str) -> bool:
         wanted = parse_person(name)
-        return wanted is not None and wanted.has_full_given and self.match_person(name).status == "matched"
+        return (
+            wanted is not None
+            and wanted.has_full_given
+            and self.match_person(name).status == "matched"
+        )
 
     # -- concepts, legislation, any entity ------------------------------------------------
     def match_label(self, text: str, kinds: tuple[Kind, ...], prefixes: dict[str, str]) -> Match:

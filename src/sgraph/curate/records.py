@@ -45,8 +45,19 @@ _ALIASES = {
     "addressedto": "addressed_to",
 }
 FIELDS = (
-    "title", "date", "type", "creators", "publisher", "commissioned_by", "addressed_to",
-    "responds_to", "about", "url", "source", "alt_labels", "comment",
+    "title",
+    "date",
+    "type",
+    "creators",
+    "publisher",
+    "commissioned_by",
+    "addressed_to",
+    "responds_to",
+    "about",
+    "url",
+    "source",
+    "alt_labels",
+    "comment",
 )
 _AGENT_FIELDS: dict[str, Role] = {
     "creators": "creator",
@@ -126,7 +137,9 @@ def record_to_entry(record: Any, line: int, text: str, split: bool) -> Entry:
         entry.types = [parse_type(str(t)) for t in _as_list(fields.get("type"), split=True)]
         for name, role in _AGENT_FIELDS.items():
             entry.agents.extend(_agent(v, role) for v in _as_list(fields.get(name), split=split))
-        entry.responds_to = [str(v).strip() for v in _as_list(fields.get("responds_to"), split=split)]
+        entry.responds_to = [
+            str(v).strip() for v in _as_list(fields.get("responds_to"), split=split)
+        ]
         entry.about = [str(v).strip() for v in _as_list(fields.get("about"), split=split)]
         entry.alt_labels = [str(v).strip() for v in _as_list(fields.get("alt_labels"), split=split)]
         for key in ("url", "source"):
@@ -159,8 +172,10 @@ def read_yaml(path: Path, text: str) -> tuple[list[Entry], str | None]:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{path}{where}: YAML syntax error: {problem}",
-                         hint="fix the YAML at that line and run again") from None
+        raise InputError(
+            f"{path}{where}: YAML syntax error: {problem}",
+            hint="fix the YAML at that line and run again",
+        ) from None
     source: str | None = None
     items_node: yaml.Node | None = root
     if isinstance(data, dict):
@@ -179,8 +194,10 @@ def read_yaml(path: Path, text: str) -> tuple[list[Entry], str | None]:
     elif data is None:
         records = []
     else:
-        raise InputError(f"{path}: a YAML file of records must be a list of mappings",
-                         hint="see `sgraph add --help` for the record fields")
+        raise InputError(
+            f"{path}: a YAML file of records must be a list of mappings",
+            hint="see `sgraph add --help` for the record fields",
+        )
     nodes = items_node.value if isinstance(items_node, yaml.SequenceNode) else []
     entries: list[Entry] = []
     for i, record in enumerate(records):
@@ -206,8 +223,13 @@ def read_csv(path: Path, text: str) -> tuple[list[Entry], str | None]:
             continue
         raw = ",".join(row)
         if len(row) != len(header):
-            entries.append(Entry(line=start, input=raw,
-                                 error=f"{len(row)} cells but the header has {len(header)}"))
+            entries.append(
+                Entry(
+                    line=start,
+                    input=raw,
+                    error=f"{len(row)} cells but the header has {len(header)}",
+                )
+            )
             continue
         record = {h: v for h, v in zip(header, row, strict=True) if v.strip() != ""}
         entries.append(record_to_entry(record, start, raw, split=True))

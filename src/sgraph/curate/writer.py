@@ -114,8 +114,9 @@ def _split(text: str) -> tuple[list[str], list[str]]:
 def _add_prefix(header: list[str], pfx: str, ns: str) -> None:
     """Insert an ``@prefix`` line in sorted place among the header's prefix lines."""
     new = f"@prefix {pfx}: <{ns}> .\n"
-    positions = [(i, m.group(1) or "") for i, line in enumerate(header)
-                 if (m := _PREFIX_LINE_RE.match(line))]
+    positions = [
+        (i, m.group(1) or "") for i, line in enumerate(header) if (m := _PREFIX_LINE_RE.match(line))
+    ]
     for i, name in positions:
         if name > pfx:
             header.insert(i, new)

@@ -71,7 +71,9 @@ def _write_sorted_lines(
 
 
 def _has_blank_nodes(store: ox.Store) -> bool:
-    query = "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isBlank(?s) || isBlank(?o)) }"
+    query = (
+        "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isBlank(?s) || isBlank(?o)) }"
+    )
     result = store.query(query)
     assert isinstance(result, ox.QueryBoolean)
     return bool(result) or any(isinstance(g, ox.BlankNode) for g in store.named_graphs())
@@ -91,7 +93,9 @@ def readable_store(gs: GraphStore) -> ox.Store:
 
 def _sorted_subjects(store: ox.Store, graph: GraphName | None) -> list[OxSubject]:
     if graph is None:  # the union of every graph
-        result = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        result = store.query(
+            "SELECT DISTINCT ?s WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
     elif isinstance(graph, ox.DefaultGraph):
         result = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
     elif isinstance(graph, ox.NamedNode):
@@ -128,8 +132,12 @@ def graph_groups(store: ox.Store, graph: GraphName) -> Iterator[tuple[OxSubject,
 
 
 def _writers(
-    gs: GraphStore, formats: Iterable[str], context: dict[str, Any] | None, spill: str | None,
-    header: str, spool_bytes: int,
+    gs: GraphStore,
+    formats: Iterable[str],
+    context: dict[str, Any] | None,
+    spill: str | None,
+    header: str,
+    spool_bytes: int,
 ) -> dict[str, SubjectWriter]:
     def body() -> TextIO:
         spooled = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by write_dumps

@@ -99,7 +99,9 @@ GZIP_LEVEL = 6
 
 def gzip_stream(src: BinaryIO, dst: BinaryIO) -> None:
     """Deterministic gzip: no file name, modification time 0; streamed in 1 MiB chunks."""
-    with gzip.GzipFile(filename="", mode="wb", fileobj=dst, compresslevel=GZIP_LEVEL, mtime=0) as gz:
+    with gzip.GzipFile(
+        filename="", mode="wb", fileobj=dst, compresslevel=GZIP_LEVEL, mtime=0
+    ) as gz:
         shutil.copyfileobj(src, gz, 1 << 20)
 
 

@@ -48,7 +48,11 @@ def _write_files(
             pending.append(gzipper.submit(gzip_file, path, path.with_name(path.name + ".gz")))
 
         write_dumps(
-            gs, targets, header=GRAPH_HEADER, context=context, spill_dir=str(spill),
+            gs,
+            targets,
+            header=GRAPH_HEADER,
+            context=context,
+            spill_dir=str(spill),
             finished=finished,
         )
         for done in pending:

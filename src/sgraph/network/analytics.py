@@ -44,7 +44,9 @@ def betweenness(
     rows it needs or the columns that are not zero (``_product``), which changes no bit."""
     nodes = list(h)
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array([(index[u], index[v]) for u, v in h.edges() if u != v], dtype=np.int64).reshape(-1, 2)
+    pairs = np.array(
+        [(index[u], index[v]) for u, v in h.edges() if u != v], dtype=np.int64
+    ).reshape(-1, 2)
     between = betweenness_of(nodes, pairs, k, seed, batch)
     return {node: float(between[i]) for i, node in enumerate(nodes)}
 
@@ -115,7 +117,11 @@ def betweenness_of(
 
 
 def _product(
-    adj: scipy.sparse.csr_matrix, row_nnz: np.ndarray, x: np.ndarray, rows: np.ndarray, cols: np.ndarray
+    adj: scipy.sparse.csr_matrix,
+    row_nnz: np.ndarray,
+    x: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
 ) -> np.ndarray:
     """``adj @ x`` where only ``rows`` of the result are wanted (the others may be zero) and
     ``x`` is zero outside ``cols``: the rows of ``adj`` that are wanted, or (symmetric ``adj``)
@@ -147,7 +153,9 @@ def scores(nodes: Sequence[str], pairs: np.ndarray, degree: Sequence[int] | np.n
     simple_degree = np.bincount(pairs.ravel(), minlength=n).tolist()
     # as nx.degree_centrality: degree times 1 / (n - 1)
     scale = 1.0 / (n - 1.0) if n > 1 else 0.0
-    between = betweenness_of(nodes, pairs, BETWEENNESS_SAMPLE if n > EXACT_BETWEENNESS_LIMIT else None, SEED)
+    between = betweenness_of(
+        nodes, pairs, BETWEENNESS_SAMPLE if n > EXACT_BETWEENNESS_LIMIT else None, SEED
+    )
     return Scores(
         degree=[int(d) for d in degree],
         degree_centrality=[round(float(d * scale), 6) for d in simple_degree],
@@ -162,9 +170,13 @@ def centrality(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     if not nodes:
         return g
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = {(index[u], index[v]) if u < v else (index[v], index[u]) for u, v in g.edges() if u != v}
+    pairs = {
+        (index[u], index[v]) if u < v else (index[v], index[u]) for u, v in g.edges() if u != v
+    }
     result = scores(
-        nodes, np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2), [g.degree(node) for node in nodes]
+        nodes,
+        np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2),
+        [g.degree(node) for node in nodes],
     )
     for node, data in g.nodes(data=True):
         i = index[node]

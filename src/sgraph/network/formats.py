@@ -34,14 +34,18 @@ def flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         out.add_node(n, **{k: _flat(v) for k, v in d.items() if v is not None})
     edges = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
     for i, (u, v, _k, d) in enumerate(edges):
-        out.add_edge(u, v, key=f"e{i}", **{k: _flat(val) for k, val in d.items() if val is not None})
+        out.add_edge(
+            u, v, key=f"e{i}", **{k: _flat(val) for k, val in d.items() if val is not None}
+        )
     return out
 
 
 def to_graphml(g: nx.MultiDiGraph) -> bytes:
     import networkx as nx
 
-    return ("\n".join(nx.generate_graphml(flatten(g), encoding="utf-8", prettyprint=True)) + "\n").encode()
+    return (
+        "\n".join(nx.generate_graphml(flatten(g), encoding="utf-8", prettyprint=True)) + "\n"
+    ).encode()
 
 
 def to_gexf(g: nx.MultiDiGraph) -> bytes:

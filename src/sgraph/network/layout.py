@@ -38,7 +38,10 @@ def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, tuple[float,
     else:
         raw = fruchterman_reingold(h, seed=seed)
         scale = 110.0 * math.sqrt(n)
-    return {str(node): (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
+    return {
+        str(node): (round(float(x) * scale, 1), round(float(y) * scale, 1))
+        for node, (x, y) in raw.items()
+    }
 
 
 def fruchterman_reingold(

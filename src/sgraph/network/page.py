@@ -57,18 +57,28 @@ def _asset(name: str) -> str:
 def json_for_html(value: Any) -> str:
     """JSON that can sit inside a ``<script>`` element: no ``<``, ``>``, ``&`` or line separators."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for char, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, esc in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, esc)
     return text
 
 
 def _labels(g: nx.MultiDiGraph, node: str, relation: str) -> list[str]:
     return sorted(
-        str(g.nodes[v].get("label", v)) for _, v, d in g.out_edges(node, data=True) if d.get("relation") == relation
+        str(g.nodes[v].get("label", v))
+        for _, v, d in g.out_edges(node, data=True)
+        if d.get("relation") == relation
     )
 
 
-def page_data(g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "", top: int = 10) -> dict[str, Any]:
+def page_data(
+    g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "", top: int = 10
+) -> dict[str, Any]:
     """What the page script draws: nodes with positions, edges, legend, relations, meta."""
     from sgraph.network.analytics import most_connected
     from sgraph.network.layout import positions
@@ -111,7 +121,9 @@ def page_data(g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "",
     edges: list[dict[str, Any]] = []
     rel_count: dict[str, int] = {}
     rel_label: dict[str, str] = {}
-    for i, (u, v, _k, d) in enumerate(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
+    for i, (u, v, _k, d) in enumerate(
+        sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    ):
         rel = str(d.get("relation", "related"))
         rel_count[rel] = rel_count.get(rel, 0) + 1
         rel_label[rel] = str(d.get("relation_label", rel))
@@ -123,10 +135,19 @@ def page_data(g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "",
         group_count[node["group"]] = group_count.get(node["group"], 0) + 1
     order = list(GROUP_STYLE)
     groups = []
-    for name in sorted(group_count, key=lambda gname: (order.index(gname) if gname in order else 99, gname)):
+    for name in sorted(
+        group_count, key=lambda gname: (order.index(gname) if gname in order else 99, gname)
+    ):
         label, color, border, shape = GROUP_STYLE.get(name, (name, *_OTHER_STYLE[1:]))
         groups.append(
-            {"name": name, "label": label, "color": color, "border": border, "shape": shape, "count": group_count[name]}
+            {
+                "name": name,
+                "label": label,
+                "color": color,
+                "border": border,
+                "shape": shape,
+                "count": group_count[name],
+            }
         )
     relations = [
         {"name": r, "label": rel_label[r], "count": rel_count[r]}
@@ -148,7 +169,11 @@ def page_data(g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "",
 
 
 def _csp_hash(script: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        + "'"
+    )
 
 
 def cap(g: nx.MultiDiGraph, max_nodes: int | None) -> tuple[nx.MultiDiGraph, str]:

@@ -107,7 +107,9 @@ class Vocabulary:
             ):
                 object_props.add(s.value)
         relations = frozenset(object_props | set(STANDARD_RELATIONS))
-        prop_labels = {p: labels.get(p) or STANDARD_RELATIONS.get(p) or local_name(p) for p in relations}
+        prop_labels = {
+            p: labels.get(p) or STANDARD_RELATIONS.get(p) or local_name(p) for p in relations
+        }
         return cls(
             sg=sg,
             class_labels=labels,
@@ -152,7 +154,9 @@ def _text(values: list[Term]) -> str | None:
     lits = [v for v in values if isinstance(v, ox.Literal)]
     if not lits:
         return None
-    lits.sort(key=lambda lit: (0 if lit.language == "en" else 1 if not lit.language else 2, lit.value))
+    lits.sort(
+        key=lambda lit: (0 if lit.language == "en" else 1 if not lit.language else 2, lit.value)
+    )
     return lits[0].value
 
 
@@ -243,8 +247,10 @@ class Skeleton:
             p = _props(store, iri)
             specific = vocab.most_specific(_iris(p.get(RDF_TYPE, [])))
             cls = specific[0]
-            start = _text(p.get(DCT_ISSUED, [])) or _text(p.get(sg + "startDate", [])) or _text(
-                p.get(sg + "enactedOn", [])
+            start = (
+                _text(p.get(DCT_ISSUED, []))
+                or _text(p.get(sg + "startDate", []))
+                or _text(p.get(sg + "enactedOn", []))
             )
             end = _text(p.get(sg + "endDate", []))
             g.add_node(
@@ -268,7 +274,10 @@ class Skeleton:
             )
         nodes = g.nodes
         for u, v, r in zip(
-            self.source[edges].tolist(), self.target[edges].tolist(), self.relation[edges].tolist(), strict=True
+            self.source[edges].tolist(),
+            self.target[edges].tolist(),
+            self.relation[edges].tolist(),
+            strict=True,
         ):
             s, o = self.nodes[u], self.nodes[v]
             if r >= 0:
@@ -292,7 +301,9 @@ class Skeleton:
             m = self.memberships[~r]
             mp = _props(store, m)
             roles = _iris(mp.get(ORG_ROLE, []))
-            role_labels = [vocab.class_labels.get(role) or label_of(role) for role in roles] or ["Member"]
+            role_labels = [vocab.class_labels.get(role) or label_of(role) for role in roles] or [
+                "Member"
+            ]
             start = _text(mp.get(sg + "startDate", [])) or ""
             end = _text(mp.get(sg + "endDate", [])) or ""
             role = ", ".join(role_labels)
@@ -482,4 +493,3 @@ def _year(date: str | None) -> int | None:
     if date and len(date) >= 4 and date[:4].isdigit():
         return int(date[:4])
     return None
-

@@ -25,8 +25,9 @@ def _term(row: Row, name: str) -> Term | None:
     return value if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal) else None
 
 
-def _node_attrs(term: Term, label: str | None,
-                base: nx.MultiDiGraph | None) -> tuple[str, dict[str, object]]:
+def _node_attrs(
+    term: Term, label: str | None, base: nx.MultiDiGraph | None
+) -> tuple[str, dict[str, object]]:
     key = term.value
     if base is not None and key in base:
         attrs = dict(base.nodes[key])
@@ -79,6 +80,18 @@ def from_rows(
         el = _term(row, "edgeLabel")
         label = el.value if el is not None else "related to"
         relation = local_name(el.value) if isinstance(el, ox.NamedNode) else label
-        g.add_edge(xk, yk, key=f"row{i}", relation=relation, relation_label=label, label=label,
-                   predicate="", role="", date="", end_date="", year=None, source="")
+        g.add_edge(
+            xk,
+            yk,
+            key=f"row{i}",
+            relation=relation,
+            relation_label=label,
+            label=label,
+            predicate="",
+            role="",
+            date="",
+            end_date="",
+            year=None,
+            source="",
+        )
     return g

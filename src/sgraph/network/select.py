@@ -23,7 +23,9 @@ def resolve_entity(g: nx.MultiDiGraph, text: str, prefixes: Mapping[str, str] | 
     """
     text = text.strip()
     if not text:
-        raise UnknownEntityError("an empty entity name", hint="give an IRI, a prefixed name or a label")
+        raise UnknownEntityError(
+            "an empty entity name", hint="give an IRI, a prefixed name or a label"
+        )
     candidate = text[1:-1] if text.startswith("<") and text.endswith(">") else text
     if candidate in g:
         return candidate
@@ -123,7 +125,11 @@ def filter_graph(
         for _, _, d in g.edges(data=True):
             known_rel.setdefault(str(d["relation"]), set()).add(str(d["relation_label"]))
         wanted_rel = _match_names(relations, known_rel, "relation")
-        drop = [(u, v, k) for u, v, k, d in h.edges(keys=True, data=True) if d["relation"] not in wanted_rel]
+        drop = [
+            (u, v, k)
+            for u, v, k, d in h.edges(keys=True, data=True)
+            if d["relation"] not in wanted_rel
+        ]
         h.remove_edges_from(drop)
     return h
 

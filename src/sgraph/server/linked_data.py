@@ -298,9 +298,7 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
     async def document(request: Request) -> Response:
         suffix = request.path_params["suffix"] or None
         if suffix is not None and suffix not in SUFFIXES:
-            raise NotFoundError(
-                f"no document at {request.url.path}", hint=f"try {prefix}{which}"
-            )
+            raise NotFoundError(f"no document at {request.url.path}", hint=f"try {prefix}{which}")
         media, negotiated = _choose(request, suffix)
         fmt = _BY_MEDIA[media][1]
         triples = ld.gs.ontology.triples if which == "ontology" else ld.shapes()
