@@ -1,4 +1,4 @@
-"""The fast SHACL engine (sgraph.shacl_fast) gives pySHACL's results, and scales.
+"""The fast SHACL engine (sgraph.shacl) gives pySHACL's results, and scales.
 
 pySHACL is the reference: on every shape fixture and on the curated data both engines must report
 the same results (focus, path, value, message, severity, shape, as a multiset) and the same verdict.
@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from sgraph import shacl_fast
+from sgraph import shacl
 from sgraph.cli import cli
 from sgraph.config import PROJECT_ROOT, Settings
 from sgraph.errors import InputError
@@ -185,7 +185,7 @@ def test_unsupported_shape_features_are_refused(tmp_path: Path) -> None:
         format="turtle",
     )
     with pytest.raises(InputError, match="minLength"):
-        shacl_fast.validate_raw(gs, shapes)
+        shacl.validate_raw(gs, shapes)
 
 
 def test_ill_typed_dates_fail_sh_datatype() -> None:
@@ -210,7 +210,7 @@ def test_ill_typed_dates_fail_sh_datatype() -> None:
             ox.NamedNode("urn:g"),
         )
     )
-    raw = shacl_fast.validate_raw(gs, shapes)
+    raw = shacl.validate_raw(gs, shapes)
     assert [(str(r.focus), str(r.value)) for r in raw] == [
         ("<urn:x>", '"2020-02-31"^^<http://www.w3.org/2001/XMLSchema#date>')
     ]

@@ -186,13 +186,13 @@ def _result_order(v: Violation) -> tuple[bool, str, int, str, str, str]:
 
 
 def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
-    """The fast engine: the same report as ``run_shacl``, computed by ``sgraph.shacl_fast``."""
+    """The fast engine: the same report as ``run_shacl``, computed by ``sgraph.shacl``."""
     import rdflib
 
-    from sgraph import shacl_fast
+    from sgraph import shacl
     from sgraph.terms import to_rdflib
 
-    raw = shacl_fast.validate_raw(gs, shapes)
+    raw = shacl.validate_raw(gs, shapes)
     results: list[Violation] = []
     for r in raw:
         focus = str(to_rdflib(r.focus))
@@ -205,7 +205,7 @@ def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
                 focus=focus,
                 path=_term_text(path),
                 value=_term_text(to_rdflib(r.value) if r.value is not None else None),
-                message=sorted(r.messages)[0],
+                message=sorted(str(m) for m in r.messages)[0],
                 severity=_severity(r.severity),
                 shape=_shape_text(r.shape),
                 source_file=str(loc.path) if loc else None,
@@ -215,7 +215,7 @@ def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
     results.sort(key=_result_order)
     conforms = not any(v.severity == "Violation" for v in results)
     return ValidationReport(
-        conforms=conforms, results=results, results_graph=shacl_fast.results_graph(raw, conforms)
+        conforms=conforms, results=results, results_graph=shacl.results_graph(raw, conforms, shapes)
     )
 
 

@@ -1,0 +1,298 @@
+"""The validation run: plan every query (refusing what cannot be evaluated), then run them.
+
+For each shape with targets, and each constraint of it: one SELECT over all its focus nodes that
+returns the violations, built from the component's pattern. ``sh:property`` shapes are validated
+in turn on the value nodes (their results carry their own source shape); SPARQL constraints run
+as ``LATERAL`` joins. Every shape reachable from a target is read and checked, and every query
+text built, before the first query runs: a shape the engine cannot evaluate exactly stops the
+run with an InputError naming the feature, before any result exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from sgraph.errors import InputError
+from sgraph.literals import WrittenLiterals, stored_forms
+from sgraph.shacl.compiler import Compiler, ValueNodes, subclass_closure
+from sgraph.shacl.components import COMPONENTS
+from sgraph.shacl.components.base import Found
+from sgraph.shacl.components.shape_based import PropertyComponent
+from sgraph.shacl.components.sparql_based import (
+    SPARQLComponent,
+    prepare,
+    query_text,
+    substitute,
+)
+from sgraph.shacl.query import Overlay, Value, ox_term
+from sgraph.shacl.report import RawResult
+from sgraph.shacl.shapes import Constraint, Shape, ShapesGraph
+from sgraph.shacl.targets import focus_set, value_nodes_as_focus
+from sgraph.terms import OxTerm, to_rdflib
+
+Builder = Callable[[ox.QuerySolution, list[str]], RawResult | None]
+
+
+@dataclass
+class Job:
+    """One query of the plan and how each of its rows becomes a result."""
+
+    text: str
+    prefixes: dict[str, str]
+    build: Builder
+    shape: rdflib.term.Node
+
+
+class Engine:
+    def __init__(self, store: ox.Store, shapes: rdflib.Graph, overlay: Overlay) -> None:
+        self.store = store
+        self.sg = ShapesGraph(shapes, COMPONENTS)
+        self.c = Compiler(self.sg, overlay, subclass_closure(store))
+        self.jobs: list[Job] = []
+
+    @property
+    def overlay(self) -> Overlay:
+        return self.c.overlay
+
+    # -- planning --------------------------------------------------------------------------
+    def plan(self) -> None:
+        tops = self.sg.top_level()
+        self.sg.reachable(tops)  # read and check every shape used, before anything runs
+        for node in tops:
+            shape = self.sg.shape(node)
+            if shape.deactivated:
+                continue
+            prefixes: dict[str, str] = {}
+            focus = focus_set(self.c, node, prefixes)
+            if focus is not None:
+                self.shape_jobs(shape, focus, prefixes)
+
+    def shape_jobs(
+        self, shape: Shape, focus: str, prefixes: dict[str, str], keys: tuple[str, ...] = ()
+    ) -> None:
+        """The queries of ``shape`` on the focus nodes bound (to ``?this``) by ``focus``.
+
+        ``keys`` are variables of ``focus`` that tell focus nodes reached from different parent
+        focus nodes apart (nested ``sh:property`` shapes): each gives its own results.
+        """
+        x = self.c.focus()
+        bound = focus + self.overlay.join(x.var)
+        values = ValueNodes(x, shape.path, focus_set=focus, focus_keys=keys)
+        for con in shape.constraints:
+            comp = con.component
+            if isinstance(comp, PropertyComponent):
+                prop = self.sg.shape(con.value)
+                if prop.deactivated:
+                    continue
+                if shape.path is None:
+                    self.shape_jobs(prop, focus, prefixes, keys)
+                else:
+                    inner, inner_keys = value_nodes_as_focus(focus, shape.path, keys, self.c)
+                    self.shape_jobs(prop, inner, prefixes, inner_keys)
+            elif isinstance(comp, SPARQLComponent):
+                self.sparql_job(shape, con, bound, prefixes)
+            else:
+                for found in comp.violations(self.c, con, values):
+                    self.jobs.append(self.job(shape, con, found, bound, x, prefixes, keys))
+
+    def job(
+        self,
+        shape: Shape,
+        con: Constraint,
+        found: Found,
+        bound: str,
+        x: Value,
+        prefixes: dict[str, str],
+        keys: tuple[str, ...],
+    ) -> Job:
+        where = (
+            found.pattern + self.overlay.join(x.var)
+            if found.includes_focus
+            else bound + found.pattern
+        )
+        reported = [x] + ([found.value] if found.value is not None and found.value != x else [])
+        names = [n for v in reported for n in self._names(v)]
+        if found.path_var:
+            names.append(found.path_var)
+        names.extend(found.keys)
+        names.extend(keys)
+        text = f"SELECT DISTINCT {' '.join(names)} WHERE {{ {where} }}"
+        messages = shape.messages or [rdflib.Literal(con.component.message)]
+        value, path_var = found.value, found.path_var
+
+        def build(row: ox.QuerySolution, _: list[str]) -> RawResult:
+            path: rdflib.term.Node | OxTerm | None = shape.path_node
+            if path_var is not None:
+                path = row[path_var[1:]]
+            return RawResult(
+                focus=self.written(row, x),
+                path=path,
+                value=self.written(row, value) if value is not None else None,
+                messages=list(messages),
+                severity=shape.severity,
+                shape=shape.node,
+                component=con.component.iri,
+            )
+
+        return Job(text, dict(prefixes), build, shape.node)
+
+    def _names(self, v: Value) -> list[str]:
+        return [v.var, f"{v.var}_lex", f"{v.var}_dt"] if v.written else [v.var]
+
+    def written(self, row: ox.QuerySolution, v: Value) -> OxTerm:
+        """The value node of ``v`` in ``row``, as written in the data."""
+        term = row[v.var[1:]]
+        if v.written:
+            lex, dtype = row[v.var[1:] + "_lex"], row[v.var[1:] + "_dt"]
+            if isinstance(lex, ox.Literal) and isinstance(dtype, ox.NamedNode):
+                return ox.Literal(lex.value, datatype=dtype)
+        assert term is not None
+        return term  # type: ignore[no-any-return]
+
+    def sparql_job(self, shape: Shape, con: Constraint, bound: str, target: dict[str, str]) -> None:
+        p = prepare(self.sg, con, shape)
+        prefixes = dict(target)
+        for k, ns in p.prefixes.items():
+            if prefixes.get(k, ns) != ns:
+                from sgraph.shacl.query import unsupported
+
+                raise unsupported(f"two namespaces for the prefix {k}: in one query", con.value)
+            prefixes[k] = ns
+        seen: set[tuple[object, ...]] = set()
+        is_property = shape.is_property_shape
+
+        def build(row: ox.QuerySolution, names: list[str]) -> RawResult | None:
+            found = {n: row[n] for n in names if row[n] is not None}
+            for n in ("failure", "currentShape", "this_lex", "this_dt", "this_ok"):
+                found.pop(n, None)
+            this = found.pop("this")
+            path = found.pop("path", None)
+            value = found.pop("value", None)
+            key = (this, path, value, tuple(sorted((k, str(v)) for k, v in found.items())))
+            if key in seen:
+                return None
+            seen.add(key)
+            if value is None and not is_property:
+                value = this
+            fdict: dict[str, rdflib.term.Node] = {k: to_rdflib(v) for k, v in found.items()}
+            fdict["this"] = to_rdflib(this)
+            if path is not None:
+                fdict["path"] = to_rdflib(path)
+            if value is not None:
+                fdict["value"] = to_rdflib(value)
+            messages = [substitute(m, fdict) for m in p.messages] or [
+                rdflib.Literal("(no message)")
+            ]
+            result_path: rdflib.term.Node | OxTerm | None = path
+            if result_path is None and is_property:
+                result_path = shape.path_node
+            return RawResult(
+                this,
+                result_path,
+                value,
+                messages,
+                shape.severity,
+                shape.node,
+                SH.SPARQLConstraintComponent,
+                con.value,
+            )
+
+        self.jobs.append(Job(query_text(p, bound, shape), prefixes, build, shape.node))
+
+    # -- running ---------------------------------------------------------------------------
+    def run(self) -> list[RawResult]:
+        results: list[RawResult] = []
+        for job in self.jobs:
+            try:
+                res = self.store.query(
+                    job.text, prefixes=job.prefixes, use_default_graph_as_union=True
+                )
+            except SyntaxError as exc:
+                raise InputError(
+                    f"a SHACL query of the shape {job.shape} cannot be parsed: {exc}\n{job.text}"
+                ) from None
+            assert isinstance(res, ox.QuerySolutions)
+            names = [v.value for v in res.variables]
+            for row in res:
+                r = job.build(row, names)
+                if r is not None:
+                    results.append(r)
+        return results
+
+
+# -- the as-written overlay ----------------------------------------------------------------
+#: Datatypes whose lexical forms pySHACL checks (via rdflib's parsing of the literal's value).
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    str(XSD.integer): int,
+    str(XSD.float): float,
+    str(XSD.decimal): Decimal,
+    str(XSD.boolean): bool,
+    str(XSD.date): dt.date,
+    str(XSD.time): dt.time,
+    str(XSD.dateTime): dt.datetime,
+}
+
+
+def well_typed(lit: ox.Literal) -> bool:
+    """Whether the lexical form is valid for the datatype (as rdflib and pySHACL see it)."""
+    node = to_rdflib(lit)
+    assert isinstance(node, rdflib.Literal)
+    if getattr(node, "ill_typed", None) is True:
+        return False
+    want = _PYTHON_TYPES.get(lit.datatype.value)
+    return want is None or isinstance(node.value, want)
+
+
+def overlay(store: ox.Store, shapes: rdflib.Graph, written: WrittenLiterals | None) -> Overlay:
+    """Rows for the literals whose form as written differs from the store's, or is ill-typed."""
+    out = Overlay()
+    data_forms = written.forms() if written else {}
+    for kept, forms in data_forms.items():
+        for w in forms:
+            out.add(kept, w, well_typed(w))
+    # Shape constants that are focus nodes (sh:targetNode "4.0"^^xsd:decimal).
+    consts = [
+        ox_term(n) for n in shapes.objects(None, SH.targetNode) if isinstance(n, rdflib.Literal)
+    ]
+    for w, kept in stored_forms(c for c in consts if isinstance(c, ox.Literal)).items():
+        out.add(kept, w, well_typed(w))
+        in_data = next(store.quads_for_pattern(None, None, kept, None), None) is not None
+        if kept not in data_forms and in_data:  # the data writes it as the store keeps it
+            out.add(kept, kept, True)
+    # Ill-typed literals the store keeps as they are, for the datatypes the shapes ask for.
+    skip = {str(XSD.string), str(RDF.langString), str(RDFS.Literal)}
+    wanted = sorted({str(d) for d in shapes.objects(None, SH.datatype)} - skip)
+    if wanted:
+        dts = ", ".join(f"<{d}>" for d in wanted)
+        q = (
+            "SELECT DISTINCT ?x WHERE { ?s ?p ?x "
+            f"FILTER(isLiteral(?x) && DATATYPE(?x) IN ({dts})) }}"
+        )
+        res = store.query(q, use_default_graph_as_union=True)
+        assert isinstance(res, ox.QuerySolutions)
+        for row in res:
+            lit = row["x"]
+            assert isinstance(lit, ox.Literal)
+            if lit not in out.rows and not well_typed(lit):
+                out.add(lit, lit, False)
+    return out
+
+
+def validate(
+    store: ox.Store, shapes: rdflib.Graph, written: WrittenLiterals | None = None
+) -> list[RawResult]:
+    """Every validation result of ``shapes`` on the union of ``store``'s graphs.
+
+    ``written`` records the literals the store keeps in another form than the data wrote
+    (``GraphStore.written``); results and checks then see them as written.
+    """
+    engine = Engine(store, shapes, overlay(store, shapes, written))
+    engine.plan()
+    return engine.run()
