@@ -184,11 +184,17 @@ _PREFIXES = f"""
 
 #: Shapes the engine cannot evaluate exactly, and the words its refusal must contain.
 REFUSED = {
-    "custom component": (
-        "ex:C a sh:ConstraintComponent ; sh:parameter [ sh:path ex:size ] ; sh:validator "
-        '[ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER(STRLEN(STR($value)) < $size) }" ] . '
-        "ex:S a sh:NodeShape ; sh:targetClass sg:Person ; ex:size 3 .",
-        "SPARQL-based constraint component <https://example.org/ns#C>",
+    "SELECT validator inside sh:or": (
+        "ex:C sh:parameter [ sh:path ex:size ] ; sh:nodeValidator "
+        '[ sh:select "SELECT $this WHERE { FILTER(STRLEN(STR($this)) > $size) }" ] . '
+        "ex:S a sh:NodeShape ; sh:targetClass sg:Person ; "
+        "sh:or ( [ ex:size 3 ] [ sh:nodeKind sh:IRI ] ) .",
+        "<https://example.org/ns#C> (a SELECT validator) inside",
+    ),
+    "$shapesGraph": (
+        "ex:S a sh:NodeShape ; sh:targetClass sg:Person ; "
+        'sh:sparql [ sh:select "SELECT $this WHERE { GRAPH $shapesGraph { ?s ?p ?o } }" ] .',
+        "$shapesGraph",
     ),
     "unknown SHACL parameter": (
         "ex:S a sh:NodeShape ; sh:targetClass sg:Person ; sh:minCont 1 .",
@@ -237,6 +243,42 @@ def test_unsupported_shapes_are_refused_by_name_before_any_query(name: str) -> N
     assert "(in shape " in str(err.value) and "--engine pyshacl" in (err.value.hint or "")
     with pytest.raises(InputError, match="does not support"):
         shacl.validate_raw(gs, shapes)
+
+
+def test_sparql_based_components_declared_in_the_shapes(tmp_path: Path) -> None:
+    """An ASK validator works at the top level and inside sh:or; a SELECT one at the top level.
+
+    Results name the declared component, messages have the parameter filled in."""
+    gs = _load(tmp_path, 'ex:a ex:code "AB" . ex:b ex:code "ABCD" . ex:c ex:code "A" .')
+    shapes = rdflib.Graph().parse(
+        data=_PREFIXES
+        + """
+        ex:MaxLen a sh:ConstraintComponent ;
+            sh:parameter [ sh:path ex:maxLen ] ;
+            sh:validator [ a sh:SPARQLAskValidator ;
+                sh:message "longer than {$maxLen}" ;
+                sh:ask "ASK { FILTER(STRLEN(STR($value)) <= $maxLen) }" ] .
+        ex:NotA a sh:ConstraintComponent ;
+            sh:parameter [ sh:path ex:notA ] ;
+            sh:propertyValidator [ a sh:SPARQLSelectValidator ;
+                sh:select "SELECT $this ?value WHERE { $this $PATH ?value FILTER(?value = $notA) }"
+            ] .
+        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:code ;
+            sh:property [ sh:path ex:code ; ex:maxLen 3 ] ,
+                [ sh:path ex:code ; ex:notA "A" ] ,
+                [ sh:path ex:code ; sh:or ( [ ex:maxLen 1 ] [ sh:minLength 4 ] ) ] .
+        """,
+        format="turtle",
+    )
+    got = sorted(
+        (str(r.focus).split("#")[1], r.component.split("#")[1], [str(m) for m in r.messages])
+        for r in shacl.validate_raw(gs, shapes)
+    )
+    assert got == [
+        ("a>", "OrConstraintComponent", ["Value does not conform to any shape of sh:or"]),
+        ("b>", "MaxLen", ["longer than 3"]),
+        ("c>", "NotA", ["(no message)"]),
+    ]
 
 
 def test_the_component_table_covers_shacl_core() -> None:

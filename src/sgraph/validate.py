@@ -4,7 +4,7 @@ The data graph is the curated data plus the materialised standard triples plus t
 shapes on a superclass reach instances of its subclasses without RDFS inference (inference is off:
 the subclass closure is already in the data).
 
-Two engines give the same results: ``"fast"`` (``sgraph.shacl_fast``: one set-based SPARQL query per
+Two engines give the same results: ``"fast"`` (``sgraph.shacl``: one set-based SPARQL query per
 constraint on the pyoxigraph store, for large graphs) and ``"pyshacl"`` (pySHACL on an rdflib copy,
 the reference implementation). Choose with ``engine=`` or the ``SGRAPH_SHACL_ENGINE`` environment
 variable (which overrides the argument).
@@ -214,9 +214,8 @@ def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
         )
     results.sort(key=_result_order)
     conforms = not any(v.severity == "Violation" for v in results)
-    return ValidationReport(
-        conforms=conforms, results=results, results_graph=shacl.results_graph(raw, conforms, shapes)
-    )
+    graph = shacl.results_graph(raw, conforms, shapes)
+    return ValidationReport(conforms=conforms, results=results, results_graph=graph)
 
 
 def choose_engine(engine: str = "fast") -> Engine:

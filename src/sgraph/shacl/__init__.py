@@ -31,7 +31,8 @@ in
 SPARQL: sh:sparql (SELECT)                     supported at the top level of a shape; refused
                                                inside sh:node / sh:or / ... and with MINUS,
                                                VALUES, SERVICE, $shapesGraph
-SPARQL-based constraint components             refused (by component and parameter)
+SPARQL-based constraint components declared    ASK validators supported everywhere; SELECT
+in the shapes graph (sh:parameter, validators) validators at the top level of a shape
 =============================================  ==================================================
 
 Targets: ``sh:targetClass``, implicit class targets, ``sh:targetNode``, ``sh:targetSubjectsOf``,

@@ -51,7 +51,14 @@ class Compiler:
     #: the chain passes a blank node: then the property path itself is used)
     subclasses: dict[str, list[str] | None]
     names: Names = field(default_factory=Names)
+    #: prefixes that compiled expressions use (SPARQL validators' sh:prefixes), for every query
+    prefixes: dict[str, str] = field(default_factory=dict)
     _stack: list[rdflib.term.Node] = field(default_factory=list)
+
+    def prefixes_for(self, more: dict[str, str], where: rdflib.term.Node) -> None:
+        from sgraph.shacl.components.sparql_based import merge_prefixes
+
+        merge_prefixes(self.prefixes, more, where)
 
     @property
     def g(self) -> rdflib.Graph:

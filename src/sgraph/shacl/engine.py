@@ -26,9 +26,9 @@ from sgraph.shacl.components import COMPONENTS
 from sgraph.shacl.components.base import Found
 from sgraph.shacl.components.shape_based import PropertyComponent
 from sgraph.shacl.components.sparql_based import (
+    Prepared,
     SPARQLComponent,
-    prepare,
-    query_text,
+    merge_prefixes,
     substitute,
 )
 from sgraph.shacl.query import Overlay, Value, ox_term
@@ -73,6 +73,8 @@ class Engine:
             focus = focus_set(self.c, node, prefixes)
             if focus is not None:
                 self.shape_jobs(shape, focus, prefixes)
+        for job in self.jobs:  # prefixes the compiled expressions use (SPARQL validators)
+            merge_prefixes(job.prefixes, self.c.prefixes, job.shape)
 
     def shape_jobs(
         self, shape: Shape, focus: str, prefixes: dict[str, str], keys: tuple[str, ...] = ()
@@ -96,8 +98,8 @@ class Engine:
                 else:
                     inner, inner_keys = value_nodes_as_focus(focus, shape.path, keys, self.c)
                     self.shape_jobs(prop, inner, prefixes, inner_keys)
-            elif isinstance(comp, SPARQLComponent):
-                self.sparql_job(shape, con, bound, prefixes)
+            elif (prepared := comp.lateral(self.sg, con, shape)) is not None:
+                self.sparql_job(shape, con, prepared, bound, x, prefixes)
             else:
                 for found in comp.violations(self.c, con, values):
                     self.jobs.append(self.job(shape, con, found, bound, x, prefixes, keys))
@@ -124,7 +126,7 @@ class Engine:
         names.extend(found.keys)
         names.extend(keys)
         text = f"SELECT DISTINCT {' '.join(names)} WHERE {{ {where} }}"
-        messages = shape.messages or [rdflib.Literal(con.component.message)]
+        messages = con.component.result_messages(self.sg, con)
         value, path_var = found.value, found.path_var
 
         def build(row: ox.QuerySolution, _: list[str]) -> RawResult:
@@ -156,23 +158,27 @@ class Engine:
         assert term is not None
         return term  # type: ignore[no-any-return]
 
-    def sparql_job(self, shape: Shape, con: Constraint, bound: str, target: dict[str, str]) -> None:
-        p = prepare(self.sg, con, shape)
+    def sparql_job(
+        self,
+        shape: Shape,
+        con: Constraint,
+        p: Prepared,
+        bound: str,
+        x: Value,
+        target: dict[str, str],
+    ) -> None:
+        """The job of a SPARQL SELECT (sh:sparql or a SELECT validator) on the focus nodes."""
         prefixes = dict(target)
-        for k, ns in p.prefixes.items():
-            if prefixes.get(k, ns) != ns:
-                from sgraph.shacl.query import unsupported
-
-                raise unsupported(f"two namespaces for the prefix {k}: in one query", con.value)
-            prefixes[k] = ns
+        merge_prefixes(prefixes, p.prefixes, con.value)
         seen: set[tuple[object, ...]] = set()
         is_property = shape.is_property_shape
+        skip = {"failure", *p.bound, *(f"{x.var[1:]}{s}" for s in ("_lex", "_dt", "_ok"))}
+        sparql = isinstance(con.component, SPARQLComponent)
 
         def build(row: ox.QuerySolution, names: list[str]) -> RawResult | None:
-            found = {n: row[n] for n in names if row[n] is not None}
-            for n in ("failure", "currentShape", "this_lex", "this_dt", "this_ok"):
-                found.pop(n, None)
-            this = found.pop("this")
+            found = {n: row[n] for n in names if row[n] is not None and n not in skip}
+            this = self.written(row, x)
+            found.pop("this")
             path = found.pop("path", None)
             value = found.pop("value", None)
             key = (this, path, value, tuple(sorted((k, str(v)) for k, v in found.items())))
@@ -181,7 +187,10 @@ class Engine:
             seen.add(key)
             if value is None and not is_property:
                 value = this
-            fdict: dict[str, rdflib.term.Node] = {k: to_rdflib(v) for k, v in found.items()}
+            fdict: dict[str, rdflib.term.Node] = {
+                k: to_rdflib(v) for k, v in found.items() if v is not None
+            }
+            fdict.update((k, to_rdflib(row[k])) for k in p.bound if row[k] is not None)
             fdict["this"] = to_rdflib(this)
             if path is not None:
                 fdict["path"] = to_rdflib(path)
@@ -200,11 +209,11 @@ class Engine:
                 messages,
                 shape.severity,
                 shape.node,
-                SH.SPARQLConstraintComponent,
-                con.value,
+                con.component.iri,
+                con.value if sparql else None,
             )
 
-        self.jobs.append(Job(query_text(p, bound, shape), prefixes, build, shape.node))
+        self.jobs.append(Job(p.text(bound), prefixes, build, shape.node))
 
     # -- running ---------------------------------------------------------------------------
     def run(self) -> list[RawResult]:

@@ -96,24 +96,16 @@ class ShapesGraph:
     """The shapes of an rdflib graph, read once each, with the component table they use."""
 
     def __init__(self, graph: rdflib.Graph, components: tuple[Component, ...]) -> None:
+        from sgraph.shacl.components.sparql_based import declared_components
+
         self.g = graph
-        self.components = components
+        self._shapes: dict[rdflib.term.Node, Shape] = {}
+        #: the table, then the SPARQL-based components this shapes graph declares
+        self.components = (*components, *declared_components(self))
         self.parameters: dict[rdflib.URIRef, list[Component]] = {}
-        for comp in components:
+        for comp in self.components:
             for p in (*comp.parameters, *comp.optional):
                 self.parameters.setdefault(p, []).append(comp)
-        self._shapes: dict[rdflib.term.Node, Shape] = {}
-        self._custom = self._custom_parameters()
-
-    def _custom_parameters(self) -> dict[rdflib.term.Node, rdflib.term.Node]:
-        """Parameters of constraint components declared in the shapes graph (SHACL-SPARQL)."""
-        out: dict[rdflib.term.Node, rdflib.term.Node] = {}
-        g = self.g
-        for comp in set(g.subjects(SH.parameter, None)):  # whatever its rdf:type says
-            for param in g.objects(comp, SH.parameter):
-                for p in g.objects(param, SH.path):
-                    out[p] = comp
-        return out
 
     # -- which nodes are shapes ------------------------------------------------------------
     def is_class(self, node: rdflib.term.Node) -> bool:
@@ -132,9 +124,7 @@ class ShapesGraph:
         g = self.g
         if (node, RDF.type, SH.NodeShape) in g or (node, RDF.type, SH.PropertyShape) in g:
             return True
-        return any(
-            p in self.parameters or p in TARGETS or p in self._custom for p in g.predicates(node)
-        )
+        return any(p in self.parameters or p in TARGETS for p in g.predicates(node))
 
     def top_level(self) -> list[rdflib.term.Node]:
         """Shapes with targets, explicit or implicit (a shape that is also a class), in order."""
@@ -179,12 +169,6 @@ class ShapesGraph:
             deactivated=g.value(node, SH.deactivated) == TRUE,
         )
         for p in set(g.predicates(node)):
-            if p in self._custom:
-                raise unsupported(
-                    f"the SPARQL-based constraint component <{self._custom[p]}> "
-                    f"(its parameter {local(p)})",
-                    node,
-                )
             if (
                 isinstance(p, rdflib.URIRef)
                 and str(p).startswith(str(SH))

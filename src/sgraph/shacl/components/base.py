@@ -15,7 +15,7 @@ are the value nodes where it is not true (an error counts as not true, as SHACL 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import rdflib
 
@@ -23,7 +23,8 @@ from sgraph.shacl.query import Value
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler, ValueNodes
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.components.sparql_based import Prepared
+    from sgraph.shacl.shapes import Constraint, Shape, ShapesGraph
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,14 @@ class Component:
     """One SHACL constraint component (https://www.w3.org/TR/shacl/#core-components)."""
 
     #: the component's IRI, e.g. sh:MinCountConstraintComponent
-    iri: ClassVar[rdflib.URIRef]
+    iri: rdflib.URIRef
     #: mandatory parameters: the component applies when a shape has a value for each
-    parameters: ClassVar[tuple[rdflib.URIRef, ...]]
-    optional: ClassVar[tuple[rdflib.URIRef, ...]] = ()
+    parameters: tuple[rdflib.URIRef, ...]
+    optional: tuple[rdflib.URIRef, ...] = ()
     #: only meaningful in property shapes (SHACL: "not allowed in node shapes")
-    property_only: ClassVar[bool] = False
+    property_only: bool = False
     #: the result message when the shape has no sh:message
-    message: ClassVar[str] = "(no message)"
+    message: str = "(no message)"
 
     def active(self, sg: ShapesGraph, con: Constraint) -> bool:
         """Whether the parameter values switch the constraint on (``sh:closed false`` does not)."""
@@ -64,6 +65,15 @@ class Component:
     def shapes(self, sg: ShapesGraph, con: Constraint) -> list[rdflib.term.Node]:
         """The shapes this constraint refers to (checked with it, before any query runs)."""
         return []
+
+    def lateral(self, sg: ShapesGraph, con: Constraint, shape: Shape) -> Prepared | None:
+        """A SPARQL SELECT that gives this constraint's results at the top level of a shape,
+        instead of :meth:`violations` (SPARQL-based constraints); None for the others."""
+        return None
+
+    def result_messages(self, sg: ShapesGraph, con: Constraint) -> list[rdflib.term.Node]:
+        """The messages of this constraint's results: the shape's, else the component's."""
+        return sg.shape(con.shape).messages or [rdflib.Literal(self.message)]
 
     def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
         """Patterns whose solutions are the violations (each pattern binds the focus variable,

@@ -4,7 +4,7 @@ node; terms compare as written."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib.namespace import SH
@@ -58,7 +58,7 @@ class DisjointComponent(_PairComponent):
 
 
 class _OrderComponent(_PairComponent):
-    operator: ClassVar[str]
+    operator: str
     property_only = True
 
     def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:

@@ -3,7 +3,7 @@ value shapes (sh:qualifiedValueShape with sh:qualifiedMinCount / sh:qualifiedMax
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib.namespace import SH
@@ -52,7 +52,7 @@ class PropertyComponent(ValueComponent):
 
 
 class _QualifiedComponent(Component):
-    count: ClassVar[rdflib.URIRef]
+    count: rdflib.URIRef
     optional = (SH.qualifiedValueShapesDisjoint,)
     property_only = True
 

@@ -1,27 +1,32 @@
-"""SPARQL-based constraints (SHACL 5): ``sh:sparql [ sh:select "SELECT $this ... " ]``.
+"""SHACL-SPARQL: SPARQL-based constraints (``sh:sparql``, SHACL 5) and SPARQL-based constraint
+components declared in the shapes graph (``sh:ConstraintComponent`` with ``sh:parameter``s and
+ASK or SELECT validators, SHACL 6).
 
-The query runs once for all focus nodes of its shape: ``{ focus nodes } LATERAL { the query }``.
+A SELECT query runs once for all focus nodes of its shape: ``{ focus nodes } LATERAL { query }``.
 Oxigraph's LATERAL evaluates the query once per focus node with ``?this`` already bound, which is
 SHACL's pre-binding (the variable bound throughout the query, in every nested group), done in the
-store. ``$PATH`` is replaced by the shape's path in the text, ``$currentShape`` is bound to the
-shape. The SPARQL features SHACL forbids with pre-bound variables (MINUS, VALUES, SERVICE, a
-sub-select that does not project ``$this``, ``AS $this``) and ``$shapesGraph`` are refused.
+store. Parameters and ``$currentShape`` are bound the same way (``BIND`` before the LATERAL);
+``$PATH`` is replaced by the shape's path in the text. An ASK validator is a test of each value
+node, ``EXISTS { its group }`` with ``$this``, ``$value`` and the parameters bound around it (an
+``EXISTS`` sees them in every nested group too), so it works in every context, nested included.
 
-Results follow pySHACL: ``?value`` (the focus node itself for a node shape) and ``?path``, the
-shape's messages and the constraint's with ``{$var}`` / ``{?var}`` replaced (language tags kept).
+The SPARQL features SHACL forbids with pre-bound variables (MINUS, VALUES, SERVICE, a sub-select
+that does not project ``$this``, ``AS`` a pre-bound variable) and ``$shapesGraph`` are refused.
+Results follow pySHACL: ``?value`` (the focus node itself for a node shape) and ``?path``, and
+the messages with ``{$var}`` / ``{?var}`` replaced (language tags kept).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from sgraph.shacl.components.base import Component, Found
-from sgraph.shacl.query import bad_shape, shape_name, unsupported
+from sgraph.shacl.query import bad_shape, shape_name, sparql_term, unsupported
 from sgraph.sparql import _tokens
 
 if TYPE_CHECKING:
@@ -30,19 +35,47 @@ if TYPE_CHECKING:
 
 TRUE = rdflib.Literal(True)
 _FORBIDDEN = {"MINUS", "VALUES", "SERVICE"}
-_PRE_BOUND = {"this", "shapesGraph", "currentShape"}
+Tokens = list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A SELECT query of the shapes graph, checked, ready to be joined with its focus nodes."""
+
+    prologue: str
+    select: str
+    prefixes: dict[str, str]
+    messages: list[rdflib.term.Node]
+    #: variables bound before the query runs (parameters, $currentShape): name -> SPARQL term
+    bound: dict[str, str] = field(default_factory=dict)
+
+    def text(self, focus: str) -> str:
+        """The query over all focus nodes: ``{ focus } LATERAL { the SELECT }``."""
+        binds = "".join(f" BIND({term} AS ?{name})" for name, term in self.bound.items())
+        return f"{self.prologue} SELECT * WHERE {{ {focus}{binds} LATERAL {{ {self.select} }} }}"
 
 
 class SPARQLComponent(Component):
+    """``sh:sparql``: a SELECT whose solutions are the violations of each focus node."""
+
     iri = SH.SPARQLConstraintComponent
     parameters = (SH.sparql,)
-    message = "(no message)"
 
     def active(self, sg: ShapesGraph, con: Constraint) -> bool:
         return sg.g.value(con.value, SH.deactivated) != TRUE
 
     def check(self, sg: ShapesGraph, con: Constraint) -> None:
-        prepare(sg, con, sg.shape(con.shape))
+        self.lateral(sg, con, sg.shape(con.shape))
+
+    def lateral(self, sg: ShapesGraph, con: Constraint, shape: Shape) -> Prepared:
+        g = sg.g
+        node = con.value
+        if g.value(node, SH.select) is None:
+            what = "sh:select, not sh:ask" if g.value(node, SH.ask) is not None else "sh:select"
+            raise bad_shape(f"the SPARQL constraint {shape_name(node)} needs {what}", con.shape)
+        shape_msgs = shape.messages
+        extra = sorted((m for m in g.objects(node, SH.message) if m not in shape_msgs), key=str)
+        return prepare_select(sg, node, shape, [*extra, *shape_msgs], {})
 
     def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
         raise unsupported(
@@ -51,63 +84,122 @@ class SPARQLComponent(Component):
         )
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A SPARQL constraint's query, ready to be joined with its shape's focus nodes."""
+class SPARQLBasedComponent(Component):
+    """A constraint component declared in the shapes graph, with SPARQL validators."""
 
-    prologue: str
-    select: str
-    prefixes: dict[str, str]
-    messages: list[rdflib.term.Node]
+    def __init__(self, sg: ShapesGraph, node: rdflib.term.Node) -> None:
+        g = sg.g
+        if not isinstance(node, rdflib.URIRef):
+            raise bad_shape("a constraint component needs an IRI", node)
+        self.iri = node
+        mandatory: list[rdflib.URIRef] = []
+        optional: list[rdflib.URIRef] = []
+        for param in g.objects(node, SH.parameter):
+            p = g.value(param, SH.path)
+            if not isinstance(p, rdflib.URIRef):
+                raise bad_shape("a parameter's sh:path must be an IRI", node)
+            (optional if g.value(param, SH.optional) == TRUE else mandatory).append(p)
+        if not mandatory:
+            raise unsupported(
+                "a SPARQL-based constraint component without mandatory parameters", node
+            )
+        self.parameters = tuple(sorted(mandatory))
+        self.optional = tuple(sorted(optional))
+        self.messages = sorted(g.objects(node, SH.message), key=str)
+        self.validators = {
+            kind: g.value(node, kind)
+            for kind in (SH.validator, SH.nodeValidator, SH.propertyValidator)
+        }
+
+    def __repr__(self) -> str:
+        return f"SPARQLBasedComponent(<{self.iri}>)"
+
+    def validator(self, sg: ShapesGraph, shape: Shape) -> rdflib.term.Node:
+        """The validator for the kind of shape (node or property), as SHACL 6.2.3 chooses it."""
+        specific = SH.propertyValidator if shape.is_property_shape else SH.nodeValidator
+        found = self.validators[specific] or self.validators[SH.validator]
+        if found is None:
+            kind = "property" if shape.is_property_shape else "node"
+            raise unsupported(
+                f"<{self.iri}> in a {kind} shape (it has no validator for it)", shape.node
+            )
+        if sg.g.value(found, SH.ask) is None and sg.g.value(found, SH.select) is None:
+            raise unsupported(
+                f"the validator of <{self.iri}> (only SPARQL ASK or SELECT)", shape.node
+            )
+        return found
+
+    def names(self, con: Constraint) -> dict[str, rdflib.term.Node]:
+        """Each parameter's variable name (the local name of its path) and its value here."""
+        out: dict[str, rdflib.term.Node] = {}
+        for p in (*self.parameters, *self.optional):
+            name = re.split(r"[#/:]", str(p))[-1]
+            if p in con.args:
+                out[name] = con.args[p]
+        return out
+
+    def _messages(self, sg: ShapesGraph, validator: rdflib.term.Node) -> list[rdflib.term.Node]:
+        return sorted(sg.g.objects(validator, SH.message), key=str) or self.messages
+
+    def check(self, sg: ShapesGraph, con: Constraint) -> None:
+        shape = sg.shape(con.shape)
+        validator = self.validator(sg, shape)
+        if sg.g.value(validator, SH.select) is not None:
+            self.lateral(sg, con, shape)
+        else:
+            _checked(sg, str(sg.g.value(validator, SH.ask)), validator, "ASK")
+
+    def lateral(self, sg: ShapesGraph, con: Constraint, shape: Shape) -> Prepared | None:
+        """The SELECT validator's query (None: an ASK validator, a test of each value node)."""
+        validator = self.validator(sg, shape)
+        if sg.g.value(validator, SH.select) is None:
+            return None
+        bound = {n: sparql_term(v, con.shape) for n, v in self.names(con).items()}
+        messages = shape.messages or self._messages(sg, validator)
+        return prepare_select(sg, validator, shape, messages, bound)
+
+    def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
+        shape = c.sg.shape(con.shape)
+        validator = self.validator(c.sg, shape)
+        if c.g.value(validator, SH.select) is not None:
+            raise unsupported(
+                f"<{self.iri}> (a SELECT validator) inside sh:node / sh:not / sh:or / ...",
+                con.shape,
+            )
+        text = str(c.g.value(validator, SH.ask))
+        toks = _checked(c.sg, text, validator, "ASK")
+        ask = next(i for i, (_, t) in enumerate(toks) if t.upper() == "ASK")
+        brace = next(pos for pos, t in toks[ask:] if t == "{")
+        v, bind = values.bind(c)
+        binds, names = [], {"this": values.focus.var, "value": v.var}
+        for name, term in self.names(con).items():
+            var = c.names.var("p")
+            binds.append(f"BIND({sparql_term(term, con.shape)} AS {var})")
+            names[name] = var
+        for name in (re.split(r"[#/:]", str(p))[-1] for p in self.optional):
+            names.setdefault(name, c.names.var("p"))  # unbound: a fresh variable of its own
+        if isinstance(shape.node, rdflib.URIRef):
+            names["currentShape"] = f"<{shape.node}>"
+        group = rename(text[brace:], toks, brace, names, shape)
+        c.prefixes_for(sparql_prefixes(c.g, validator), validator)
+        pattern = f"{bind} {' '.join(binds)} FILTER(!EXISTS {group})"
+        return [Found(pattern, value=v)]
+
+    def result_messages(self, sg: ShapesGraph, con: Constraint) -> list[rdflib.term.Node]:
+        """Messages of an ASK validator's results, with the parameters filled in."""
+        shape = sg.shape(con.shape)
+        messages = shape.messages or self._messages(sg, self.validator(sg, shape))
+        return [substitute(m, dict(self.names(con))) for m in messages]
 
 
-def prepare(sg: ShapesGraph, con: Constraint, shape: Shape) -> Prepared:
-    """Check the constraint's query against SHACL's pre-binding rules and substitute $PATH."""
-    g = sg.g
-    node = con.value
-    select = g.value(node, SH.select)
-    if select is None:
-        if g.value(node, SH.ask) is not None:
-            raise bad_shape("a SPARQL constraint takes sh:select, not sh:ask", con.shape)
-        raise bad_shape(f"the SPARQL constraint {shape_name(node)} has no sh:select", con.shape)
-    text = str(select)
-    toks = _tokens(text)
-    words = [(i, pos, tok.upper()) for i, (pos, tok) in enumerate(toks) if _is_keyword(toks, i)]
-    for _, _, word in words:
-        if word in _FORBIDDEN:
-            raise unsupported(f"{word} in a SPARQL constraint (SHACL forbids it with $this)", node)
-    selects = [(i, pos) for i, pos, word in words if word == "SELECT"]
-    if not selects:
-        raise bad_shape(f"the sh:select of {shape_name(node)} is not a SELECT query", con.shape)
-    for i, _ in selects[1:]:
-        if not _projects_this(toks, i):
-            raise unsupported("a sub-select that does not project $this", node)
-    for i, (_, tok) in enumerate(toks):
-        if tok.upper() == "AS" and _variable(toks, i + 1) in _PRE_BOUND:
-            raise unsupported(f"AS ${_variable(toks, i + 1)} (a pre-bound variable)", node)
-        if _variable(toks, i) == "shapesGraph":
-            raise unsupported("$shapesGraph (the shapes graph is not in the store)", node)
-    pieces: list[str] = []
-    last = 0
-    for i, (pos, tok) in enumerate(toks):
-        if tok in "$?" and i + 1 < len(toks) and toks[i + 1][1] == "PATH":
-            if shape.path is None:
-                raise bad_shape(
-                    f"{shape_name(node)} uses $PATH but the shape has no path", con.shape
-                )
-            pieces.append(text[last:pos] + shape.path)
-            last = toks[i + 1][0] + len("PATH")
-    body = "".join(pieces) + text[last:]
-    # PREFIX / BASE lines (before the first SELECT) hold no $PATH: the split is where it was.
-    prologue, select_text = body[: selects[0][1]], body[selects[0][1] :]
-    shape_msgs = shape.messages
-    extra = sorted((m for m in g.objects(node, SH.message) if m not in shape_msgs), key=str)
-    prefixes: dict[str, str] = {}
-    merge_prefixes(prefixes, sparql_prefixes(g, node), node)
-    return Prepared(prologue, select_text, prefixes, [*extra, *shape_msgs])
+def declared_components(sg: ShapesGraph) -> list[SPARQLBasedComponent]:
+    """The SPARQL-based constraint components of the shapes graph (nodes with sh:parameter)."""
+    nodes = sorted(set(sg.g.subjects(SH.parameter, None)), key=str)
+    return [SPARQLBasedComponent(sg, n) for n in nodes]
 
 
-def _is_keyword(toks: list[tuple[int, str]], i: int) -> bool:
+# -- checking and rewriting query text ------------------------------------------------------
+def _is_keyword(toks: Tokens, i: int) -> bool:
     """A word token that is not a variable name or part of a prefixed name."""
     tok = toks[i][1]
     if not (tok[:1].isalpha() or tok[:1] == "_"):
@@ -117,13 +209,37 @@ def _is_keyword(toks: list[tuple[int, str]], i: int) -> bool:
     return before not in ("?", "$", ":") and after != ":"
 
 
-def _variable(toks: list[tuple[int, str]], i: int) -> str | None:
-    if i + 1 < len(toks) and toks[i][1] in "?$" and toks[i][1] != "":
+def _variable(toks: Tokens, i: int) -> str | None:
+    """The name of the variable starting at token ``i`` (``?x`` or ``$x``), if one does."""
+    if i + 1 < len(toks) and toks[i][1] in ("?", "$") and toks[i + 1][0] == toks[i][0] + 1:
         return toks[i + 1][1]
     return None
 
 
-def _projects_this(toks: list[tuple[int, str]], i: int) -> bool:
+def _checked(sg: ShapesGraph, text: str, node: rdflib.term.Node, form: str) -> Tokens:
+    """The tokens of a query, refused when it breaks SHACL's rules for pre-bound variables."""
+    toks = _tokens(text)
+    words = [(i, tok.upper()) for i, (_, tok) in enumerate(toks) if _is_keyword(toks, i)]
+    for _, word in words:
+        if word in _FORBIDDEN:
+            raise unsupported(f"{word} in a SPARQL query with pre-bound variables", node)
+        if word in ("PREFIX", "BASE") and form == "ASK":
+            raise unsupported(f"{word} in an ASK validator (declare it with sh:prefixes)", node)
+    forms = [i for i, word in words if word == form]
+    if not forms:
+        raise bad_shape(f"the query of {shape_name(node)} is not a {form} query", node)
+    for i, word in words:
+        if word == "SELECT" and i != forms[0] and not _projects_this(toks, i):
+            raise unsupported("a sub-select that does not project $this", node)
+    for i, (_, tok) in enumerate(toks):
+        if tok.upper() == "AS" and _variable(toks, i + 1) in ("this", "value", "currentShape"):
+            raise unsupported(f"AS ${_variable(toks, i + 1)} (a pre-bound variable)", node)
+        if _variable(toks, i) == "shapesGraph":
+            raise unsupported("$shapesGraph (the shapes graph is not in the store)", node)
+    return toks
+
+
+def _projects_this(toks: Tokens, i: int) -> bool:
     """The sub-select starting at token ``i`` names $this (or ?this) in its projection."""
     j = i + 1
     while j < len(toks) and toks[j][1] != "{" and toks[j][1].upper() != "WHERE":
@@ -133,7 +249,67 @@ def _projects_this(toks: list[tuple[int, str]], i: int) -> bool:
     return False
 
 
-# -- prefixes (pySHACL's collect_prefixes) --------------------------------------------------
+def rename(text: str, toks: Tokens, offset: int, names: dict[str, str], shape: Shape) -> str:
+    """``text`` (which starts at ``offset`` of the tokenised query) with ``$PATH`` replaced by the
+    shape's path and each variable of ``names`` by its replacement."""
+    out: list[str] = []
+    last = 0
+    for i, (pos, _) in enumerate(toks):
+        name = _variable(toks, i)
+        if pos < offset or name is None or (name != "PATH" and name not in names):
+            continue
+        if name == "PATH":
+            if shape.path is None:
+                raise bad_shape("the query uses $PATH but the shape has no path", shape.node)
+            repl = shape.path
+        else:
+            repl = names[name]
+        out.append(text[last : pos - offset] + repl)
+        last = pos - offset + 1 + len(name)
+    return "".join(out) + text[last:]
+
+
+def prepare_select(
+    sg: ShapesGraph,
+    node: rdflib.term.Node,
+    shape: Shape,
+    messages: list[rdflib.term.Node],
+    bound: dict[str, str],
+) -> Prepared:
+    """Check a SELECT of the shapes graph (``node`` holds it) and substitute ``$PATH``."""
+    text = str(sg.g.value(node, SH.select))
+    toks = _checked(sg, text, node, "SELECT")
+    first = next(
+        i for i, (_, t) in enumerate(toks) if _is_keyword(toks, i) and t.upper() == "SELECT"
+    )
+    start = toks[first][0]
+    bound = dict(bound)
+    if isinstance(shape.node, rdflib.URIRef):
+        bound["currentShape"] = f"<{shape.node}>"
+    used = {_variable(toks, i) for i in range(len(toks))}
+    if "currentShape" in used and "currentShape" not in bound:
+        raise unsupported("$currentShape in a blank-node shape", shape.node)
+    bound = {k: v for k, v in bound.items() if k in used}
+    # LATERAL binds only the variables the SELECT projects: project $this and the bound ones.
+    head = first + 1
+    while head < len(toks) and toks[head][1].upper() in ("DISTINCT", "REDUCED"):
+        head += 1
+    projected: set[str | None] = set()
+    j = head
+    while j < len(toks) and toks[j][1] != "{" and toks[j][1].upper() != "WHERE":
+        projected.add(_variable(toks, j))
+        j += 1
+    star = head < len(toks) and toks[head][1] == "*"
+    missing = [] if star else [n for n in ("this", *bound) if n not in projected]
+    at = toks[head][0] if head < len(toks) else len(text)
+    text = text[:at] + "".join(f"?{n} " for n in missing) + text[at:]
+    body = rename(text[start:], _tokens(text), start, {}, shape)
+    prefixes: dict[str, str] = {}
+    merge_prefixes(prefixes, sparql_prefixes(sg.g, node), node)
+    return Prepared(text[:start], body, prefixes, messages, bound)
+
+
+# -- prefixes (pySHACL's collect_prefixes, and owl:imports as SHACL says) -------------------
 def _declares(g: rdflib.Graph, node: rdflib.term.Node) -> dict[str, str]:
     out: dict[str, str] = {}
     for d in g.objects(node, SH.declare):
@@ -169,17 +345,6 @@ def merge_prefixes(into: dict[str, str], more: dict[str, str], where: rdflib.ter
         if into.get(p, ns) != ns:
             raise unsupported(f"two namespaces for the prefix {p}: in one query", where)
         into[p] = ns
-
-
-# -- running -----------------------------------------------------------------------------
-def query_text(p: Prepared, focus: str, shape: Shape) -> str:
-    """The query over all focus nodes: ``{ focus } LATERAL { the constraint's SELECT }``."""
-    current = ""
-    if isinstance(shape.node, rdflib.URIRef):
-        current = f" BIND(<{shape.node}> AS ?currentShape)"
-    elif re.search(r"[$?]currentShape\b", p.select):
-        raise unsupported("$currentShape on a blank-node shape", shape.node)
-    return f"{p.prologue} SELECT * WHERE {{ {focus}{current} LATERAL {{ {p.select} }} }}"
 
 
 def substitute(msg: rdflib.term.Node, bound: dict[str, rdflib.term.Node]) -> rdflib.term.Node:

@@ -3,7 +3,7 @@ sh:languageIn, sh:uniqueLang. Lengths and patterns read the lexical form as writ
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib.namespace import SH, XSD
@@ -19,7 +19,7 @@ TRUE = rdflib.Literal(True)
 
 
 class _LengthComponent(ValueComponent):
-    operator: ClassVar[str]
+    operator: str
 
     def check(self, sg: ShapesGraph, con: Constraint) -> None:
         integer(sg, con, self.parameters[0])

@@ -7,7 +7,7 @@ datatype, an IRI, an ill-typed literal) is a violation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib.namespace import SH
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class _RangeComponent(ValueComponent):
-    operator: ClassVar[str]
+    operator: str
 
     def check(self, sg: ShapesGraph, con: Constraint) -> None:
         if not isinstance(con.value, rdflib.Literal):
