@@ -231,7 +231,7 @@ REFUSED = {
 def test_unsupported_shapes_are_refused_by_name_before_any_query(name: str) -> None:
     """The engine refuses while planning, naming the feature and the shape: no result exists."""
     from sgraph.shacl.engine import Engine
-    from sgraph.shacl.query import Overlay
+    from sgraph.shacl.overlay import Overlay
 
     text, words = REFUSED[name]
     gs = GraphStore.load(Settings(), data=[FIXTURES / "valid_minimal.ttl"])

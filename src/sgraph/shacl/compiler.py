@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from sgraph.shacl.query import Names, Overlay, Value, sparql_term, unsupported
+from sgraph.shacl.overlay import Overlay
+from sgraph.shacl.query import Names, Value, sparql_term, unsupported
 from sgraph.shacl.shapes import Shape, ShapesGraph
 from sgraph.terms import OxTerm
 

@@ -10,17 +10,14 @@ run with an InputError naming the feature, before any result exists.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from sgraph.errors import InputError
-from sgraph.literals import WrittenLiterals, stored_forms
+from sgraph.literals import WrittenLiterals
 from sgraph.shacl.compiler import Compiler, ValueNodes, subclass_closure
 from sgraph.shacl.components import COMPONENTS
 from sgraph.shacl.components.base import Found
@@ -31,7 +28,8 @@ from sgraph.shacl.components.sparql_based import (
     merge_prefixes,
     substitute,
 )
-from sgraph.shacl.query import Overlay, Value, ox_term
+from sgraph.shacl.overlay import Overlay, overlay
+from sgraph.shacl.query import Value
 from sgraph.shacl.report import RawResult
 from sgraph.shacl.shapes import Constraint, Shape, ShapesGraph
 from sgraph.shacl.targets import focus_set, value_nodes_as_focus
@@ -234,64 +232,6 @@ class Engine:
                 if r is not None:
                     results.append(r)
         return results
-
-
-# -- the as-written overlay ----------------------------------------------------------------
-#: Datatypes whose lexical forms pySHACL checks (via rdflib's parsing of the literal's value).
-_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
-    str(XSD.integer): int,
-    str(XSD.float): float,
-    str(XSD.decimal): Decimal,
-    str(XSD.boolean): bool,
-    str(XSD.date): dt.date,
-    str(XSD.time): dt.time,
-    str(XSD.dateTime): dt.datetime,
-}
-
-
-def well_typed(lit: ox.Literal) -> bool:
-    """Whether the lexical form is valid for the datatype (as rdflib and pySHACL see it)."""
-    node = to_rdflib(lit)
-    assert isinstance(node, rdflib.Literal)
-    if getattr(node, "ill_typed", None) is True:
-        return False
-    want = _PYTHON_TYPES.get(lit.datatype.value)
-    return want is None or isinstance(node.value, want)
-
-
-def overlay(store: ox.Store, shapes: rdflib.Graph, written: WrittenLiterals | None) -> Overlay:
-    """Rows for the literals whose form as written differs from the store's, or is ill-typed."""
-    out = Overlay()
-    data_forms = written.forms() if written else {}
-    for kept, forms in data_forms.items():
-        for w in forms:
-            out.add(kept, w, well_typed(w))
-    # Shape constants that are focus nodes (sh:targetNode "4.0"^^xsd:decimal).
-    consts = [
-        ox_term(n) for n in shapes.objects(None, SH.targetNode) if isinstance(n, rdflib.Literal)
-    ]
-    for w, kept in stored_forms(c for c in consts if isinstance(c, ox.Literal)).items():
-        out.add(kept, w, well_typed(w))
-        in_data = next(store.quads_for_pattern(None, None, kept, None), None) is not None
-        if kept not in data_forms and in_data:  # the data writes it as the store keeps it
-            out.add(kept, kept, True)
-    # Ill-typed literals the store keeps as they are, for the datatypes the shapes ask for.
-    skip = {str(XSD.string), str(RDF.langString), str(RDFS.Literal)}
-    wanted = sorted({str(d) for d in shapes.objects(None, SH.datatype)} - skip)
-    if wanted:
-        dts = ", ".join(f"<{d}>" for d in wanted)
-        q = (
-            "SELECT DISTINCT ?x WHERE { ?s ?p ?x "
-            f"FILTER(isLiteral(?x) && DATATYPE(?x) IN ({dts})) }}"
-        )
-        res = store.query(q, use_default_graph_as_union=True)
-        assert isinstance(res, ox.QuerySolutions)
-        for row in res:
-            lit = row["x"]
-            assert isinstance(lit, ox.Literal)
-            if lit not in out.rows and not well_typed(lit):
-                out.add(lit, lit, False)
-    return out
 
 
 def validate(

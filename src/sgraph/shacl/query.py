@@ -12,7 +12,7 @@ accessors are plain ``STR(?v)``, ``DATATYPE(?v)``: no join, no cost.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, SH
 
 from sgraph.errors import InputError
 from sgraph.literals import NATIVE_DATATYPES, stored_forms
-from sgraph.terms import OxTerm
+from sgraph.terms import OxTerm, from_rdflib
 
 
 def unsupported(what: str, shape: rdflib.term.Node) -> InputError:
@@ -52,51 +52,12 @@ def local(iri: rdflib.term.Node) -> str:
 
 def ox_term(node: rdflib.term.Node) -> OxTerm:
     """A shapes-graph term as a pyoxigraph term, literals exactly as written."""
-    if isinstance(node, rdflib.URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype is not None:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(f"not an RDF term: {node!r}")
+    return from_rdflib(node)
 
 
 def string(text: str) -> str:
     """A SPARQL string literal."""
     return str(ox.Literal(text))
-
-
-@dataclass
-class Overlay:
-    """The as-written forms of the literals the store shows differently (see the module doc).
-
-    ``rows`` maps a stored literal to its forms as written, each with whether it is well formed
-    for its datatype. A literal the store keeps as written but which is ill-typed (say
-    ``"2020-02-31"^^xsd:date``) has one row: itself, not well formed.
-    """
-
-    rows: dict[ox.Literal, dict[ox.Literal, bool]] = field(default_factory=dict)
-
-    def add(self, stored: ox.Literal, written: ox.Literal, ok: bool) -> None:
-        self.rows.setdefault(stored, {})[written] = ok
-
-    def __bool__(self) -> bool:
-        return bool(self.rows)
-
-    def join(self, var: str) -> str:
-        """The pattern that binds ``var``'s written forms (nothing when there is no overlay)."""
-        if not self.rows:
-            return ""
-        lines = " ".join(
-            f"({stored} {string(w.value)} <{w.datatype.value}> {'true' if ok else 'false'})"
-            for stored, forms in self.rows.items()
-            for w, ok in sorted(forms.items(), key=lambda kv: str(kv[0]))
-        )
-        return f" OPTIONAL {{ VALUES ({var} {var}_lex {var}_dt {var}_ok) {{ {lines} }} }} "
 
 
 @dataclass(frozen=True)
@@ -128,7 +89,7 @@ class Value:
             return same
         return f"({same} && {_form(self)} = {_form(other)})"
 
-    def equals(self, const: rdflib.term.Node, overlay: Overlay) -> str:
+    def equals(self, const: rdflib.term.Node) -> str:
         """The value node is the shapes-graph term ``const``, as written."""
         term = ox_term(const)
         if isinstance(term, ox.BlankNode):

@@ -94,27 +94,26 @@ def _grouped(
     return Found(f"{inner}HAVING (COUNT(DISTINCT {v.var}) {test}) }}", includes_focus=True)
 
 
-class MinCountComponent(Component):
+class _CountComponent(Component):
+    property_only = True
+    count: staticmethod[..., Found]
+
+    def check(self, sg: ShapesGraph, con: Constraint) -> None:
+        integer(sg, con, self.parameters[0])
+
+    def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
+        return [self.count(c, values, int(str(con.value)), con.shape)]
+
+
+class MinCountComponent(_CountComponent):
     iri = SH.MinCountConstraintComponent
     parameters = (SH.minCount,)
-    property_only = True
+    count = staticmethod(count_below)
     message = "Less than the minimum number of values"
 
-    def check(self, sg: ShapesGraph, con: Constraint) -> None:
-        integer(sg, con, SH.minCount)
 
-    def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
-        return [count_below(c, values, int(str(con.value)), con.shape)]
-
-
-class MaxCountComponent(Component):
+class MaxCountComponent(_CountComponent):
     iri = SH.MaxCountConstraintComponent
     parameters = (SH.maxCount,)
-    property_only = True
+    count = staticmethod(count_above)
     message = "More than the maximum number of values"
-
-    def check(self, sg: ShapesGraph, con: Constraint) -> None:
-        integer(sg, con, SH.maxCount)
-
-    def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
-        return [count_above(c, values, int(str(con.value)), con.shape)]

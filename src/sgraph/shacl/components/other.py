@@ -66,11 +66,11 @@ class HasValueComponent(Component):
     def violations(self, c: Compiler, con: Constraint, values: ValueNodes) -> list[Found]:
         k = con.value
         if values.path is None:
-            return [Found(f"FILTER(!COALESCE({values.focus.equals(k, c.overlay)}, false))")]
+            return [Found(f"FILTER(!COALESCE({values.focus.equals(k)}, false))")]
         if isinstance(k, rdflib.URIRef):  # IRIs are stored as written: the index finds it
             return [Found(f"FILTER NOT EXISTS {{ {values.focus.var} {values.path} <{k}> }}")]
         v, bind = values.bind(c)
-        return [Found(f"FILTER NOT EXISTS {{ {bind} FILTER({v.equals(k, c.overlay)}) }}")]
+        return [Found(f"FILTER NOT EXISTS {{ {bind} FILTER({v.equals(k)}) }}")]
 
 
 class InComponent(ValueComponent):
@@ -86,7 +86,7 @@ class InComponent(ValueComponent):
     def test(self, c: Compiler, con: Constraint, v: Value) -> str:
         members = rdf_list(c.g, con.value, con.shape)
         iris = [m for m in members if isinstance(m, rdflib.URIRef)]
-        others = [v.equals(m, c.overlay) for m in members if not isinstance(m, rdflib.URIRef)]
+        others = [v.equals(m) for m in members if not isinstance(m, rdflib.URIRef)]
         if iris:
             others.insert(0, f"{v.var} IN ({', '.join(f'<{m}>' for m in iris)})")
         return "(" + (" || ".join(others) or "false") + ")"

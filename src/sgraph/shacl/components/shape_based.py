@@ -33,7 +33,7 @@ class NodeComponent(ValueComponent):
         return c.conforms(con.value, v)
 
 
-class PropertyComponent(ValueComponent):
+class PropertyComponent(NodeComponent):
     """Each value node conforms to the property shape.
 
     At the top level the engine validates the property shape itself on the value nodes (its
@@ -43,12 +43,6 @@ class PropertyComponent(ValueComponent):
     iri = SH.PropertyConstraintComponent
     parameters = (SH.property,)
     message = "Value does not conform to the property shape"
-
-    def shapes(self, sg: ShapesGraph, con: Constraint) -> list[rdflib.term.Node]:
-        return [con.value]
-
-    def test(self, c: Compiler, con: Constraint, v: Value) -> str:
-        return c.conforms(con.value, v)
 
 
 class _QualifiedComponent(Component):
