@@ -19,7 +19,7 @@ from sgraph.validate import ValidationReport, validate_store
 
 Progress = Callable[[str], None]
 
-#: Writers that publish more of the build into the staging folder: ``(graph, stage, settings)``.
+#: Writers that publish more of the build into the staging folder: ``(graph, stage) -> files``.
 Publisher = Callable[[GraphStore, Path], list[Path]]
 
 

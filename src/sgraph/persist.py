@@ -1,8 +1,9 @@
 """A persistent embedded store, so that commands on a large data set do not re-parse on every start.
 
-Layout of a store folder (default ``.sgraph-store/`` under the working directory)::
+Layout of a store folder (the commands' default is ``default_store_path``: one per data folder
+in ``~/.cache/sgraph/stores/``)::
 
-    .sgraph-store/
+    STORE/
         oxigraph/        the materialised dataset, an on-disk pyoxigraph store
         graph.nq         the same quads as an N-Quads snapshot (the fastest way into memory)
         subjects.tsv     file <TAB> line <TAB> IRI: where each entity is written (for messages)

@@ -33,9 +33,8 @@ if TYPE_CHECKING:
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
-#: Formats written from the union of the graphs, and from each graph in turn.
+#: Formats written from the union of the graphs.
 FLAT = ("turtle", "jsonld", "rdfxml")
-BY_GRAPH = ("trig",)
 #: Formats that are sorted lines, serialised by Oxigraph.
 LINES = ("ntriples", "nquads")
 

@@ -155,11 +155,6 @@ def _term_iri(tok: Token | None, prefixes: dict[str, str], base: str | None) -> 
     return None
 
 
-def is_update(text: str) -> bool:
-    """True if ``text`` holds an update operation (in any reading, see module docs)."""
-    return any(UPDATE_KEYWORDS & f.keywords for f in _readings(text, None))
-
-
 def check_query(
     text: str,
     *,
