@@ -122,6 +122,8 @@ def test_update_syntax_error_has_position() -> None:
         "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
         "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ service <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
         "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ BIND(1 AS ?a) SERVICESILENT <http://127.0.0.1:{port}/sparql> {{ }} }}",
+        "PREFIX : <http://127.0.0.1:{port}/> ASK {{ BIND(1 AS ?a) service:sparql {{ }} }}",
     ],
 )
 def test_check_syntax_opens_no_connection(template: str) -> None:

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from sgraph.config import DEFAULT_QUERIES_DIR
 from sgraph.errors import InputError, ParameterError, UnknownQueryError
 from sgraph.namespaces import STANDARD_PREFIXES, XSD
+from sgraph.rdf.sparql_lexer import VAR, tokens
 from sgraph.terms import OxTerm
 
 #: XSD datatypes a parameter may name by its local name alone (``?_n_integer``).
@@ -56,7 +57,6 @@ GRLC_KEYS = frozenset(
     {"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"}
 )
 
-_PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z0-9][A-Za-z0-9_]*)")
 _LANG = re.compile(r"^[a-z]{2}$")
 _ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 _SCHEMES = frozenset({"urn", "mailto", "tag", "doi", "info", "data", "isbn"})
@@ -254,23 +254,12 @@ def parse_parameter(variable: str, prefixes: dict[str, str] | None = None) -> Pa
     )
 
 
-def _strip_strings_and_comments(text: str) -> str:
-    out = re.sub(
-        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
-        '""',
-        text,
-    )
-    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", out)
-    return re.sub(r"#[^\n]*", "", out)
-
-
 def find_parameters(text: str) -> list[Parameter]:
     """Parameters used in a query text, in order of first use (each variable once)."""
     seen: dict[str, Parameter] = {}
-    for m in _PARAM_VAR.finditer(_strip_strings_and_comments(text)):
-        var = m.group(1) + m.group(2)
-        if var not in seen and (p := parse_parameter(var)) is not None:
-            seen[var] = p
+    for tok in tokens(text):
+        if tok.kind == VAR and tok.name not in seen and (p := parse_parameter(tok.name)):
+            seen[tok.name] = p
     return list(seen.values())
 
 

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
 from sgraph.export.jsonld import build_context, to_jsonld
 from sgraph.export.stats import stats_of_triples
+from sgraph.rdf import sparql_lexer as lex
 from sgraph.serialize import PrefixMap, to_ntriples, to_rdfxml, to_turtle
 from sgraph.terms import XSD_STRING, OxTerm
 
@@ -76,71 +77,19 @@ class QueryResult:
         return 1
 
 
-# -- lexing just enough SPARQL ---------------------------------------------------------------
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_STRING = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'',
-    re.S,
-)
-_PNAME_NS = re.compile(r"[A-Za-z][\w.-]*:|:")
-_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-def _tokens(text: str, start: int = 0) -> list[tuple[int, str]]:
-    """Significant tokens from ``start``: IRIs, strings, words, punctuation (comments skipped)."""
-    out: list[tuple[int, str]] = []
-    i, n = start, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl + 1
-        elif (
-            (c == "<" and (m := _IRIREF.match(text, i)))
-            or (c in "\"'" and (m := _STRING.match(text, i)))
-            or ((c.isalpha() or c == "_") and (m := _WORD.match(text, i)))
-        ):
-            out.append((i, m.group()))
-            i = m.end()
-        else:
-            out.append((i, c))
-            i += 1
-    return out
-
-
-def _form(text: str) -> tuple[str, int, list[tuple[int, str]]]:
-    """The query form keyword (upper case), its token index, and the tokens."""
-    toks = _tokens(text)
-    i = 0
-    while i < len(toks):
-        word = toks[i][1].upper()
-        if word == "PREFIX":
-            # PREFIX pname: <iri>  (the pname may lex as word + ':')
-            i += 1
-            while i < len(toks) and not toks[i][1].startswith("<"):
-                i += 1
-            i += 1
-        elif word == "BASE":
-            i += 2
-        else:
-            return word, i, toks
-    return "", len(toks), toks
-
-
+# -- what a query text is (read by the one SPARQL lexer) ----------------------------------------
 def query_kind(text: str) -> Kind:
     """``select``, ``ask``, ``graph`` (CONSTRUCT, DESCRIBE) or ``update``."""
-    word, _, _ = _form(text)
-    if word in _FORMS:
-        return _FORMS[word]  # type: ignore[return-value]
-    if word in _UPDATES:
+    toks = lex.tokens(text)
+    i = lex.prologue_end(toks)
+    word = toks[i].text.upper() if i < len(toks) and toks[i].kind == lex.KEYWORD else ""
+    if word in lex.QUERY_FORMS:
+        return lex.QUERY_FORMS[word]  # type: ignore[return-value]
+    if word in lex.UPDATE_KEYWORDS:
         return "update"
+    found = toks[i].text if i < len(toks) else "nothing"
     raise QuerySyntaxError(
-        f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {word or 'nothing'!r}",
+        f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {found!r}",
         line=1,
         column=1,
         hint="a query starts with optional PREFIX/BASE lines and then its form keyword",
@@ -163,8 +112,8 @@ def _syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
         line, column = len(lines), len(lines[-1]) + 1
     src = lines[line - 1]
     if "Prefix not found" in what:
-        m = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", src[: column - 1])
-        name = (m.group(1) or "") + ":" if m else "?:"
+        names = [tok for tok in lex.tokens(src) if tok.kind == lex.PNAME and tok.end < column]
+        name = names[-1].prefix + ":" if names else "?:"
         what = f"prefix {name} is not declared (add PREFIX {name} <namespace IRI> at the top)"
     elif len(what) > 160:
         what = what[:157] + "..."
@@ -177,41 +126,29 @@ def _syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
     )
 
 
-def _keyword_positions(toks: list[tuple[int, str]], word: str) -> list[int]:
-    """Indexes of tokens that are the keyword ``word`` (not a variable or a local name)."""
-    out = []
-    for i, (_, tok) in enumerate(toks):
-        if tok.upper() == word and not (
-            i > 0 and toks[i - 1][1] in ("?", "$", ":") and toks[i - 1][0] + 1 == toks[i][0]
-        ):
-            out.append(i)
-    return out
-
-
-def has_dataset_clause(text: str) -> bool:
+def has_dataset_clause(text: str, prefixes: dict[str, str] | None = None) -> bool:
     """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``)."""
-    return bool(_keyword_positions(_tokens(text), "FROM"))
+    return "FROM" in lex.keywords(lex.tokens(text, prefixes or {}))
 
 
-def has_service(text: str) -> bool:
+def has_service(text: str, prefixes: dict[str, str] | None = None) -> bool:
     """Whether the query or update uses ``SERVICE`` (a federated call to another endpoint)."""
-    return bool(_keyword_positions(_tokens(text), "SERVICE"))
+    return "SERVICE" in lex.keywords(lex.tokens(text, prefixes or {}))
 
 
-def _neutralise_service(text: str) -> str:
+def _neutralise_service(text: str, prefixes: dict[str, str] | None) -> str:
     """The text with every ``SERVICE [SILENT]`` replaced by ``GRAPH`` padded to the same length.
 
     Both take an IRI or variable and a group, so the parse (and every line and column) is the
     same, and evaluating the result on an empty store opens no connection.
     """
-    toks = _tokens(text)
+    toks = lex.tokens(text, prefixes or {})
     chars = list(text)
-    for i in _keyword_positions(toks, "SERVICE"):
-        pos = toks[i][0]
-        chars[pos : pos + 7] = list("GRAPH  ")
-        if i + 1 < len(toks) and toks[i + 1][1].upper() == "SILENT":
-            spos = toks[i + 1][0]
-            chars[spos : spos + 6] = list(" " * 6)
+    for i, tok in enumerate(toks):
+        if tok.is_keyword("SERVICE"):
+            chars[tok.start : tok.end] = "GRAPH  "
+            if i + 1 < len(toks) and toks[i + 1].is_keyword("SILENT"):
+                chars[toks[i + 1].start : toks[i + 1].end] = " " * 6
     return "".join(chars)
 
 
@@ -230,9 +167,9 @@ def check_syntax(text: str, *, prefixes: dict[str, str] | None = None) -> None:
 def _checked(text: str, prefix_items: tuple[tuple[str, str], ...] | None) -> None:
     prefixes = dict(prefix_items) if prefix_items is not None else None
     kind = query_kind(text)
-    probe = _neutralise_service(text)
+    probe = _neutralise_service(text, prefixes)
     if kind == "update":
-        if _keyword_positions(_tokens(text), "LOAD"):
+        if "LOAD" in lex.keywords(lex.tokens(text, prefixes or {})):
             _check_update_syntax_rdflib(text)
             return
         try:
@@ -278,26 +215,29 @@ def inject_values(text: str, bindings: dict[str, OxTerm]) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z0-9_]+", name):
             raise InputError(f"not a SPARQL variable name: {name!r}")
-    word, idx, toks = _form(text)
-    j = idx + 1
-    if word == "CONSTRUCT" and j < len(toks) and toks[j][1] == "{":
+    toks = lex.tokens(text)
+    j = lex.prologue_end(toks)
+    construct = j < len(toks) and toks[j].is_keyword("CONSTRUCT")
+    j += 1
+    if construct and j < len(toks) and toks[j].text == "{":
         depth = 0
         while j < len(toks):  # skip the template
-            depth += {"{": 1, "}": -1}.get(toks[j][1], 0)
+            if toks[j].kind == lex.PUNCT:
+                depth += {"{": 1, "}": -1}.get(toks[j].text, 0)
             j += 1
             if depth == 0:
                 break
-    elif word == "CONSTRUCT":
+    elif construct:
         raise InputError(
             "parameters cannot be bound in the short form CONSTRUCT WHERE { ... }",
             hint="write CONSTRUCT { template } WHERE { ... }",
         )
-    while j < len(toks) and toks[j][1] != "{":
+    while j < len(toks) and not (toks[j].kind == lex.PUNCT and toks[j].text == "{"):
         j += 1
     clause = values_clause(bindings)
     if j >= len(toks):  # e.g. DESCRIBE <iri> with no WHERE: a trailing VALUES clause
         return text.rstrip() + "\n" + clause + "\n"
-    pos = toks[j][0] + 1
+    pos = toks[j].end
     return text[:pos] + " " + clause + " " + text[pos:]
 
 
@@ -328,7 +268,7 @@ def execute(
     kwargs: dict[str, object] = {"prefixes": prefixes}
     if default_graph:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-    elif not has_dataset_clause(text):
+    elif not has_dataset_clause(text, prefixes):
         # no FROM / FROM NAMED of its own: the default graph is the union of every graph
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
@@ -427,12 +367,11 @@ def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
 
 
 def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:
-    declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w.-]*):", text)}
-    missing = [
-        p
-        for p in sorted(prefixes)
-        if p not in declared and re.search(rf"(?<![\w<?$]){re.escape(p)}:", text)
-    ]
+    """``text`` with a ``PREFIX`` line for each of ``prefixes`` it uses but does not declare."""
+    toks = lex.tokens(text)
+    declared = lex.declared_prefixes(toks)
+    used = {tok.prefix for tok in toks if tok.kind == lex.PNAME}
+    missing = [p for p in sorted(prefixes) if p in used and p not in declared]
     if not missing:
         return text
     return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in missing) + text
