@@ -15,7 +15,8 @@ import pytest
 from pyld import jsonld
 
 from sgraph.config import Settings
-from sgraph.export import FORMATS, export
+from sgraph.export import export
+from sgraph.rdf.formats import GRAPH_FORMATS
 from sgraph.sources import SourceFile
 from sgraph.store import GraphStore
 
@@ -135,9 +136,9 @@ def test_jsonld_uses_readable_keys(dist_dir: Path) -> None:
     assert any("title" in node for node in doc["@graph"])
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(GRAPH_FORMATS))
 def test_gzipped_copies_are_deterministic_and_match(dist_dir: Path, fmt: str) -> None:
-    name = FORMATS[fmt].filename
+    name = GRAPH_FORMATS[fmt].filename
     raw = (dist_dir / (name + ".gz")).read_bytes()
     assert gzip.decompress(raw) == (dist_dir / name).read_bytes()
     assert raw[4:8] == b"\x00\x00\x00\x00"  # mtime 0
@@ -176,7 +177,7 @@ def _publish(out: Path, seed: str, data: list[Path]) -> dict[str, bytes]:
 def test_every_export_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     first = _publish(tmp_path / "a", "1", [])
     second = _publish(tmp_path / "b", "4242", [])
-    assert set(first) >= {f.filename for f in FORMATS.values()} | {
+    assert set(first) >= {f.filename for f in GRAPH_FORMATS.values()} | {
         "void.ttl",
         "context.jsonld",
         "docs/index.html",

@@ -62,7 +62,7 @@ def write_core(gs: GraphStore, stage: Path) -> list[Path]:
 
     Blank nodes (the shapes' lists) get canonical labels so every file is the same bytes every run.
     """
-    from sgraph.export.formats import canonical_triples
+    from sgraph.serialize import canonical_triples
 
     settings = gs.settings
     shapes = parse_file(settings.shapes_file, settings.base).triples

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sgraph.errors import InputError, RemoteStoreError
+from sgraph.rdf.formats import GRAPH_FORMATS
 from sgraph.serialize import to_ntriples
 from sgraph.store import GraphStore
 
 #: Called with (bytes sent, bytes in total) while the upload runs.
 Progress = Callable[[int, int], None]
 CHUNK = 256 * 1024
+#: The upload's format.
+NTRIPLES = GRAPH_FORMATS["ntriples"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def push_ntriples(
         url,
         data=_chunks(payload, progress),
         method="PUT",
-        headers={"Content-Type": "application/n-triples", "Content-Length": str(len(payload))},
+        headers={"Content-Type": NTRIPLES.media_type, "Content-Length": str(len(payload))},
     )
     hint = (
         "check that the store is running and that the URL is its Graph Store Protocol endpoint "

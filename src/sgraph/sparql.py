@@ -18,63 +18,26 @@ tests/test_sparql.py pins this down.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 import pyoxigraph as ox
 
 from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
-from sgraph.export.jsonld import build_context, to_jsonld
-from sgraph.export.stats import stats_of_triples
 from sgraph.rdf import sparql_lexer as lex
-from sgraph.serialize import PrefixMap, to_ntriples, to_rdfxml, to_turtle
-from sgraph.terms import XSD_STRING, OxTerm
+from sgraph.rdf.formats import (
+    RESULT_FORMATS,
+    TRIPLE_FORMATS,
+    GraphFormat,
+    ResultFormat,
+    query_format,
+    write_triples,
+)
+from sgraph.rdf.results import QueryResult, read_json_results
+from sgraph.terms import OxTerm
 
 Kind = Literal["select", "ask", "graph", "update"]
-
-#: Output format name -> media type.
-FORMATS: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "table": "text/plain",
-    "md": "text/markdown",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-#: Formats for SELECT and ASK results, and for CONSTRUCT and DESCRIBE graphs.
-RESULT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "md")
-GRAPH_FORMATS: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "rdfxml")
-
-#: Longest value shown in a ``table`` cell before it is shortened with an ellipsis.
-TABLE_CELL_WIDTH = 60
-
-
-@dataclass
-class QueryResult:
-    """The result of a query, whatever ran it."""
-
-    kind: Literal["select", "ask", "graph"]
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, OxTerm]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
-
-    def __len__(self) -> int:
-        if self.kind == "select":
-            return len(self.rows)
-        if self.kind == "graph":
-            return len(self.triples)
-        return 1
 
 
 # -- what a query text is (read by the one SPARQL lexer) ----------------------------------------
@@ -355,7 +318,10 @@ def execute_remote(
         raise _remote_error(endpoint, " ".join(str(exc).split())[:300]) from None
     if kind == "graph":
         return QueryResult(kind="graph", triples=_parse_graph(body, media, endpoint))
-    return _from_json_results(body, endpoint)
+    try:
+        return read_json_results(body)
+    except ValueError as exc:
+        raise _remote_error(endpoint, f"the answer is not SPARQL JSON results ({exc})") from None
 
 
 def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
@@ -385,231 +351,30 @@ def _parse_graph(body: bytes, media: str, endpoint: str) -> list[ox.Triple]:
         raise _remote_error(endpoint, f"unreadable {media or 'RDF'} answer ({exc})") from None
 
 
-def _from_json_results(body: bytes, endpoint: str) -> QueryResult:
-    try:
-        doc = json.loads(body)
-    except ValueError as exc:
-        raise _remote_error(endpoint, f"the answer is not SPARQL JSON results ({exc})") from None
-    if "boolean" in doc:
-        return QueryResult(kind="ask", boolean=bool(doc["boolean"]))
-    variables = list(doc.get("head", {}).get("vars", []))
-    rows = [
-        {k: _json_term(v) for k, v in binding.items()}
-        for binding in doc.get("results", {}).get("bindings", [])
-    ]
-    return QueryResult(kind="select", variables=variables, rows=rows)
-
-
-def _json_term(value: dict[str, str]) -> OxTerm:
-    kind = value.get("type")
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":
-        return ox.BlankNode(value["value"])
-    if "xml:lang" in value:
-        return ox.Literal(value["value"], language=value["xml:lang"])
-    if value.get("datatype") and value["datatype"] != XSD_STRING:
-        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
-    return ox.Literal(value["value"])
-
-
 # -- serialisation -----------------------------------------------------------------------------
 def serialize(result: QueryResult, fmt: str, *, prefixes: dict[str, str] | None = None) -> bytes:
-    """The result in ``fmt`` (a key of FORMATS); deterministic for the same result."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}", hint="one of " + ", ".join(FORMATS))
+    """The result in ``fmt`` (a name of ``RESULT_FORMATS`` or, for a graph, ``TRIPLE_FORMATS``
+    of ``sgraph.rdf.formats``); deterministic for the same result."""
+    record = query_format(fmt)
     prefixes = prefixes or {}
     if result.kind == "graph":
-        if fmt not in GRAPH_FORMATS:
+        if not isinstance(record, GraphFormat):
             raise InputError(
-                f"format {fmt!r} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE gives a graph",
-                hint="use one of " + ", ".join(GRAPH_FORMATS),
+                f"format {fmt!r} is for SELECT and ASK results; "
+                "a CONSTRUCT or DESCRIBE gives a graph",
+                hint="use one of " + ", ".join(TRIPLE_FORMATS),
             )
-        return _graph(result.triples, fmt, prefixes)
-    if fmt not in RESULT_FORMATS:
+        try:
+            return write_triples(record, result.triples, prefixes).encode("utf-8")
+        except ValueError as exc:  # e.g. RDF-star triple terms, which only N-Triples holds
+            raise InputError(
+                f"the graph cannot be written as {record.label}: {exc}",
+                hint="use --format ntriples",
+            ) from None
+    if not isinstance(record, ResultFormat):
         raise InputError(
-            f"format {fmt!r} is for graphs (CONSTRUCT, DESCRIBE); a {result.kind.upper()} gives results",
+            f"format {fmt!r} is for graphs (CONSTRUCT, DESCRIBE); "
+            f"a {result.kind.upper()} gives results",
             hint="use one of " + ", ".join(RESULT_FORMATS),
         )
-    writer = {
-        "json": _json,
-        "xml": _xml,
-        "csv": _csv,
-        "tsv": _tsv,
-        "table": _table,
-        "md": _markdown,
-    }[fmt]
-    return writer(result, prefixes).encode("utf-8")
-
-
-def _json_value(term: OxTerm) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": str(term)}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _json(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        doc: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        doc = {
-            "head": {"vars": result.variables},
-            "results": {
-                "bindings": [
-                    {v: _json_value(row[v]) for v in result.variables if v in row}
-                    for row in result.rows
-                ]
-            },
-        }
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-
-
-def _xml(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    from xml.sax.saxutils import escape as xml_escape  # pulls in urllib.request; only XML needs it
-    from xml.sax.saxutils import quoteattr
-
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-    ]
-    if result.kind == "ask":
-        out += [
-            "  <head/>",
-            f"  <boolean>{'true' if result.boolean else 'false'}</boolean>",
-            "</sparql>",
-        ]
-        return "\n".join(out) + "\n"
-    out.append("  <head>")
-    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["  </head>", "  <results>"]
-    for row in result.rows:
-        out.append("    <result>")
-        for v in result.variables:
-            if v not in row:
-                continue
-            term = row[v]
-            if isinstance(term, ox.NamedNode):
-                inner = f"<uri>{xml_escape(term.value)}</uri>"
-            elif isinstance(term, ox.BlankNode):
-                inner = f"<bnode>{xml_escape(term.value)}</bnode>"
-            elif isinstance(term, ox.Triple):
-                inner = f"<literal>{xml_escape(str(term))}</literal>"
-            elif term.language:
-                inner = f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
-            elif term.datatype.value != XSD_STRING:
-                inner = f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
-            else:
-                inner = f"<literal>{xml_escape(term.value)}</literal>"
-            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
-        out.append("    </result>")
-    out += ["  </results>", "</sparql>"]
-    return "\n".join(out) + "\n"
-
-
-def _plain(term: OxTerm) -> str:
-    if isinstance(term, ox.Triple):
-        return str(term)
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
-
-
-def _csv(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    if result.kind == "ask":
-        w.writerow(["boolean"])
-        w.writerow(["true" if result.boolean else "false"])
-        return buf.getvalue()
-    w.writerow(result.variables)
-    for row in result.rows:
-        w.writerow([_plain(row[v]) if v in row else "" for v in result.variables])
-    return buf.getvalue()
-
-
-def _tsv(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join(str(row[v]) if v in row else "" for v in result.variables))
-    return "\n".join(lines) + "\n"
-
-
-def _display(term: OxTerm, pm: PrefixMap) -> str:
-    if isinstance(term, ox.NamedNode):
-        return pm.shorten(term.value)
-    return " ".join(_plain(term).split())
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        return ("true" if result.boolean else "false") + "\n"
-    pm = PrefixMap(prefixes)
-    head = result.variables
-    cells = [
-        [_shorten(_display(row[v], pm), TABLE_CELL_WIDTH) if v in row else "" for v in head]
-        for row in result.rows
-    ]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(head)]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(val.ljust(w) for val, w in zip(values, widths, strict=True)).rstrip()
-
-    out = [line(head), line(["-" * w for w in widths])]
-    out += [line(r) for r in cells]
-    n = len(result.rows)
-    footer = f"({n} row{'s' if n != 1 else ''}"
-    footer += ", truncated)" if result.truncated else ")"
-    out.append(footer)
-    return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
-
-
-def _markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        return f"**{'true' if result.boolean else 'false'}**\n"
-    pm = PrefixMap(prefixes)
-    out = ["| " + " | ".join(_md_cell(v) for v in result.variables) + " |"]
-    out.append("|" + "|".join("---" for _ in result.variables) + "|")
-    for row in result.rows:
-        out.append(
-            "| "
-            + " | ".join(
-                _md_cell(_display(row[v], pm)) if v in row else "" for v in result.variables
-            )
-            + " |"
-        )
-    if result.truncated:
-        out.append("\n*(truncated)*")
-    return "\n".join(out) + "\n"
-
-
-def _graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
-    """CONSTRUCT/DESCRIBE results through the same deterministic writers as the exports."""
-    if fmt == "turtle":
-        return to_turtle(triples, prefixes).encode("utf-8")
-    if fmt == "ntriples":
-        return to_ntriples(triples).encode("utf-8")
-    if fmt == "rdfxml":
-        return to_rdfxml(triples, prefixes).encode("utf-8")
-    if any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in triples):
-        raise InputError(
-            "RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle"
-        )
-    context = build_context(stats_of_triples(triples), prefixes, prefixes.get("sg", ""))
-    return to_jsonld(triples, context).encode("utf-8")
+    return record.writer(result, prefixes).encode("utf-8")

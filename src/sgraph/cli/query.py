@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sgraph.cli.options import (
+    FormatChoice,
     base_option,
     data_option,
     make_settings,
@@ -22,11 +23,11 @@ from sgraph.config import Settings
 from sgraph.errors import InputError, ParameterError, ValidationError
 from sgraph.io import atomic_write_bytes
 from sgraph.namespaces import all_prefixes
-from sgraph.sparql import FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+from sgraph.rdf.formats import RESULT_FORMATS, TRIPLE_FORMATS, aliases
 
 if TYPE_CHECKING:  # the library is imported inside each command, so --help stays fast
     from sgraph.queries import NamedQuery
-    from sgraph.sparql import QueryResult
+    from sgraph.rdf.results import QueryResult
     from sgraph.store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -121,13 +122,16 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=FormatChoice(
+        [*RESULT_FORMATS, *TRIPLE_FORMATS], aliases({**RESULT_FORMATS, **TRIPLE_FORMATS})
+    ),
     default=None,
     help="SELECT/ASK: "
     + ", ".join(RESULT_FORMATS)
     + "; CONSTRUCT/DESCRIBE: "
-    + ", ".join(GRAPH_FORMATS)
-    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; turtle for graphs]",
+    + ", ".join(TRIPLE_FORMATS)
+    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; "
+    "turtle for graphs]",
 )
 @click.option(
     "--out",
@@ -193,7 +197,7 @@ def query_command(
             fmt = "turtle"
         else:
             fmt = "table" if (out is None and sys.stdout.isatty()) else "csv"
-    allowed = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+    allowed = list(TRIPLE_FORMATS if kind == "graph" else RESULT_FORMATS)
     if fmt not in allowed:
         what = "a graph (CONSTRUCT/DESCRIBE)" if kind == "graph" else f"{kind.upper()} results"
         raise InputError(
