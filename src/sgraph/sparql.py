@@ -24,13 +24,15 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
+from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError, UnreachableError
 from sgraph.rdf import sparql_lexer as lex
 from sgraph.rdf.formats import (
+    GRAPH_FORMATS,
     RESULT_FORMATS,
     TRIPLE_FORMATS,
     GraphFormat,
     ResultFormat,
+    by_media_type,
     query_format,
     write_triples,
 )
@@ -278,16 +280,15 @@ def execute_remote(
     prefixes: dict[str, str] | None = None,
     timeout_s: float = 60.0,
 ) -> QueryResult:
-    """Run a query on any SPARQL 1.1 endpoint through SPARQLWrapper; same result as ``execute``.
+    """Run a query on any SPARQL 1.1 endpoint (the protocol's POST form); same result as
+    ``execute``.
 
     The query is checked locally first (syntax errors name line and column). Parameters go in
     a VALUES block (see the module docstring). ``prefixes`` the query uses but does not declare
-    are declared in front of it, since a remote store does not know sgraph's prefixes.
+    are declared in front of it, since a remote store does not know sgraph's prefixes. The
+    request goes through ``sgraph.http``.
     """
-    import urllib.error  # here, with SPARQLWrapper: it pulls in tempfile, http and email
-
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from sgraph import http  # here: httpx is needed only for remote queries
 
     kind = query_kind(text)
     if kind == "update":
@@ -296,26 +297,28 @@ def execute_remote(
     full = _declare_prefixes(text, prefixes or {})
     if bindings:
         full = inject_values(full, bindings)
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(max(1, timeout_s)))
-    client.setQuery(full)
-    if kind == "graph":
-        client.setReturnFormat(TURTLE)
-        client.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
+    if kind == "graph":  # N-Triples preferred (the simplest to parse), Turtle understood
+        nt, ttl = GRAPH_FORMATS["ntriples"], GRAPH_FORMATS["turtle"]
+        accept = f"{nt.media_type}, {ttl.media_type};q=0.9"
     else:
-        client.setReturnFormat(JSON)
+        accept = ", ".join(RESULT_FORMATS["json"].media_types)
     try:
-        response = client.query().response
-        body: bytes = response.read()
-        media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
-    except urllib.error.HTTPError as exc:
-        raise _remote_error(endpoint, f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise _remote_error(endpoint, f"cannot connect ({reason})") from None
-    except SPARQLWrapperException as exc:
-        raise _remote_error(endpoint, " ".join(str(exc).split())[:300]) from None
+        response = http.request(
+            "POST",
+            endpoint,
+            form={"query": full},
+            headers={"Accept": accept},
+            timeout_s=timeout_s,
+            follow_redirects=True,
+        )
+    except UnreachableError as exc:
+        raise _remote_error(endpoint, f"cannot connect ({exc.reason})") from None
+    if not response.is_success:
+        detail = " ".join(response.content[:300].decode("utf-8", "replace").split())
+        what = f"HTTP {response.status_code} {response.reason_phrase}"
+        raise _remote_error(endpoint, what + (f": {detail}" if detail else ""))
+    body = response.content
+    media = response.headers.get("content-type", "")
     if kind == "graph":
         return QueryResult(kind="graph", triples=_parse_graph(body, media, endpoint))
     try:
@@ -344,11 +347,14 @@ def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:
 
 
 def _parse_graph(body: bytes, media: str, endpoint: str) -> list[ox.Triple]:
-    fmt = ox.RdfFormat.from_media_type(media) if media else None
+    """A CONSTRUCT/DESCRIBE answer in any RDF format of the registry (Turtle if unlabelled)."""
+    found = by_media_type(media, GRAPH_FORMATS.values()) if media else None
+    fmt = found.oxigraph if isinstance(found, GraphFormat) else ox.RdfFormat.TURTLE
     try:
-        return [q.triple for q in ox.parse(body, format=fmt or ox.RdfFormat.TURTLE)]
+        return [q.triple for q in ox.parse(body, format=fmt)]
     except (SyntaxError, ValueError) as exc:
-        raise _remote_error(endpoint, f"unreadable {media or 'RDF'} answer ({exc})") from None
+        what = media.split(";")[0] or "RDF"
+        raise _remote_error(endpoint, f"unreadable {what} answer ({exc})") from None
 
 
 # -- serialisation -----------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def query_command(
 
     Locally the query runs on the graph built from --data (the union of all its graphs),
     kept in a persistent store that is rebuilt only when the sources change (--store);
-    with --endpoint it runs on that SPARQL endpoint through SPARQLWrapper, with the same
+    with --endpoint it runs on that SPARQL 1.1 endpoint (the SPARQL Protocol), with the same
     output. Prefixes sg:, sgid:, sgpub:, dcterms:, foaf:, org:, ... are predeclared.
 
     \b
