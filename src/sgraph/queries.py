@@ -384,3 +384,23 @@ def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:
         : max(0, 3 - len(close))
     ]
     raise UnknownQueryError(name, close)
+
+
+def find_query(target: str, queries_dir: Path | None = None) -> NamedQuery:
+    """A query given the ways ``sgraph query`` takes one: a ``.rq`` file (or any existing
+    file), the text of a query (anything with a space or a brace), or a name of the library."""
+    if target.endswith(".rq") or (not _looks_like_text(target) and Path(target).is_file()):
+        path = Path(target)
+        if not path.is_file():
+            raise InputError(
+                f"no query file at {target}",
+                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
+            )
+        return load_query_file(path)
+    if _looks_like_text(target):
+        return parse_query(target, "<query>", name="query")
+    return get_query(target, load_library(queries_dir))
+
+
+def _looks_like_text(target: str) -> bool:
+    return any(c in target for c in " \t\n{")

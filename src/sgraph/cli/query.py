@@ -90,22 +90,11 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
-    from sgraph.queries import get_query, load_library, parse_query
+    from sgraph.queries import find_query, parse_query
 
     if target == "-":
         return parse_query(sys.stdin.read(), "<stdin>", name="stdin")
-    path = Path(target)
-    if target.endswith(".rq") or path.is_file():
-        if not path.is_file():
-            raise InputError(
-                f"no query file at {target}",
-                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
-            )
-        try:
-            return parse_query(path.read_text(encoding="utf-8"), path)
-        except OSError as exc:
-            raise InputError(f"cannot read {target}: {exc.strerror}") from None
-    return get_query(target, load_library(queries_dir))
+    return find_query(target, queries_dir)
 
 
 @click.command("query")
