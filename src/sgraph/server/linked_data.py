@@ -42,7 +42,7 @@ from sgraph.export.void import void_turtle
 from sgraph.serialize import to_ntriples, to_rdfxml, to_turtle
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
-from sgraph.sources import parse_file
+from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 
 HTML = "text/html"
@@ -131,9 +131,7 @@ class LinkedData:
 
     def shapes(self) -> list[ox.Triple]:
         if self._shapes is None:
-            self._shapes = canonical_triples(
-                parse_file(self.gs.settings.shapes_file, self.base).triples
-            )
+            self._shapes = canonical_triples(shapes_triples(self.gs.settings))
         return self._shapes
 
     # -- serialising --------------------------------------------------------------------------------
