@@ -22,6 +22,7 @@ validation sees them. ``sgraph add`` never writes into an included graph.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,15 +196,22 @@ def included_graphs(data_dir: Path) -> tuple[Path, ...]:
 
 
 def describe_data(data_dir: Path, origin: str | None = None) -> str:
-    """``./data/triples (the working folder's graph)``: a data folder and the rule that chose it."""
+    """``./data/triples (the working folder's graph)``: a data folder and the rule that chose it.
+
+    The folder is shown relative to the working directory when it is below it or below the
+    working folder's project (``../data/triples`` from ``docs/``), else as an absolute path.
+    """
     if origin is None:
         origin = _origin_of(data_dir)
-    try:
-        shown = "./" + str(data_dir.absolute().relative_to(Path.cwd().absolute()))
-    except ValueError:
-        shown = str(data_dir)
-    if shown == "./.":
-        shown = "."
+    here = Path.cwd().absolute()
+    folder = data_dir.absolute()
+    project = find_project()
+    if folder.is_relative_to(here):
+        shown = "./" + folder.relative_to(here).as_posix() if folder != here else "."
+    elif project is not None and folder.is_relative_to(project.root.absolute()):
+        shown = Path(os.path.relpath(folder, here)).as_posix()
+    else:
+        shown = str(folder)
     return f"{shown} ({origin})"
 
 

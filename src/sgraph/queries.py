@@ -368,7 +368,8 @@ def load_library(folders: Path | Sequence[Path] | None = None) -> dict[str, Name
         for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem):
             earlier = library.get(path.stem)
             if earlier is not None and earlier.path.resolve() == path.resolve():
-                continue  # the same file reached twice (an editable install's packaged queries)
+                earlier.path = path  # one file reached twice (the checkout's own library)
+                continue
             query = load_query_file(path)
             query.replaces = earlier.path if earlier is not None else None
             library[path.stem] = query

@@ -2,8 +2,9 @@
 linked-data pages all see them.
 
 The shapes are written under the default base ``https://w3id.org/sgraph/``; under another base
-every occurrence is replaced in the text before parsing, so IRIs, ``sh:namespace`` literals and
-the SPARQL of SPARQL-based constraints move together. What ``sgraph build`` publishes as
+every occurrence is replaced in the text before parsing (``sources.parse_vocabulary``, as for the
+ontology), so IRIs, ``sh:namespace`` literals and the SPARQL of SPARQL-based constraints move
+together. What ``sgraph build`` publishes as
 ``shapes.ttl`` is therefore exactly what it validated with, under any ``--base``.
 """
 
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from sgraph.config import Settings
-from sgraph.errors import InputError
-from sgraph.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:  # rdflib is imported only where a caller wants an rdflib graph
     import rdflib
@@ -23,25 +22,9 @@ if TYPE_CHECKING:  # rdflib is imported only where a caller wants an rdflib grap
 
 def shapes_triples(settings: Settings) -> list[ox.Triple]:
     """The shapes of ``settings.shapes_file`` under ``settings.base``, as Oxigraph triples."""
-    from sgraph.sources import parse_file
+    from sgraph.sources import parse_vocabulary
 
-    path = settings.shapes_file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the SHACL shapes: {exc.strerror}") from None
-    if settings.base != DEFAULT_BASE:
-        text = text.replace(DEFAULT_BASE, settings.base)
-    try:
-        return [
-            q.triple
-            for q in ox.parse(
-                text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
-            )
-        ]
-    except SyntaxError:
-        parse_file(path)  # raises DataSyntaxError with file, line and column
-        raise
+    return parse_vocabulary(settings.shapes_file, settings.base)
 
 
 def shapes_graph(settings: Settings) -> rdflib.Graph:

@@ -114,6 +114,30 @@ def parse_file(path: Path, base: str = DEFAULT_BASE, graph_prefix: str = "") -> 
     )
 
 
+def parse_vocabulary(path: Path, base: str = DEFAULT_BASE) -> list[ox.Triple]:
+    """Parse an ontology or shapes file written under the default base, moved to ``base`` by
+    replacing the default base everywhere in its text: IRIs, and literals that name them too
+    (``sh:namespace``, ``vann:preferredNamespaceUri``, the SPARQL of a constraint)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if base != DEFAULT_BASE:
+        text = text.replace(DEFAULT_BASE, base)
+    try:
+        data = text.encode("utf-8")
+        return [
+            q.triple
+            for q in ox.parse(
+                data,
+                format=FORMATS.get(path.suffix, ox.RdfFormat.TURTLE),
+                base_iri=path.resolve().as_uri(),
+            )
+        ]
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from None
+
+
 def _syntax_error(path: Path, exc: SyntaxError) -> DataSyntaxError:
     message = str(exc.msg if hasattr(exc, "msg") else exc)
     # pyoxigraph: "Parser error between line 3 column 11 and line 4 column 1: Unexpected end of file"
