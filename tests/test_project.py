@@ -113,7 +113,7 @@ def test_help_shows_the_rule() -> None:
     for command in ("build", "validate", "query", "network", "serve", "export", "add", "push"):
         done = sgraph(ROOT, command, "--help")
         text = " ".join(done.stdout.split())
-        assert "else $SGRAPH_DATA, else the working folder's graph" in text, command
+        assert "[default: $SGRAPH_DATA, else the working folder's graph" in text, command
         assert "else the graph packaged with sgraph" in text, command
 
 

@@ -52,10 +52,10 @@ ORIGIN_ENV = "SGRAPH_DATA"
 ORIGIN_PROJECT = "the working folder's graph"
 ORIGIN_PACKAGED = "the graph packaged with sgraph"
 
-#: The rule in one sentence, for ``--help`` texts.
-DATA_RULE = (
-    "--data, else $SGRAPH_DATA, else the working folder's graph (sgraph.toml or data/triples/ "
-    "here or in a parent folder), else the graph packaged with sgraph"
+#: The rule after ``--data``, as the option's ``--help`` shows it.
+DATA_DEFAULT = (
+    "$SGRAPH_DATA, else the working folder's graph (sgraph.toml or data/triples/ here or in a "
+    "parent folder), else the graph packaged with sgraph"
 )
 
 

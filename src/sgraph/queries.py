@@ -350,7 +350,8 @@ def load_library(folders: Path | Sequence[Path] | None = None) -> dict[str, Name
 
     ``folders`` defaults to the settings' library: the packaged queries, then the working
     folder's ``queries/``. A query in a later folder replaces one of the same name in an earlier
-    one (``NamedQuery.replaces`` is then the file it replaces). A single folder is read alone.
+    one (``NamedQuery.replaces`` is then the file it replaces, unless both say the same). A
+    single folder is read alone.
     """
     if folders is None:
         from sgraph.config import default_queries_dirs
@@ -367,13 +368,17 @@ def load_library(folders: Path | Sequence[Path] | None = None) -> dict[str, Name
             )
         for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem):
             earlier = library.get(path.stem)
-            if earlier is not None and earlier.path.resolve() == path.resolve():
-                earlier.path = path  # one file reached twice (the checkout's own library)
+            if earlier is not None and _same_text(earlier.path, path):
+                earlier.path = path  # the same query twice (a checkout's own queries/)
                 continue
             query = load_query_file(path)
             query.replaces = earlier.path if earlier is not None else None
             library[path.stem] = query
     return dict(sorted(library.items()))
+
+
+def _same_text(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve() or a.read_bytes() == b.read_bytes()
 
 
 def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:

@@ -106,7 +106,7 @@ def validate_command(
       sgraph validate
       sgraph validate data/triples/people.ttl --format json
       sgraph validate my-new-reviews.ttl
-      sgraph validate tests/fixtures/shapes/valid_minimal.ttl --alone --engine pyshacl
+      sgraph validate my-draft.ttl --alone --engine pyshacl
     """
     from sgraph.validate import validate_in_context, validate_paths
 

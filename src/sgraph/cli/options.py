@@ -10,7 +10,7 @@ import click
 
 from sgraph import environment
 from sgraph.config import Settings
-from sgraph.project import DATA_RULE
+from sgraph.project import DATA_DEFAULT
 
 if TYPE_CHECKING:  # the store (pyoxigraph, rdflib) is imported when a command opens it
     from sgraph.store import GraphStore
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the store (pyoxigraph, rdflib) is imported when a command o
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The data-location rule, as the help of every command with --data shows it.
-DATA_HELP = f"Folder of curated Turtle files. [default: {DATA_RULE}]"
+DATA_HELP = f"Folder of curated Turtle files. [default: {DATA_DEFAULT}]"
 
 
 def data_option(func: F) -> F:
