@@ -231,3 +231,27 @@ def test_release_date_comes_from_the_table(monkeypatch: pytest.MonkeyPatch) -> N
     options = DatasetOptions.from_env()
     assert options.release_date == "2021-06-01"
     assert options.sparql_endpoint == "https://example.org/sparql"
+
+
+@pytest.mark.parametrize(
+    ("datatype", "text", "ok"),
+    [
+        ("date", "2021-05-14", True),
+        ("date", "2021-14-05", False),
+        ("date", "2021-02-29", False),
+        ("date", "2020-02-29", True),
+        ("gYear", "2021", True),
+        ("gYear", "21", False),
+        ("gYearMonth", "2021-13", False),
+        ("dateTime", "2021-06-01T12:00:00Z", True),
+        ("dateTime", "2021-06-01T24:30:00", False),
+        ("integer", "12x", False),
+        ("unsignedInt", "-1", False),
+        ("boolean", "yes", False),
+        ("string", "anything", True),
+    ],
+)
+def test_xsd_lexical_forms(datatype: str, text: str, ok: bool) -> None:
+    from sgraph import xsd
+
+    assert (xsd.problem(datatype, text) is None) == ok

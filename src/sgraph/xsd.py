@@ -38,7 +38,16 @@ LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
         re.compile(rf"^-?\d{{4}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?{_TZ}$"),
         "a date and time such as 2021-06-01T12:00:00Z",
     ),
+    "time": (
+        re.compile(rf"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?{_TZ}$"),
+        "a time of day such as 12:30:00",
+    ),
 }
+#: The other integer types: the lexical form of xsd:integer (their ranges are not checked).
+for _name in ("int", "long", "short", "byte", "nonPositiveInteger", "negativeInteger"):
+    LEXICAL[_name] = (LEXICAL["integer"][0], "an integer such as 42")
+for _name in ("unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte"):
+    LEXICAL[_name] = LEXICAL["nonNegativeInteger"]
 
 
 def describe(local_name: str) -> str:
