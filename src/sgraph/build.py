@@ -94,7 +94,6 @@ def build(
     """Load, materialise, validate; if the graph conforms, publish it into ``out_dir``."""
     settings = settings or Settings()
     say = progress or (lambda _msg: None)
-    say(f"Data: {settings.describe_data()}")
     say("Loading sources and materialising standard triples ...")
     gs = GraphStore.load(settings, data)
     say(f"Loaded {len(gs.sources)} files; validating {len(gs)} triples with SHACL ...")
