@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 
 import sgraph
-from sgraph.config import PROJECT_ROOT
+from paths import ROOT
 from sgraph.errors import ParameterError, UnknownQueryError
 
-README = PROJECT_ROOT / "README.md"
+README = ROOT / "README.md"
 
 
 @pytest.fixture(scope="module")

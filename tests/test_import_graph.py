@@ -140,7 +140,6 @@ def test_importing_the_query_engine_loads_no_export_module() -> None:
 #: when one of them is imported (remove it here) or another one stops being imported.
 NOT_IMPORTED = {
     "pyvis": "network/ inlines vis-network from pyvis's templates instead of calling pyvis",
-    "pylode": "export/docs.py writes the ontology page itself",
 }
 
 

@@ -424,14 +424,14 @@ def test_service_description(client: TestClient) -> None:
 
 # -- named queries ---------------------------------------------------------------------------------
 def test_named_query_list_is_the_library(client: TestClient, graph_store: GraphStore) -> None:
-    expected = [q.to_dict() for q in load_library(graph_store.settings.queries_dir).values()]
+    expected = [q.to_dict() for q in load_library(graph_store.settings.queries_dirs).values()]
     assert client.get("/api/queries").json() == expected
 
 
 def test_named_query_runs_with_typed_parameters(
     client: TestClient, graph_store: GraphStore
 ) -> None:
-    library = load_library(graph_store.settings.queries_dir)
+    library = load_library(graph_store.settings.queries_dirs)
     query = library["chair-on-date"]
     (param,) = [p for p in query.parameters if p.type == "date"]
     r = client.get("/api/queries/chair-on-date", params={param.name: "2021-06-01"})

@@ -4,7 +4,7 @@ The Python API (imported lazily, so ``import sgraph`` and the CLI start fast)::
 
     import sgraph
 
-    gs = sgraph.open_graph()                      # the curated graph, standard triples added
+    gs = sgraph.open_graph()                      # the graph, standard triples added
     result = sgraph.run_query(gs, "chair-on-date", date="2019-06-01")
     for row in result.rows:                       # variable -> RDF term; .value is its text
         print(row["chairName"].value)

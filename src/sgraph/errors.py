@@ -219,6 +219,7 @@ class ValidationError(SgraphError):
         n = len(report.violations)
         super().__init__(
             f"the graph does not conform: {n} violation{'s' if n != 1 else ''}",
-            hint="run `sgraph validate` for each violation with its file and line",
+            hint="fix the data at the files and lines above; `sgraph validate` checks it again "
+            "without publishing",
         )
         self.report = report

@@ -13,7 +13,9 @@ import click
 from sgraph.cli.options import (
     FormatChoice,
     base_option,
+    chosen_engine,
     data_option,
+    engine_option,
     make_settings,
     open_store,
     progress,
@@ -38,8 +40,22 @@ def _queries_dir_option(func: F) -> F:
         "--queries-dir",
         type=click.Path(path_type=Path, file_okay=False, exists=True),
         default=None,
-        help="Folder of named .rq queries. [default: queries/]",
+        help="Folder of .rq queries added to the library; a query of the same name replaces "
+        "the library's. [the library: the packaged queries plus the working folder's "
+        "queries/ (where sgraph.toml or data/triples/ is)]",
     )(func)
+
+
+def _library_folders(queries_dir: Path | None) -> list[Path]:
+    from sgraph.config import default_queries_dirs
+
+    return [*default_queries_dirs(), *([queries_dir] if queries_dir is not None else [])]
+
+
+def _library(queries_dir: Path | None) -> dict[str, NamedQuery]:
+    from sgraph.queries import load_library
+
+    return load_library(_library_folders(queries_dir))
 
 
 @click.command("queries")
@@ -55,22 +71,32 @@ def _queries_dir_option(func: F) -> F:
 def queries_command(fmt: str, queries_dir: Path | None) -> None:
     """List the named queries of the library with their parameters.
 
+    The library is the queries packaged with sgraph plus the .rq files of the working
+    folder's queries/ (and of --queries-dir); a local query of the same name replaces
+    the packaged one, and the list says so.
+
     \b
     Example:
       sgraph queries
       sgraph queries --format json
     """
-    from sgraph.queries import load_library
-
-    library = load_library(queries_dir)
+    library = _library(queries_dir)
     if fmt == "json":
-        click.echo(
-            json.dumps([q.to_dict() for q in library.values()], indent=2, ensure_ascii=False)
-        )
+        body = [
+            {
+                **q.to_dict(),
+                "file": str(q.path),
+                "replaces": str(q.replaces) if q.replaces else None,
+            }
+            for q in library.values()
+        ]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     width = max((len(n) for n in library), default=4)
     for name, q in library.items():
         click.echo(f"{name.ljust(width)}  {q.summary}")
+        if q.replaces is not None:
+            click.echo(f"{' ' * width}    (local {q.path}, replaces the packaged {q.replaces})")
         for p in q.parameters:
             need = "required" if p.required else "optional"
             default = f", default {p.default}" if p.default is not None else ""
@@ -94,7 +120,7 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
 
     if target == "-":
         return parse_query(sys.stdin.read(), "<stdin>", name="stdin")
-    return find_query(target, queries_dir)
+    return find_query(target, _library_folders(queries_dir))
 
 
 @click.command("query")
@@ -231,8 +257,14 @@ def _load(settings: Settings) -> GraphStore:
 )
 @data_option
 @base_option
+@engine_option
 def push_command(
-    url: str, graph: str | None, validate: bool, data_dir: Path | None, base: str | None
+    url: str,
+    graph: str | None,
+    validate: bool,
+    data_dir: Path | None,
+    base: str | None,
+    engine: str | None,
 ) -> None:
     """Upload the graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
@@ -251,12 +283,13 @@ def push_command(
 
     settings = make_settings(data_dir, base)
     target_url(url, graph)  # refuse a malformed URL before loading anything
+    progress(f"Data: {settings.describe_data()}")
     gs = _load(settings)
     if validate:
         from sgraph.validate import validate_store
 
         progress(f"Validating {len(gs)} triples ...")
-        report = validate_store(gs)
+        report = validate_store(gs, chosen_engine(engine))
         if not report.conforms:
             raise ValidationError(report)
     shown = {"last": -1}

@@ -18,7 +18,7 @@ from sgraph.rdf.formats import GRAPH_FORMATS, Layout
 from sgraph.rdf.jsonld import context_document
 from sgraph.rdf.stats import stats_of_store
 from sgraph.serialize import canonical_triples, paused_gc
-from sgraph.sources import parse_file
+from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 
 #: Written in a forked child process while this one writes the rest (Linux; one process elsewhere):
@@ -107,7 +107,7 @@ def publish_exports(
         void = stage / "void.ttl"
         void.write_text(void_turtle(gs, dump_sizes(stage), options, stats), encoding="utf-8")
         written += [ctx_file, void]
-    shapes = canonical_triples(parse_file(gs.settings.shapes_file, gs.settings.base).triples)
+    shapes = canonical_triples(shapes_triples(gs.settings))
     written += write_docs(
         stage / "docs", gs.ontology.triples, shapes, gs.prefixes, gs.settings.base
     )

@@ -7,13 +7,13 @@ Everything in it is computed from the graph and the dump files, so it is the sam
   ``SOURCE_DATE_EPOCH`` when set, otherwise the newest full date the graph itself records
   (the ontology's ``dcterms:created``/``dcterms:modified``, publications' ``dcterms:issued``): an
   honest "data as of", never the clock of the machine that ran the build;
-* download URLs are ``SGRAPH_DOWNLOAD_BASE`` (default ``{base}dumps/``) plus the file name.
+* download URLs are ``SGRAPH_DOWNLOAD_BASE`` (default ``{base}dumps/``) plus the file name;
+* the SPARQL endpoint is ``SGRAPH_SPARQL_ENDPOINT`` (default ``{base}sparql``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sgraph import environment
 from sgraph.errors import InputError
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
 from sgraph.rdf.formats import GRAPH_FORMATS
@@ -53,8 +54,8 @@ class DatasetOptions:
 
     @classmethod
     def from_env(cls) -> DatasetOptions:
-        release = os.environ.get("SGRAPH_RELEASE_DATE")
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        release = environment.read("SGRAPH_RELEASE_DATE")
+        epoch = environment.read("SOURCE_DATE_EPOCH")
         if not release and epoch:
             try:
                 release = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
@@ -68,8 +69,8 @@ class DatasetOptions:
                 f"SGRAPH_RELEASE_DATE={release!r} is not a date", hint="use YYYY-MM-DD"
             )
         return cls(
-            download_base=os.environ.get("SGRAPH_DOWNLOAD_BASE") or None,
-            sparql_endpoint=os.environ.get("SGRAPH_SPARQL_ENDPOINT") or None,
+            download_base=environment.read("SGRAPH_DOWNLOAD_BASE"),
+            sparql_endpoint=environment.read("SGRAPH_SPARQL_ENDPOINT"),
             release_date=release or None,
         )
 

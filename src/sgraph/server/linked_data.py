@@ -35,7 +35,7 @@ from sgraph.rdf.formats import GRAPH_FORMATS, TRIPLE_FORMATS, GraphFormat, write
 from sgraph.serialize import canonical_triples
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
-from sgraph.sources import parse_file
+from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 
 HTML = "text/html"
@@ -124,9 +124,7 @@ class LinkedData:
 
     def shapes(self) -> list[ox.Triple]:
         if self._shapes is None:
-            self._shapes = canonical_triples(
-                parse_file(self.gs.settings.shapes_file, self.base).triples
-            )
+            self._shapes = canonical_triples(shapes_triples(self.gs.settings))
         return self._shapes
 
     # -- serialising --------------------------------------------------------------------------------
