@@ -19,7 +19,7 @@ from sgraph.validate import ValidationReport, validate_store
 
 Progress = Callable[[str], None]
 
-#: Writers that publish more of the build into the staging folder: ``(graph, stage, settings)``.
+#: Writers that publish more of the build into the staging folder: ``(graph, stage) -> files``.
 Publisher = Callable[[GraphStore, Path], list[Path]]
 
 
@@ -65,7 +65,7 @@ def write_core(gs: GraphStore, stage: Path) -> list[Path]:
 
     Blank nodes (the shapes' lists) get canonical labels so every file is the same bytes every run.
     """
-    from sgraph.export.formats import canonical_triples
+    from sgraph.serialize import canonical_triples
 
     shapes = shapes_triples(gs.settings)
     files = {

@@ -1,8 +1,9 @@
 """A persistent embedded store, so that commands on a large data set do not re-parse on every start.
 
-Layout of a store folder (default ``.sgraph-store/`` under the working directory)::
+Layout of a store folder (the commands' default is ``default_store_path``: one per data folder
+in ``~/.cache/sgraph/stores/``)::
 
-    .sgraph-store/
+    STORE/
         oxigraph/        the materialised dataset, an on-disk pyoxigraph store
         graph.nq         the same quads as an N-Quads snapshot (the fastest way into memory)
         subjects.tsv     file <TAB> line <TAB> IRI: where each entity is written (for messages)
@@ -23,9 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +34,7 @@ import pyoxigraph as ox
 from sgraph import environment
 from sgraph.config import Settings
 from sgraph.errors import InputError
-from sgraph.io import atomic_write_text
+from sgraph.io import atomic_paths, atomic_write_text, staged_dir
 from sgraph.materialise import load_ontology, rule_files
 from sgraph.sources import INCLUDED_GRAPHS, SourceFile, data_files, graph_iri
 from sgraph.store import GraphStore
@@ -136,22 +134,13 @@ def rebuild(settings: Settings, store_path: Path) -> GraphStore:
     # Remove the manifest first: a store without one is never trusted.
     (store_path / _MANIFEST).unlink(missing_ok=True)
     (store_path / _SNAPSHOT).unlink(missing_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=store_path))
-    try:
-        disk = ox.Store(str(tmp))
+    with staged_dir(store_path / _STORE, keep_others=False) as stage:
+        disk = ox.Store(str(stage))
         disk.bulk_extend(gs.store)
         disk.flush()
         del disk
-        target = store_path / _STORE
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    snap_tmp = store_path / f".{_SNAPSHOT}.tmp"
-    gs.store.dump(str(snap_tmp), ox.RdfFormat.N_QUADS)
-    os.replace(snap_tmp, store_path / _SNAPSHOT)
+    with atomic_paths([store_path / _SNAPSHOT]) as (snapshot,):
+        gs.store.dump(str(snapshot), ox.RdfFormat.N_QUADS)
     lines = [
         f"{src.path}\t{line}\t{iri}\n"
         for src in gs.sources

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from sgraph import xsd
 from sgraph.errors import InputError, ParameterError, UnknownQueryError
 from sgraph.namespaces import STANDARD_PREFIXES, XSD
+from sgraph.rdf.sparql_lexer import VAR, tokens
 from sgraph.terms import OxTerm
 from sgraph.xsd import LEXICAL as _LEXICAL
 
@@ -60,7 +61,6 @@ GRLC_KEYS = frozenset(
     {"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"}
 )
 
-_PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z0-9][A-Za-z0-9_]*)")
 _LANG = re.compile(r"^[a-z]{2}$")
 _ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 _SCHEMES = frozenset({"urn", "mailto", "tag", "doi", "info", "data", "isbn"})
@@ -227,23 +227,12 @@ def parse_parameter(variable: str, prefixes: dict[str, str] | None = None) -> Pa
     )
 
 
-def _strip_strings_and_comments(text: str) -> str:
-    out = re.sub(
-        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
-        '""',
-        text,
-    )
-    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", out)
-    return re.sub(r"#[^\n]*", "", out)
-
-
 def find_parameters(text: str) -> list[Parameter]:
     """Parameters used in a query text, in order of first use (each variable once)."""
     seen: dict[str, Parameter] = {}
-    for m in _PARAM_VAR.finditer(_strip_strings_and_comments(text)):
-        var = m.group(1) + m.group(2)
-        if var not in seen and (p := parse_parameter(var)) is not None:
-            seen[var] = p
+    for tok in tokens(text):
+        if tok.kind == VAR and tok.name not in seen and (p := parse_parameter(tok.name)):
+            seen[tok.name] = p
     return list(seen.values())
 
 
@@ -393,3 +382,24 @@ def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:
         : max(0, 3 - len(close))
     ]
     raise UnknownQueryError(name, close)
+
+
+def find_query(target: str, folders: Path | Sequence[Path] | None = None) -> NamedQuery:
+    """A query given the ways ``sgraph query`` takes one: a ``.rq`` file (or any existing
+    file), the text of a query (anything with a space or a brace), or a name of the library
+    of ``folders`` (see ``load_library``)."""
+    if target.endswith(".rq") or (not _looks_like_text(target) and Path(target).is_file()):
+        path = Path(target)
+        if not path.is_file():
+            raise InputError(
+                f"no query file at {target}",
+                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
+            )
+        return load_query_file(path)
+    if _looks_like_text(target):
+        return parse_query(target, "<query>", name="query")
+    return get_query(target, load_library(folders))
+
+
+def _looks_like_text(target: str) -> bool:
+    return any(c in target for c in " \t\n{")

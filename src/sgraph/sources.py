@@ -12,11 +12,11 @@ import pyoxigraph as ox
 from sgraph import xsd
 from sgraph.errors import DataSyntaxError, InputError
 from sgraph.namespaces import DEFAULT_BASE
+from sgraph.rdf.formats import GRAPH_FORMATS
 
-#: File suffixes read from a data folder, and their formats.
+#: File suffixes read from a data folder (Turtle and N-Triples), and their formats.
 FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
+    f.suffix: f.oxigraph for f in (GRAPH_FORMATS["turtle"], GRAPH_FORMATS["ntriples"])
 }
 
 _PREFIX_RE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)

@@ -74,13 +74,7 @@ def cli() -> None:
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
-        module.register(cli)
+        importlib.import_module(name).register(cli)
 
 
 _register_all()

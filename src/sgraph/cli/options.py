@@ -117,3 +117,17 @@ def make_settings(data_dir: Path | None = None, base: str | None = None) -> Sett
 def progress(message: str) -> None:
     """Progress goes to stderr so stdout stays clean for data."""
     click.echo(message, err=True)
+
+
+class FormatChoice(click.Choice):  # type: ignore[type-arg]
+    """A ``--format`` choice of the registry's format names that also takes their aliases
+    (``ttl`` for ``turtle``): ``sgraph.rdf.formats``."""
+
+    def __init__(self, names: list[str], aliases: dict[str, str]) -> None:
+        super().__init__(names)
+        self.aliases = aliases
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = self.aliases.get(value.lower(), value)
+        return super().convert(value, param, ctx)

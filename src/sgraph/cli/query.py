@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sgraph.cli.options import (
+    FormatChoice,
     base_option,
     chosen_engine,
     data_option,
@@ -24,11 +25,11 @@ from sgraph.config import Settings
 from sgraph.errors import InputError, ParameterError, ValidationError
 from sgraph.io import atomic_write_bytes
 from sgraph.namespaces import all_prefixes
-from sgraph.sparql import FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+from sgraph.rdf.formats import RESULT_FORMATS, TRIPLE_FORMATS, aliases
 
 if TYPE_CHECKING:  # the library is imported inside each command, so --help stays fast
     from sgraph.queries import NamedQuery
-    from sgraph.sparql import QueryResult
+    from sgraph.rdf.results import QueryResult
     from sgraph.store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,14 +46,16 @@ def _queries_dir_option(func: F) -> F:
     )(func)
 
 
-def _library(queries_dir: Path | None) -> dict[str, NamedQuery]:
+def _library_folders(queries_dir: Path | None) -> list[Path]:
     from sgraph.config import default_queries_dirs
+
+    return [*default_queries_dirs(), *([queries_dir] if queries_dir is not None else [])]
+
+
+def _library(queries_dir: Path | None) -> dict[str, NamedQuery]:
     from sgraph.queries import load_library
 
-    folders = list(default_queries_dirs())
-    if queries_dir is not None:
-        folders.append(queries_dir)
-    return load_library(folders)
+    return load_library(_library_folders(queries_dir))
 
 
 @click.command("queries")
@@ -113,22 +116,11 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
-    from sgraph.queries import get_query, parse_query
+    from sgraph.queries import find_query, parse_query
 
     if target == "-":
         return parse_query(sys.stdin.read(), "<stdin>", name="stdin")
-    path = Path(target)
-    if target.endswith(".rq") or path.is_file():
-        if not path.is_file():
-            raise InputError(
-                f"no query file at {target}",
-                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
-            )
-        try:
-            return parse_query(path.read_text(encoding="utf-8"), path)
-        except OSError as exc:
-            raise InputError(f"cannot read {target}: {exc.strerror}") from None
-    return get_query(target, _library(queries_dir))
+    return find_query(target, _library_folders(queries_dir))
 
 
 @click.command("query")
@@ -145,13 +137,16 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=FormatChoice(
+        [*RESULT_FORMATS, *TRIPLE_FORMATS], aliases({**RESULT_FORMATS, **TRIPLE_FORMATS})
+    ),
     default=None,
     help="SELECT/ASK: "
     + ", ".join(RESULT_FORMATS)
     + "; CONSTRUCT/DESCRIBE: "
-    + ", ".join(GRAPH_FORMATS)
-    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; turtle for graphs]",
+    + ", ".join(TRIPLE_FORMATS)
+    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; "
+    "turtle for graphs]",
 )
 @click.option(
     "--out",
@@ -194,7 +189,7 @@ def query_command(
 
     Locally the query runs on the graph built from --data (the union of all its graphs),
     kept in a persistent store that is rebuilt only when the sources change (--store);
-    with --endpoint it runs on that SPARQL endpoint through SPARQLWrapper, with the same
+    with --endpoint it runs on that SPARQL 1.1 endpoint (the SPARQL Protocol), with the same
     output. Prefixes sg:, sgid:, sgpub:, dcterms:, foaf:, org:, ... are predeclared.
 
     \b
@@ -217,7 +212,7 @@ def query_command(
             fmt = "turtle"
         else:
             fmt = "table" if (out is None and sys.stdout.isatty()) else "csv"
-    allowed = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+    allowed = list(TRIPLE_FORMATS if kind == "graph" else RESULT_FORMATS)
     if fmt not in allowed:
         what = "a graph (CONSTRUCT/DESCRIBE)" if kind == "graph" else f"{kind.upper()} results"
         raise InputError(
