@@ -1,8 +1,9 @@
-"""RDF terms: conversion between pyoxigraph (the store) and rdflib (pyshacl, user APIs)."""
+"""RDF terms: pyoxigraph (the store) term types, their order, and conversion to and from rdflib
+(pySHACL; the shapes graph the SHACL engine reads)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -36,6 +37,7 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
 
 
 def from_rdflib(node: Node) -> OxTerm:
+    """Convert an rdflib term (a shapes-graph constant), literals exactly as rdflib holds them."""
     import rdflib
 
     if isinstance(node, rdflib.URIRef):
@@ -62,11 +64,6 @@ def triples_to_rdflib(
     for t in triples:
         add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return g
-
-
-def rdflib_to_triples(graph: rdflib.Graph) -> Iterator[ox.Triple]:
-    for s, p, o in graph:
-        yield ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
 
 
 def sort_key(term: OxTerm | ox.DefaultGraph) -> tuple[int, str, str, str]:

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS
 
 from sgraph.shacl.overlay import Overlay
 from sgraph.shacl.query import Names, Value, sparql_term, unsupported
-from sgraph.shacl.shapes import Shape, ShapesGraph
+from sgraph.shacl.shapes_graph import Shape, ShapesGraph
 from sgraph.terms import OxTerm
 
 _RDF_TYPE = f"<{RDF.type}>"

@@ -31,7 +31,7 @@ from sgraph.shacl.components.sparql_based import (
 from sgraph.shacl.overlay import Overlay, overlay
 from sgraph.shacl.query import Value
 from sgraph.shacl.report import RawResult
-from sgraph.shacl.shapes import Constraint, Shape, ShapesGraph
+from sgraph.shacl.shapes_graph import Constraint, Shape, ShapesGraph
 from sgraph.shacl.targets import focus_set, value_nodes_as_focus
 from sgraph.terms import OxTerm, to_rdflib
 

@@ -24,7 +24,7 @@ from sgraph.shacl.query import Value
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler, ValueNodes
     from sgraph.shacl.components.sparql_based import Prepared
-    from sgraph.shacl.shapes import Constraint, Shape, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, Shape, ShapesGraph
 
 
 @dataclass(frozen=True)

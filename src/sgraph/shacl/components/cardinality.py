@@ -19,7 +19,7 @@ from sgraph.shacl.query import Value, unsupported
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler, ValueNodes
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, ShapesGraph
 
 #: The largest count compared inside sh:node / sh:or / qualified shapes (k pairwise-distinct
 #: values make k(k-1)/2 comparisons).

@@ -15,7 +15,7 @@ from sgraph.shacl.query import Value, rdf_list
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, ShapesGraph
 
 
 class NotComponent(ValueComponent):

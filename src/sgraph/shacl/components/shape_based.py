@@ -14,7 +14,7 @@ from sgraph.shacl.query import Value
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler, ValueNodes
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, ShapesGraph
 
 TRUE = rdflib.Literal(True)
 

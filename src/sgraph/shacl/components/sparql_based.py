@@ -25,17 +25,17 @@ from typing import TYPE_CHECKING
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from sgraph.rdf import sparql_lexer as lex
 from sgraph.shacl.components.base import Component, Found
 from sgraph.shacl.query import bad_shape, shape_name, sparql_term, unsupported
-from sgraph.sparql import _tokens
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler, ValueNodes
-    from sgraph.shacl.shapes import Constraint, Shape, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, Shape, ShapesGraph
 
 TRUE = rdflib.Literal(True)
 _FORBIDDEN = {"MINUS", "VALUES", "SERVICE"}
-Tokens = list[tuple[int, str]]
+Tokens = list[lex.Token]
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,8 @@ class SPARQLBasedComponent(Component):
             )
         text = str(c.g.value(validator, SH.ask))
         toks = _checked(c.sg, text, validator, "ASK")
-        ask = next(i for i, (_, t) in enumerate(toks) if t.upper() == "ASK")
-        brace = next(pos for pos, t in toks[ask:] if t == "{")
+        ask = next(i for i, t in enumerate(toks) if t.is_keyword("ASK"))
+        brace = next(t.start for t in toks[ask:] if t.text == "{")
         v, bind = values.bind(c)
         binds, names = [], {"this": values.focus.var, "value": v.var}
         for name, term in self.names(con).items():
@@ -199,54 +199,40 @@ def declared_components(sg: ShapesGraph) -> list[SPARQLBasedComponent]:
 
 
 # -- checking and rewriting query text ------------------------------------------------------
-def _is_keyword(toks: Tokens, i: int) -> bool:
-    """A word token that is not a variable name or part of a prefixed name."""
-    tok = toks[i][1]
-    if not (tok[:1].isalpha() or tok[:1] == "_"):
-        return False
-    before = toks[i - 1][1] if i > 0 else ""
-    after = toks[i + 1][1] if i + 1 < len(toks) else ""
-    return before not in ("?", "$", ":") and after != ":"
-
-
 def _variable(toks: Tokens, i: int) -> str | None:
-    """The name of the variable starting at token ``i`` (``?x`` or ``$x``), if one does."""
-    if i + 1 < len(toks) and toks[i][1] in ("?", "$") and toks[i + 1][0] == toks[i][0] + 1:
-        return toks[i + 1][1]
-    return None
+    """The name of the variable at token ``i`` (``?x`` or ``$x``), if it is one."""
+    return toks[i].name if 0 <= i < len(toks) and toks[i].kind == lex.VAR else None
 
 
 def _checked(sg: ShapesGraph, text: str, node: rdflib.term.Node, form: str) -> Tokens:
     """The tokens of a query, refused when it breaks SHACL's rules for pre-bound variables."""
-    toks = _tokens(text)
-    words = [(i, tok.upper()) for i, (_, tok) in enumerate(toks) if _is_keyword(toks, i)]
-    for _, word in words:
-        if word in _FORBIDDEN:
-            raise unsupported(f"{word} in a SPARQL query with pre-bound variables", node)
-        if word in ("PREFIX", "BASE") and form == "ASK":
-            raise unsupported(f"{word} in an ASK validator (declare it with sh:prefixes)", node)
-    forms = [i for i, word in words if word == form]
+    toks = lex.tokens(text)
+    for t in toks:
+        if t.is_keyword(*_FORBIDDEN):
+            raise unsupported(f"{t.text.upper()} in a SPARQL query with pre-bound variables", node)
+        if form == "ASK" and t.is_keyword("PREFIX", "BASE"):
+            raise unsupported(f"{t.text.upper()} in an ASK validator (use sh:prefixes)", node)
+    forms = [i for i, t in enumerate(toks) if t.is_keyword(form)]
     if not forms:
         raise bad_shape(f"the query of {shape_name(node)} is not a {form} query", node)
-    for i, word in words:
-        if word == "SELECT" and i != forms[0] and not _projects_this(toks, i):
+    for i, t in enumerate(toks):
+        if t.is_keyword("SELECT") and i != forms[0] and "this" not in _projection(toks, i):
             raise unsupported("a sub-select that does not project $this", node)
-    for i, (_, tok) in enumerate(toks):
-        if tok.upper() == "AS" and _variable(toks, i + 1) in ("this", "value", "currentShape"):
+        if t.is_keyword("AS") and _variable(toks, i + 1) in ("this", "value", "currentShape"):
             raise unsupported(f"AS ${_variable(toks, i + 1)} (a pre-bound variable)", node)
         if _variable(toks, i) == "shapesGraph":
             raise unsupported("$shapesGraph (the shapes graph is not in the store)", node)
     return toks
 
 
-def _projects_this(toks: Tokens, i: int) -> bool:
-    """The sub-select starting at token ``i`` names $this (or ?this) in its projection."""
+def _projection(toks: Tokens, i: int) -> set[str]:
+    """The variables named in the projection of the SELECT at token ``i`` (``*`` included)."""
+    out: set[str] = set()
     j = i + 1
-    while j < len(toks) and toks[j][1] != "{" and toks[j][1].upper() != "WHERE":
-        if _variable(toks, j) == "this":
-            return True
+    while j < len(toks) and toks[j].text != "{" and not toks[j].is_keyword("WHERE"):
+        out.add(toks[j].name if toks[j].kind == lex.VAR else toks[j].text)
         j += 1
-    return False
+    return out
 
 
 def rename(text: str, toks: Tokens, offset: int, names: dict[str, str], shape: Shape) -> str:
@@ -254,18 +240,17 @@ def rename(text: str, toks: Tokens, offset: int, names: dict[str, str], shape: S
     shape's path and each variable of ``names`` by its replacement."""
     out: list[str] = []
     last = 0
-    for i, (pos, _) in enumerate(toks):
-        name = _variable(toks, i)
-        if pos < offset or name is None or (name != "PATH" and name not in names):
+    for t in toks:
+        if t.start < offset or t.kind != lex.VAR or (t.name != "PATH" and t.name not in names):
             continue
-        if name == "PATH":
+        if t.name == "PATH":
             if shape.path is None:
                 raise bad_shape("the query uses $PATH but the shape has no path", shape.node)
             repl = shape.path
         else:
-            repl = names[name]
-        out.append(text[last : pos - offset] + repl)
-        last = pos - offset + 1 + len(name)
+            repl = names[t.name]
+        out.append(text[last : t.start - offset] + repl)
+        last = t.end - offset
     return "".join(out) + text[last:]
 
 
@@ -279,31 +264,24 @@ def prepare_select(
     """Check a SELECT of the shapes graph (``node`` holds it) and substitute ``$PATH``."""
     text = str(sg.g.value(node, SH.select))
     toks = _checked(sg, text, node, "SELECT")
-    first = next(
-        i for i, (_, t) in enumerate(toks) if _is_keyword(toks, i) and t.upper() == "SELECT"
-    )
-    start = toks[first][0]
+    first = next(i for i, t in enumerate(toks) if t.is_keyword("SELECT"))
+    start = toks[first].start
     bound = dict(bound)
     if isinstance(shape.node, rdflib.URIRef):
         bound["currentShape"] = f"<{shape.node}>"
-    used = {_variable(toks, i) for i in range(len(toks))}
+    used = {t.name for t in toks if t.kind == lex.VAR}
     if "currentShape" in used and "currentShape" not in bound:
         raise unsupported("$currentShape in a blank-node shape", shape.node)
     bound = {k: v for k, v in bound.items() if k in used}
     # LATERAL binds only the variables the SELECT projects: project $this and the bound ones.
     head = first + 1
-    while head < len(toks) and toks[head][1].upper() in ("DISTINCT", "REDUCED"):
+    while head < len(toks) and toks[head].is_keyword("DISTINCT", "REDUCED"):
         head += 1
-    projected: set[str | None] = set()
-    j = head
-    while j < len(toks) and toks[j][1] != "{" and toks[j][1].upper() != "WHERE":
-        projected.add(_variable(toks, j))
-        j += 1
-    star = head < len(toks) and toks[head][1] == "*"
-    missing = [] if star else [n for n in ("this", *bound) if n not in projected]
-    at = toks[head][0] if head < len(toks) else len(text)
+    projected = _projection(toks, first)
+    missing = [] if "*" in projected else [n for n in ("this", *bound) if n not in projected]
+    at = toks[head].start if head < len(toks) else len(text)
     text = text[:at] + "".join(f"?{n} " for n in missing) + text[at:]
-    body = rename(text[start:], _tokens(text), start, {}, shape)
+    body = rename(text[start:], lex.tokens(text), start, {}, shape)
     prefixes: dict[str, str] = {}
     merge_prefixes(prefixes, sparql_prefixes(sg.g, node), node)
     return Prepared(text[:start], body, prefixes, messages, bound)

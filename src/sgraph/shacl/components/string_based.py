@@ -13,7 +13,7 @@ from sgraph.shacl.query import Value, bad_shape, local, rdf_list, string
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler, ValueNodes
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, ShapesGraph
 
 TRUE = rdflib.Literal(True)
 

@@ -17,7 +17,7 @@ from sgraph.shacl.query import Value, bad_shape, local, sparql_term
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, ShapesGraph
 
 
 class _RangeComponent(ValueComponent):

@@ -12,7 +12,7 @@ from sgraph.shacl.query import Value, bad_shape
 
 if TYPE_CHECKING:
     from sgraph.shacl.compiler import Compiler
-    from sgraph.shacl.shapes import Constraint, ShapesGraph
+    from sgraph.shacl.shapes_graph import Constraint, ShapesGraph
 
 
 class ClassComponent(ValueComponent):
