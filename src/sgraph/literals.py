@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -108,6 +109,12 @@ def stored_forms(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]
         if q.object != written:
             out[written] = q.object
     return out
+
+
+@lru_cache(maxsize=4096)
+def stored_form(lit: ox.Literal) -> ox.Literal:
+    """The form the store keeps of one literal (shape constants: a few, asked for often)."""
+    return stored_forms([lit]).get(lit, lit)
 
 
 @dataclass

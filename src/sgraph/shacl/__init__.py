@@ -40,10 +40,17 @@ Targets: ``sh:targetClass``, implicit class targets, ``sh:targetNode``, ``sh:tar
 knows, a custom target, recursive shapes) raises :class:`~sgraph.errors.InputError` naming it
 and the shape, before any query runs.
 
-Known differences from the data as written: counts (``sh:minCount``, qualified counts) count the
-values the store holds, so ``"1"`` and ``"01"`` (xsd:integer) written for the same subject and
-property count once; and when one value is written in several forms across the data (``"4.0"``
-and ``"4"``), a result names each form.
+Literals as written: a value node reached through a single property takes the form its own
+statement writes; reached another way (an inverse or sequence path, a SPARQL target) or derived
+by the build's materialisation, it takes the forms the value has anywhere in the data, so a value
+written two ways (``"3"^^xsd:byte`` here, ``"3"^^xsd:integer`` there) is seen in both. Counts
+(``sh:minCount``, qualified counts) count the values the store holds: ``"1"`` and ``"01"``
+(xsd:integer) written for the same subject and property count once.
+
+Where pySHACL departs from SHACL the engine follows SHACL (the W3C suite decides): value ranges and
+``sh:lessThan`` on values SPARQL cannot compare (a date against a number, two IRIs) are
+violations, ``sh:minLength`` fails on blank nodes even at 0, ``sh:uniqueLang "1"^^xsd:boolean``
+is not "true", and prefixes declared through ``owl:imports`` count.
 """
 
 from __future__ import annotations

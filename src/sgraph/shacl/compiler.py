@@ -35,13 +35,15 @@ class ValueNodes:
     focus_set: str | None = None
     #: variables of ``focus_set`` that tell apart focus nodes reached from different parents
     focus_keys: tuple[str, ...] = ()
+    #: the path can be of length zero
+    nullable: bool = False
 
     def bind(self, c: Compiler, hint: str = "v") -> tuple[Value, str]:
         """A value node variable and the pattern that binds it (with its written forms)."""
         if self.path is None:
             return self.focus, ""
         v = c.value(hint)
-        return v, f"{self.focus.var} {self.path} {v.var} .{c.overlay.join(v.var)}"
+        return v, c.path_values(self.focus, self.path, v, self.nullable)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Compiler:
     names: Names = field(default_factory=Names)
     #: prefixes that compiled expressions use (SPARQL validators' sh:prefixes), for every query
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: sh:targetNode constants that occur nowhere in the data (SPARQL terms)
+    absent: list[str] = field(default_factory=list)
     _stack: list[rdflib.term.Node] = field(default_factory=list)
 
     def prefixes_for(self, more: dict[str, str], where: rdflib.term.Node) -> None:
@@ -73,14 +77,25 @@ class Compiler:
         return Value(var, written=bool(self.overlay))
 
     def values(self, shape: Shape, focus: Value, focus_set: str | None = None) -> ValueNodes:
-        return ValueNodes(focus, shape.path, focus_set)
+        return ValueNodes(focus, shape.path, focus_set, nullable=shape.nullable)
 
-    def alias(self, src: Value, dst: Value) -> str:
-        """Bind ``dst`` (and its written form) to ``src``."""
-        out = f"BIND({src.var} AS {dst.var})"
-        if dst.written:
-            out += "".join(f" BIND({src.var}{s} AS {dst.var}{s})" for s in ("_lex", "_dt", "_ok"))
-        return out
+    def path_values(self, focus: Value, path: str, v: Value, nullable: bool) -> str:
+        """The pattern ``focus path v`` with ``v``'s written forms.
+
+        Oxigraph gives a path of length zero only from nodes that occur in the data; SHACL also
+        from focus nodes that do not (``sh:targetNode ex:absent`` with ``sh:path ex:p*``): those
+        are added as their own values.
+        """
+        pattern = f"{focus.var} {path} {v.var} ."
+        if nullable and self.absent:
+            pairs = " ".join(f"({t} {t})" for t in self.absent)
+            pattern = f"{{ {pattern} }} UNION {{ VALUES ({focus.var} {v.var}) {{ {pairs} }} }}"
+        return pattern + self.overlay_join(v, focus, path)
+
+    def overlay_join(self, v: Value, subject: Value, path: str) -> str:
+        """The written forms of ``v``, bound by ``subject path v`` (exact for an IRI path)."""
+        predicate = path[1:-1] if path.startswith("<") and path.endswith(">") else None
+        return self.overlay.join(v.var, subject.var, predicate)
 
     def instance_of(self, var: str, cls: rdflib.term.Node) -> str:
         """A pattern: ``var`` has ``rdf:type`` ``cls`` or a subclass of it

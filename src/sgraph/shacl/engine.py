@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import SH
 
 from sgraph.errors import InputError
 from sgraph.literals import WrittenLiterals
@@ -33,7 +34,7 @@ from sgraph.shacl.query import Value
 from sgraph.shacl.report import RawResult
 from sgraph.shacl.shapes_graph import Constraint, Shape, ShapesGraph
 from sgraph.shacl.targets import focus_set, value_nodes_as_focus
-from sgraph.terms import OxTerm, to_rdflib
+from sgraph.terms import OxTerm, from_rdflib, to_rdflib
 
 Builder = Callable[[ox.QuerySolution, list[str]], RawResult | None]
 
@@ -52,7 +53,7 @@ class Engine:
     def __init__(self, store: ox.Store, shapes: rdflib.Graph, overlay: Overlay) -> None:
         self.store = store
         self.sg = ShapesGraph(shapes, COMPONENTS)
-        self.c = Compiler(self.sg, overlay, subclass_closure(store))
+        self.c = Compiler(self.sg, overlay, subclass_closure(store), absent=absent(store, shapes))
         self.jobs: list[Job] = []
 
     @property
@@ -83,8 +84,8 @@ class Engine:
         focus nodes apart (nested ``sh:property`` shapes): each gives its own results.
         """
         x = self.c.focus()
-        bound = focus + self.overlay.join(x.var)
-        values = ValueNodes(x, shape.path, focus_set=focus, focus_keys=keys)
+        bound = focus  # binds ?this with its form as written (targets.focus_set)
+        values = ValueNodes(x, shape.path, focus, keys, shape.nullable)
         for con in shape.constraints:
             comp = con.component
             if isinstance(comp, PropertyComponent):
@@ -94,7 +95,9 @@ class Engine:
                 if shape.path is None:
                     self.shape_jobs(prop, focus, prefixes, keys)
                 else:
-                    inner, inner_keys = value_nodes_as_focus(focus, shape.path, keys, self.c)
+                    inner, inner_keys = value_nodes_as_focus(
+                        focus, shape.path, shape.nullable, keys, self.c
+                    )
                     self.shape_jobs(prop, inner, prefixes, inner_keys)
             elif (prepared := comp.lateral(self.sg, con, shape)) is not None:
                 self.sparql_job(shape, con, prepared, bound, x, prefixes)
@@ -112,11 +115,7 @@ class Engine:
         prefixes: dict[str, str],
         keys: tuple[str, ...],
     ) -> Job:
-        where = (
-            found.pattern + self.overlay.join(x.var)
-            if found.includes_focus
-            else bound + found.pattern
-        )
+        where = found.pattern if found.includes_focus else bound + found.pattern
         reported = [x] + ([found.value] if found.value is not None and found.value != x else [])
         names = [n for v in reported for n in self._names(v)]
         if found.path_var:
@@ -232,6 +231,21 @@ class Engine:
                 if r is not None:
                     results.append(r)
         return results
+
+
+def absent(store: ox.Store, shapes: rdflib.Graph) -> list[str]:
+    """The sh:targetNode constants that are neither a subject nor an object in ``store``."""
+    out: set[str] = set()
+    for n in shapes.objects(None, SH.targetNode):
+        if isinstance(n, rdflib.BNode):
+            continue
+        t = from_rdflib(n)
+        found = next(store.quads_for_pattern(None, None, t, None), None)
+        if found is None and isinstance(t, ox.NamedNode):
+            found = next(store.quads_for_pattern(t, None, None, None), None)
+        if found is None:
+            out.add(str(t))
+    return sorted(out)
 
 
 def validate(

@@ -28,12 +28,19 @@ def _string(text: str) -> str:
 class Overlay:
     """The as-written forms of the literals the store shows differently (see the module doc).
 
-    ``rows`` maps a stored literal to its forms as written, each with whether it is well formed
-    for its datatype. A literal the store keeps as written but which is ill-typed (say
-    ``"2020-02-31"^^xsd:date``) has one row: itself, not well formed.
+    ``rows`` maps a stored literal to its forms as written anywhere in the data, each with
+    whether it is well formed for its datatype. A literal the store keeps as written but which
+    is ill-typed (say ``"2020-02-31"^^xsd:date``) has one row: itself, not well formed.
+    ``statements`` holds, per predicate, the form each statement of the data files writes
+    (subject, stored literal, form): where a value node is reached by that predicate from its
+    focus node, its form is that statement's, even when the same value is written another way
+    elsewhere; ``rows`` answer for the other paths, and for derived (materialised) statements.
     """
 
     rows: dict[ox.Literal, dict[ox.Literal, bool]] = field(default_factory=dict)
+    statements: dict[str, list[tuple[ox.NamedNode, ox.Literal, ox.Literal]]] = field(
+        default_factory=dict
+    )
 
     def add(self, stored: ox.Literal, written: ox.Literal, ok: bool) -> None:
         self.rows.setdefault(stored, {})[written] = ok
@@ -41,16 +48,33 @@ class Overlay:
     def __bool__(self) -> bool:
         return bool(self.rows)
 
-    def join(self, var: str) -> str:
-        """The pattern that binds ``var``'s written forms (nothing when there is no overlay)."""
+    def join(self, var: str, subject: str | None = None, predicate: str | None = None) -> str:
+        """The pattern that binds ``var``'s written forms (nothing when there is no overlay).
+
+        With ``subject`` and ``predicate`` (``var`` is bound by ``subject <predicate> var``),
+        the statement's own form comes first; the value's forms answer where none is recorded
+        (a second OPTIONAL only adds rows that agree with the first).
+        """
         if not self.rows:
             return ""
+        names = f"{var}_lex {var}_dt {var}_ok"
+        out = ""
+        recorded = self.statements.get(predicate or "", []) if subject else []
+        if recorded:
+            lines = " ".join(
+                f"({s} {kept} {_form(w, self.rows[kept][w])})" for s, kept, w in recorded
+            )
+            out += f" OPTIONAL {{ VALUES ({subject} {var} {names}) {{ {lines} }} }}"
         lines = " ".join(
-            f"({stored} {_string(w.value)} <{w.datatype.value}> {'true' if ok else 'false'})"
-            for stored, forms in self.rows.items()
+            f"({kept} {_form(w, ok)})"
+            for kept, forms in self.rows.items()
             for w, ok in sorted(forms.items(), key=lambda kv: str(kv[0]))
         )
-        return f" OPTIONAL {{ VALUES ({var} {var}_lex {var}_dt {var}_ok) {{ {lines} }} }} "
+        return out + f" OPTIONAL {{ VALUES ({var} {names}) {{ {lines} }} }} "
+
+
+def _form(w: ox.Literal, ok: bool) -> str:
+    return f"{_string(w.value)} <{w.datatype.value}> {'true' if ok else 'false'}"
 
 
 #: Datatypes whose lexical forms pySHACL checks (via rdflib's parsing of the literal's value).
@@ -75,6 +99,17 @@ def well_typed(lit: ox.Literal) -> bool:
     return want is None or isinstance(node.value, want)
 
 
+def _record(
+    out: Overlay,
+    subject: ox.NamedNode | ox.BlankNode | ox.Triple,
+    predicate: ox.NamedNode,
+    kept: ox.Literal,
+    form: ox.Literal,
+) -> None:
+    if isinstance(subject, ox.NamedNode):  # VALUES cannot name a blank node
+        out.statements.setdefault(predicate.value, []).append((subject, kept, form))
+
+
 def overlay(store: ox.Store, shapes: rdflib.Graph, written: WrittenLiterals | None) -> Overlay:
     """Rows for the literals whose form as written differs from the store's, or is ill-typed."""
     out = Overlay()
@@ -82,6 +117,12 @@ def overlay(store: ox.Store, shapes: rdflib.Graph, written: WrittenLiterals | No
     for kept, forms in data_forms.items():
         for w in forms:
             out.add(kept, w, well_typed(w))
+    for quad in written.quads if written else []:  # each data statement's own form
+        assert isinstance(quad.object, ox.Literal) and written is not None
+        _record(out, quad.subject, quad.predicate, written.stored[quad.object], quad.object)
+    for t in written.as_is if written else set():
+        assert isinstance(t.object, ox.Literal)
+        _record(out, t.subject, t.predicate, t.object, t.object)
     # Shape constants that are focus nodes (sh:targetNode "4.0"^^xsd:decimal).
     consts = [
         from_rdflib(n) for n in shapes.objects(None, SH.targetNode) if isinstance(n, rdflib.Literal)

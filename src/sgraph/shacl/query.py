@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from sgraph.errors import InputError
-from sgraph.literals import NATIVE_DATATYPES, stored_forms
+from sgraph.literals import NATIVE_DATATYPES, stored_form
 from sgraph.terms import OxTerm, from_rdflib
 
 
@@ -67,6 +67,12 @@ class Value:
     var: str
     written: bool = False
 
+    def companions(self) -> list[str]:
+        """The variable and, when ``written``, its written-form companions (for projections)."""
+        if not self.written:
+            return [self.var]
+        return [self.var, f"{self.var}_lex", f"{self.var}_dt", f"{self.var}_ok"]
+
     def lex(self) -> str:
         """The lexical form as written (an IRI's text; blank nodes have none)."""
         if self.written:
@@ -96,7 +102,7 @@ class Value:
             return "false"  # a blank node of the shapes graph is never a node of the data
         if not isinstance(term, ox.Literal) or term.datatype.value not in NATIVE_DATATYPES:
             return f"sameTerm({self.var}, {term})"  # the store keeps these as written
-        kept = stored_forms([term]).get(term, term)
+        kept = stored_form(term)
         as_stored = f"sameTerm({self.var}, {kept})"
         exact = (
             f"({self.var}_lex = {string(term.value)} && {self.var}_dt = <{term.datatype.value}>)"
@@ -162,6 +168,21 @@ def path(g: rdflib.Graph, node: rdflib.term.Node, shape: rdflib.term.Node, depth
         SH.oneOrMorePath: "({})+",
         SH.zeroOrOnePath: "({})?",
     }[kinds[0]].format(text)
+
+
+def nullable(g: rdflib.Graph, node: rdflib.term.Node) -> bool:
+    """Whether the (well-formed) SHACL path ``node`` can be of length zero."""
+    if isinstance(node, rdflib.URIRef):
+        return False
+    if (node, RDF.first, None) in g:
+        return all(nullable(g, n) for n in Collection(g, node))
+    if (node, SH.zeroOrMorePath, None) in g or (node, SH.zeroOrOnePath, None) in g:
+        return True
+    alt = g.value(node, SH.alternativePath)
+    if alt is not None:
+        return any(nullable(g, n) for n in Collection(g, alt))
+    inner = g.value(node, SH.inversePath) or g.value(node, SH.oneOrMorePath)
+    return inner is not None and nullable(g, inner)
 
 
 _PATH_KINDS = (

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from sgraph.shacl.query import bad_shape, local, path, unsupported
+from sgraph.shacl.query import bad_shape, local, nullable, path, unsupported
 
 if TYPE_CHECKING:
     from sgraph.shacl.components.base import Component
@@ -86,6 +86,8 @@ class Shape:
     messages: list[rdflib.term.Node]
     deactivated: bool
     constraints: list[Constraint] = field(default_factory=list)
+    #: the path can be of length zero (``ex:p*``): a focus node is then one of its own values
+    nullable: bool = False
 
     @property
     def is_property_shape(self) -> bool:
@@ -167,6 +169,7 @@ class ShapesGraph:
             severity=g.value(node, SH.severity) or SH.Violation,
             messages=sorted(g.objects(node, SH.message), key=str),
             deactivated=g.value(node, SH.deactivated) == TRUE,
+            nullable=path_node is not None and nullable(g, path_node),
         )
         for p in set(g.predicates(node)):
             if (

@@ -87,7 +87,7 @@ def _grouped(
     assert values.focus_set is not None
     v, bind = values.bind(c, "n")
     cond = f" FILTER({condition(v)})" if condition is not None else ""
-    f = " ".join((*values.focus_keys, values.focus.var))
+    f = " ".join((*values.focus_keys, *values.focus.companions()))
     # Focus nodes without values count 0: they matter only to "fewer than".
     body = f"OPTIONAL {{ {bind}{cond} }}" if test.startswith("<") else f"{bind}{cond}"
     inner = f"{{ SELECT {f} WHERE {{ {values.focus_set} {body} }} GROUP BY {f} "

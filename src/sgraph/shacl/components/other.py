@@ -53,7 +53,9 @@ class ClosedComponent(Component):
         allowed = ", ".join(f"<{x}>" for x in self.allowed(c.sg, con))
         test = f"FILTER(!({p} IN ({allowed})))" if allowed else ""
         pattern = f"{bind} {v.var} {p} {o.var} .{c.overlay.join(o.var)} {test}"
-        return [Found(pattern, value=o, path_var=p)]
+        # One result per value node and triple (a property shape's value nodes each count).
+        keys = (v.var,) if values.path is not None else ()
+        return [Found(pattern, value=o, path_var=p, keys=keys)]
 
 
 class HasValueComponent(Component):

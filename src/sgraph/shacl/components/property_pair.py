@@ -25,7 +25,8 @@ class _PairComponent(Component):
     def other(self, c: Compiler, con: Constraint, values: ValueNodes) -> tuple[Value, str]:
         """A variable for the values of the compared property, and the pattern binding it."""
         o = c.value("o")
-        return o, f"{values.focus.var} <{con.value}> {o.var} .{c.overlay.join(o.var)}"
+        path = f"<{con.value}>"
+        return o, f"{values.focus.var} {path} {o.var} .{c.overlay_join(o, values.focus, path)}"
 
 
 class EqualsComponent(_PairComponent):
