@@ -615,29 +615,24 @@ def _periods(w: _Writer, src: Callable[[], list[str]]) -> dict[int, str]:
     return out
 
 
+def _scheme(w: _Writer, src: Callable[[], list[str]], iri: str, label: str) -> None:
+    w.block(
+        "concepts",
+        iri,
+        f"Scheme: {label.lower()}",
+        [
+            ("a", ["skos:ConceptScheme"]),
+            ("skos:prefLabel", [_en(label)]),
+            ("dcterms:source", src()),
+        ],
+    )
+
+
 def _concepts(
     w: _Writer, rng: random.Random, src: Callable[[], list[str]], n: int
 ) -> tuple[list[str], list[str]]:
-    w.block(
-        "concepts",
-        "sgsch:practice-themes",
-        "Scheme: practice themes",
-        [
-            ("a", ["skos:ConceptScheme"]),
-            ("skos:prefLabel", [_en("Practice themes")]),
-            ("dcterms:source", src()),
-        ],
-    )
-    w.block(
-        "concepts",
-        "sgsch:review-topics",
-        "Scheme: review topics",
-        [
-            ("a", ["skos:ConceptScheme"]),
-            ("skos:prefLabel", [_en("Review topics")]),
-            ("dcterms:source", src()),
-        ],
-    )
+    _scheme(w, src, "sgsch:practice-themes", "Practice themes")
+    _scheme(w, src, "sgsch:review-topics", "Review topics")
     themes: list[str] = []
     topics: list[str] = []
     for i in range(n):
@@ -665,16 +660,7 @@ def _concepts(
 
 def _publication_kinds(w: _Writer, src: Callable[[], list[str]]) -> int:
     """The publication-kinds scheme: one concept per generated class (the build's dcterms:type)."""
-    w.block(
-        "concepts",
-        "sgsch:publication-kinds",
-        "Scheme: publication kinds",
-        [
-            ("a", ["skos:ConceptScheme"]),
-            ("skos:prefLabel", [_en("Publication kinds")]),
-            ("dcterms:source", src()),
-        ],
-    )
+    _scheme(w, src, "sgsch:publication-kinds", "Publication kinds")
     classes = sorted({c for kinds, _word, _share in _PUB_KINDS for c in kinds})
     for cls in classes:
         label = re.sub(r"(?<!^)(?=[A-Z])", " ", cls.split(":", 1)[1]).lower()
