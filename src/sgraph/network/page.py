@@ -18,6 +18,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -77,6 +78,11 @@ def _labels(g: nx.MultiDiGraph, node: str, relation: str) -> list[str]:
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _words(name: str) -> str:
+    """A class's local name as words: ``GovernmentResponse`` -> ``government response``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
 
 
 def _compact(record: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +159,7 @@ def page_data(
         label = str(d.get("label", n))
         alt = [str(a) for a in d.get("alt_labels", []) or []]
         type_label = str(d.get("type_label", d.get("type", "")))
-        types = [str(t) for t in d.get("types", []) or []]
+        types = [_words(str(t)) for t in d.get("types", []) or []]
         between = float(d.get("betweenness", 0.0))
         cluster = _int(d.get("community"))
         nodes.append(

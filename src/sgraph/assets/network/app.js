@@ -257,27 +257,31 @@
   }
 
   // -- search: case, accents and word order do not matter; acronyms and other names count -------
+  function words(text) { return fold(text).split(/[^0-9a-z\u00c0-\u024f]+/).filter(Boolean); }
   function find(text, limit) {
-    var words = fold(text).split(/[^0-9a-z\u00c0-\u024f]+/).filter(Boolean);
-    if (!words.length) return [];
-    var whole = fold(text).trim();
+    var query = words(text);
+    if (!query.length) return [];
     var scored = [];
     DATA.nodes.forEach(function (n) {
-      var hay = n.search || fold(n.label);
-      var tokens = hay.split(/[^0-9a-z\u00c0-\u024f]+/);
-      var score = 0;
-      for (var i = 0; i < words.length; i++) {
-        var w = words[i], best = 0;
-        for (var j = 0; j < tokens.length && best < 3; j++) {
-          var t = tokens[j];
-          if (t === w) best = 3; else if (t.indexOf(w) === 0) best = Math.max(best, 2);
-          else if (w.length >= 3 && t.indexOf(w) > 0) best = Math.max(best, 1);
+      var best = 0;
+      (n.search || fold(n.label)).split("\n").forEach(function (line) {
+        var tokens = words(line), score = 0;
+        for (var i = 0; i < query.length; i++) {
+          var w = query[i], hit = 0;
+          for (var j = 0; j < tokens.length && hit < 3; j++) {
+            var t = tokens[j];
+            if (t === w) hit = 3; else if (t.indexOf(w) === 0) hit = Math.max(hit, 2);
+            else if (w.length >= 3 && t.indexOf(w) > 0) hit = Math.max(hit, 1);
+          }
+          if (!hit) return;
+          score += hit;
         }
-        if (!best) return;
-        score += best;
-      }
-      if (hay.split("\n").indexOf(whole) >= 0) score += 10;
-      scored.push([score, n]);
+        // every word of the name given, in any order: the best kind of match
+        if (tokens.length === query.length && score === 3 * query.length) score += 10;
+        score -= tokens.length / 100;
+        best = Math.max(best, score);
+      });
+      if (best > 0) scored.push([best, n]);
     });
     scored.sort(function (a, b) {
       return b[0] - a[0] || b[1].degree - a[1].degree || (a[1].label < b[1].label ? -1 : 1);

@@ -24,7 +24,7 @@
  *   highlight(nodeIds, edgeKeys) highlight a set (a path); clear() ends it
  *   setVisible(nodeFn, edgeFn)   filter: which nodes/edges are shown; refits to what is shown
  *   fit(ids?)                    fit the view to some nodes (default: every shown node)
- *   zoom(factor)                 zoom in (> 1) or out (< 1) round the centre
+ *   zoom(factor, ms)             zoom in (> 1) or out (< 1) round the centre, animated
  *   labels()                     the labels of the last frame: [{id, text, px, box:[x0,y0,x1,y1]}]
  *   screen(id)                   a node on screen: {x, y, r} in CSS px of the container
  *   selected(), visible(id), neighbours(id), shortestPaths(a, b, max)
@@ -34,6 +34,7 @@
 (function () {
   "use strict";
   var V = window.sgraphVendor;
+  var ANGLES = [0, 2 * Math.PI / 3, 4 * Math.PI / 3];
   var SHAPES = { circle: 0, dot: 0, square: 1, diamond: 2, triangle: 3, star: 4, hexagon: 5,
                  triangleDown: 6 };
 
@@ -109,22 +110,58 @@
           { name: "a_size", size: 1, type: GL.FLOAT },
           { name: "a_shape", size: 1, type: GL.FLOAT },
           { name: "a_color", size: 4, type: GL.UNSIGNED_BYTE, normalized: true },
-          { name: "a_id", size: 4, type: GL.UNSIGNED_BYTE, normalized: true }
-        ],
-        CONSTANT_ATTRIBUTES: [{ name: "a_angle", size: 1, type: GL.FLOAT }],
-        CONSTANT_DATA: [[0], [2 * Math.PI / 3], [4 * Math.PI / 3]]
+          { name: "a_id", size: 4, type: GL.UNSIGNED_BYTE, normalized: true },
+          { name: "a_angle", size: 1, type: GL.FLOAT }
+        ]
       };
     }
+    // Not instanced (three vertices written per node): software WebGL (SwiftShader, as in
+    // headless Chromium) draws instanced triangles one instance at a time, some 10x slower.
     processVisibleItem(nodeIndex, start, data) {
-      var a = this.array;
-      a[start++] = data.x; a[start++] = data.y; a[start++] = data.size;
-      a[start++] = SHAPES[data.shape] || 0;
-      a[start++] = V.sigmaUtils.floatColor(data.color || "#718096");
-      a[start++] = nodeIndex;
+      var a = this.array, color = V.sigmaUtils.floatColor(data.color || "#718096");
+      var shape = SHAPES[data.shape] || 0;
+      for (var v = 0; v < 3; v++) {
+        a[start++] = data.x; a[start++] = data.y; a[start++] = data.size; a[start++] = shape;
+        a[start++] = color; a[start++] = nodeIndex; a[start++] = ANGLES[v];
+      }
     }
     setUniforms(params, p) {
       p.gl.uniform1f(p.uniformLocations.u_correctionRatio, params.correctionRatio);
       p.gl.uniform1f(p.uniformLocations.u_sizeRatio, params.sizeRatio);
+      p.gl.uniformMatrix3fv(p.uniformLocations.u_matrix, false, params.matrix);
+    }
+  }
+
+  // -- links as one-pixel lines, not instanced (for networks with many links) -----------------
+  var LINE_VERTEX = [
+    "attribute vec2 a_position;", "attribute vec4 a_color;", "attribute vec4 a_id;",
+    "uniform mat3 u_matrix;", "varying vec4 v_color;", "const float bias = 255.0 / 254.0;",
+    "void main() {",
+    "  gl_Position = vec4((u_matrix * vec3(a_position, 1)).xy, 0, 1);",
+    "  #ifdef PICKING_MODE", "  v_color = a_id;", "  #else", "  v_color = a_color;", "  #endif",
+    "  v_color.a *= bias;",
+    "}"].join("\n");
+  var LINE_FRAGMENT = ["precision mediump float;", "varying vec4 v_color;",
+                       "void main(void) { gl_FragColor = v_color; }"].join("\n");
+  class LineProgram extends V.rendering.EdgeProgram {
+    getDefinition() {
+      var GL = WebGLRenderingContext;
+      return {
+        VERTICES: 2, VERTEX_SHADER_SOURCE: LINE_VERTEX, FRAGMENT_SHADER_SOURCE: LINE_FRAGMENT,
+        METHOD: GL.LINES, UNIFORMS: ["u_matrix"],
+        ATTRIBUTES: [
+          { name: "a_position", size: 2, type: GL.FLOAT },
+          { name: "a_color", size: 4, type: GL.UNSIGNED_BYTE, normalized: true },
+          { name: "a_id", size: 4, type: GL.UNSIGNED_BYTE, normalized: true }
+        ]
+      };
+    }
+    processVisibleItem(edgeIndex, start, source, target, data) {
+      var a = this.array, color = V.sigmaUtils.floatColor(data.color || "#a0aec0");
+      a[start++] = source.x; a[start++] = source.y; a[start++] = color; a[start++] = edgeIndex;
+      a[start++] = target.x; a[start++] = target.y; a[start++] = color; a[start++] = edgeIndex;
+    }
+    setUniforms(params, p) {
       p.gl.uniformMatrix3fv(p.uniformLocations.u_matrix, false, params.matrix);
     }
   }
@@ -142,6 +179,7 @@
     var LABEL_PX = Math.max(11, options.labelPx || 12);
     var FADED = "#e2e8f0", FADED_EDGE = "#edf2f7", EDGE = "#a0aec0", EDGE_ON = "#2d3748";
     var big = data.nodes.length > 3000 || data.edges.length > 12000;
+    var manyLinks = data.edges.length > 1500;
 
     var graph = new V.Graph({ multi: true, type: options.directed === false ? "undirected" : "directed",
                               allowSelfLoops: true });
@@ -156,11 +194,14 @@
                             rank: 0, hidden: !!n.hidden });
     });
     var edgeKeys = [];
+    // arrows for a readable number of links; thin lines (one GL line each, far cheaper to
+    // rasterise) when there are too many to tell apart anyway
+    var edgeType = manyLinks ? "line" : options.directed === false ? "rectangle" : "arrow";
     data.edges.forEach(function (e, i) {
       var s = typeof e.source === "number" ? ids[e.source] : e.source;
       var t = typeof e.target === "number" ? ids[e.target] : e.target;
       var key = "e" + i;
-      graph.addEdgeWithKey(key, s, t, { size: 1, color: EDGE, type: options.directed === false ? "line" : "arrow",
+      graph.addEdgeWithKey(key, s, t, { size: 1, color: EDGE, type: edgeType,
                                         index: i });
       edgeKeys.push(key);
     });
@@ -175,6 +216,8 @@
 
     var sigma = new V.Sigma(graph, container, {
       nodeProgramClasses: { shape: ShapeProgram },
+      edgeProgramClasses: { arrow: V.rendering.EdgeArrowProgram, line: LineProgram,
+                            rectangle: V.rendering.EdgeRectangleProgram },
       defaultNodeType: "shape",
       itemSizesReference: "positions",
       zoomToSizeRatioFunction: function (r) { return r; },
@@ -183,7 +226,7 @@
       enableEdgeEvents: !big && !!options.tooltip,
       hideEdgesOnMove: big,
       minEdgeThickness: 1,
-      stagePadding: 40,
+      stagePadding: 50,
       minCameraRatio: 0.002,
       maxCameraRatio: 4,
       zIndex: true,
@@ -226,26 +269,45 @@
       return widths[k];
     }
     // a uniform grid of the boxes placed so far, for overlap tests
-    var CELL = 96, cells = {};
-    function cellKeys(b) {
-      var out = [];
-      for (var cx = Math.floor(b[0] / CELL); cx <= Math.floor(b[2] / CELL); cx++)
-        for (var cy = Math.floor(b[1] / CELL); cy <= Math.floor(b[3] / CELL); cy++) out.push(cx + ":" + cy);
-      return out;
-    }
+    var CELL = 64, cells = new Map();
     function free(b) {
-      var keys = cellKeys(b);
-      for (var i = 0; i < keys.length; i++) {
-        var list = cells[keys[i]];
-        if (!list) continue;
-        for (var j = 0; j < list.length; j++) {
-          var o = list[j];
-          if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false;
+      for (var cx = Math.floor(b[0] / CELL), x1 = Math.floor(b[2] / CELL); cx <= x1; cx++)
+        for (var cy = Math.floor(b[1] / CELL), y1 = Math.floor(b[3] / CELL); cy <= y1; cy++) {
+          var list = cells.get(cx * 65536 + cy);
+          if (!list) continue;
+          for (var j = 0; j < list.length; j++) {
+            var o = list[j];
+            if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false;
+          }
         }
-      }
       return true;
     }
-    function take(b) { cellKeys(b).forEach(function (k) { (cells[k] = cells[k] || []).push(b); }); }
+    function take(b) {
+      for (var cx = Math.floor(b[0] / CELL), x1 = Math.floor(b[2] / CELL); cx <= x1; cx++)
+        for (var cy = Math.floor(b[1] / CELL), y1 = Math.floor(b[3] / CELL); cy <= y1; cy++) {
+          var key = cx * 65536 + cy, list = cells.get(key);
+          if (list) list.push(b); else cells.set(key, [b]);
+        }
+    }
+
+    // the first of eight places round a node (right, above, below, left, the corners) that is on
+    // screen and free
+    function place(p, gap, tw, th, w, h) {
+      var c = gap * 0.7;
+      var places = [
+        [p.x + gap, p.y - th / 2], [p.x - tw / 2, p.y - gap - th], [p.x - tw / 2, p.y + gap],
+        [p.x - gap - tw, p.y - th / 2], [p.x + c, p.y - c - th], [p.x + c, p.y + c],
+        [p.x - c - tw, p.y - c - th], [p.x - c - tw, p.y + c]];
+      for (var k = 0; k < places.length; k++) {
+        var b = [places[k][0], places[k][1], places[k][0] + tw, places[k][1] + th];
+        if (b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h && free(b)) return b;
+      }
+      return null;
+    }
+    function clampBox(b, w, h) {
+      var dx = Math.min(0, w - b[2]) - Math.min(0, b[0]), dy = Math.min(0, h - b[3]) - Math.min(0, b[1]);
+      return [b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy];
+    }
 
     function drawLabels() {
       var t0 = performance.now();
@@ -257,7 +319,7 @@
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, w, h);
-      cells = {};
+      cells = new Map();
       drawn = [];
       var first = [];
       if (state.focus) {
@@ -266,39 +328,36 @@
       }
       var budget = big ? 400 : 1000;
       var tried = 0;
-      var list = first.concat(order);
+      var list = first.length ? first.concat(order) : order;
       var seen = {};
+      // the camera's transform, once per frame (no rotation: an affine map per axis)
+      var o = sigma.framedGraphToViewport({ x: 0, y: 0 }), one = sigma.framedGraphToViewport({ x: 1, y: 1 });
+      var ax = one.x - o.x, ay = one.y - o.y, k = sigma.scaleSize(1);
+      var deadline = t0 + (big ? 25 : 60);
       ctx.textBaseline = "middle";
       ctx.lineJoin = "round";
       for (var i = 0; i < list.length && drawn.length < budget; i++) {
         var id = list[i];
-        if (seen[id]) continue;
-        seen[id] = true;
+        if (first.length) { if (seen[id]) continue; seen[id] = true; }
         if (!shown(id)) continue;
         var forced = !!(state.focus && state.focus[id]);
         if (state.focus && !forced && drawn.length >= first.length + 40) break;
+        if (!forced && (i & 63) === 0 && performance.now() > deadline) break;
         var d = sigma.getNodeDisplayData(id);
         if (!d) continue;
-        var p = sigma.framedGraphToViewport(d);
-        var r = sigma.scaleSize(d.size);
+        var p = { x: o.x + ax * d.x, y: o.y + ay * d.y };
+        var r = d.size * k;
         if (p.x < -200 || p.y < -20 || p.x > w + 200 || p.y > h + 20) continue;
-        tried++;
         // nodes drawn smaller than a dot get a label only when they are selected
         if (!forced && r < 1.2) continue;
+        tried++;
         var px = LABEL_PX + (rankOf[id] < 10 ? 2 : rankOf[id] < 40 ? 1 : 0);
         var bold = id === state.selected;
         var text = graph.getNodeAttribute(id, "text");
-        var tw = textWidth(text, px, bold), th = px + 4, gap = r + 3;
-        var places = [
-          [p.x + gap, p.y - th / 2], [p.x - tw / 2, p.y - gap - th], [p.x - tw / 2, p.y + gap],
-          [p.x - gap - tw, p.y - th / 2], [p.x + gap * 0.7, p.y - gap * 0.7 - th],
-          [p.x + gap * 0.7, p.y + gap * 0.7], [p.x - gap * 0.7 - tw, p.y - gap * 0.7 - th],
-          [p.x - gap * 0.7 - tw, p.y + gap * 0.7]];
-        var box = null;
-        for (var k = 0; k < places.length; k++) {
-          var b = [places[k][0], places[k][1], places[k][0] + tw, places[k][1] + th];
-          if (b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h && free(b)) { box = b; break; }
-        }
+        var tw = textWidth(text, px, bold), th = px + 4;
+        var box = place(p, r + 3, tw, th, w, h);
+        if (!box && forced) box = place(p, r + 3 + th * 1.3, tw, th, w, h);
+        if (!box && forced) box = clampBox([p.x + r + 3, p.y - th / 2, p.x + r + 3 + tw, p.y + th / 2], w, h);
         if (!box) continue;
         take(box);
         ctx.font = font(px, bold);
@@ -320,6 +379,16 @@
       api.lastFrameMs = performance.now() - renderStart;
       api.lastFrameAt = performance.now();
     });
+
+    if (window.ResizeObserver) {
+      var size = [container.clientWidth, container.clientHeight];
+      new ResizeObserver(function () {
+        if (size[0] === container.clientWidth && size[1] === container.clientHeight) return;
+        size = [container.clientWidth, container.clientHeight];
+        sigma.resize();
+        sigma.refresh({ skipIndexation: true });
+      }).observe(container);
+    }
 
     // -- tooltip -------------------------------------------------------------------------------
     var tip = document.createElement("div");
@@ -359,13 +428,16 @@
     // -- camera ----------------------------------------------------------------------------------
     function visibleIds() { return ids.filter(shown); }
     function fit(list) {
+      sigma.resize();
+      var cam = sigma.getCamera();
+      if (!list && !state.nodeShown) { cam.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }); return; }
       list = (list || visibleIds()).filter(function (id) { return graph.hasNode(id); });
       if (!list.length) return;
       var st = V.utils.getCameraStateToFitViewportToNodes(sigma, list);
       // room for the shapes and the labels round the nodes at the edge
       var pad = list.length === 1 ? 6 : 1.18;
       if (list.length === 1) st.ratio = Math.max(st.ratio, 0.05);
-      sigma.getCamera().setState({ x: st.x, y: st.y, ratio: st.ratio * pad, angle: 0 });
+      cam.setState({ x: st.x, y: st.y, ratio: st.ratio * pad, angle: 0 });
     }
     function neighbours(id) {
       var out = {};
@@ -401,9 +473,10 @@
       sigma.refresh();
       if (state.focus) fit(Object.keys(state.focus).filter(shown)); else fit();
     }
-    function zoom(factor) {
+    function zoom(factor, duration) {
+      // animated like a wheel step, so a big network drops its links while it moves
       var cam = sigma.getCamera();
-      cam.setState({ ratio: cam.getState().ratio / factor });
+      cam.animate({ ratio: cam.getState().ratio / factor }, { duration: duration === undefined ? 150 : duration });
     }
     function shortestPaths(a, b, max) {
       // breadth-first over the shown graph, in either direction; every shortest chain, up to max
@@ -442,9 +515,12 @@
       return out;
     }
     function edgesBetween(u, v) {
-      var out = [];
-      graph.forEachEdge(u, v, function (key) { if (!state.edgeShown || state.edgeShown(key)) out.push(key); });
-      graph.forEachEdge(v, u, function (key) { if (u !== v && (!state.edgeShown || state.edgeShown(key))) out.push(key); });
+      var out = [], seen = {};
+      [[u, v], [v, u]].forEach(function (pair) {
+        graph.forEachEdge(pair[0], pair[1], function (key) {
+          if (!seen[key] && (!state.edgeShown || state.edgeShown(key))) { seen[key] = true; out.push(key); }
+        });
+      });
       return out;
     }
 
@@ -468,7 +544,8 @@
     api.edgeIndex = function (key) { return graph.getEdgeAttribute(key, "index"); };
     api.edgeKey = function (index) { return edgeKeys[index]; };
     api.camera = function () { return sigma.getCamera().getState(); };
-    fit();
+    // sigma drew its first frame while it was made, before the label layer existed
+    drawLabels();
     return api;
   }
 
