@@ -105,7 +105,8 @@ class Drawing:
 
 
 def drawing(g: nx.MultiDiGraph) -> Drawing:
-    """Positions (``layout.positions``), sizes and colours (``style``), short labels."""
+    """Positions (``layout.positions``; y turned to grow upwards, as the renderer and Gephi
+    have it), sizes and colours (``style``), short labels."""
     from sgraph.network.labels import short_labels
     from sgraph.network.layout import positions
     from sgraph.network.style import group_style, radius
@@ -123,7 +124,7 @@ def drawing(g: nx.MultiDiGraph) -> Drawing:
     styles = {n: group_style(str(data[n].get("group", "Other"))) for n in nodes}
     return Drawing(
         x={n: pos[n][0] for n in nodes},
-        y={n: pos[n][1] for n in nodes},
+        y={n: -pos[n][1] + 0.0 for n in nodes},
         size={n: radius(int(g.degree(n))) for n in nodes},
         color={n: styles[n].color for n in nodes},
         border={n: styles[n].border for n in nodes},

@@ -309,6 +309,7 @@
       });
     }
     input.addEventListener("input", show);
+    input.addEventListener("blur", function () { setTimeout(function () { results.textContent = ""; }, 250); });
     input.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter") { var m = find(input.value); if (m.length) { results.textContent = ""; pick(m[0]); } }
       if (ev.key === "Escape") results.textContent = "";
@@ -460,7 +461,11 @@
   };
   window.sgraphChoose = choose;
   window.sgraphTiming = { script: T0 };
-  function ready() { window.sgraphTiming.drawn = performance.now(); window.sgraphReady = true; }
+  function ready() {
+    network.relabel();  // with the page laid out in full (the map may have changed size)
+    window.sgraphTiming.drawn = performance.now();
+    window.sgraphReady = true;
+  }
   if (network.frames > 0) requestAnimationFrame(ready);
   else network.sigma.once("afterRender", function () { requestAnimationFrame(ready); });
 })();

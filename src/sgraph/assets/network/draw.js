@@ -28,6 +28,7 @@
  *   labels()                     the labels of the last frame: [{id, text, px, box:[x0,y0,x1,y1]}]
  *   screen(id)                   a node on screen: {x, y, r} in CSS px of the container
  *   selected(), visible(id), neighbours(id), shortestPaths(a, b, max)
+ *   redraw()                     draw now, not on the next animation frame
  *   frames                       frames drawn so far; lastFrameMs: time of the last one
  *   sigma, graph                 the sigma.js renderer and the graphology graph
  */
@@ -188,8 +189,8 @@
       var x = typeof n.x === "number" ? n.x : 300 * Math.cos(2 * Math.PI * i / data.nodes.length);
       var y = typeof n.y === "number" ? n.y : 300 * Math.sin(2 * Math.PI * i / data.nodes.length);
       ids.push(n.id);
-      // graph y grows upwards in sigma, layout y grows downwards (as on screen)
-      graph.addNode(n.id, { x: x, y: -y, size: n.size || 8, color: n.color || "#718096",
+      // y grows upwards (as in sigma.js and Gephi)
+      graph.addNode(n.id, { x: x, y: y, size: n.size || 8, color: n.color || "#718096",
                             shape: n.shape || "circle", text: String(n.short || n.label || n.id),
                             rank: 0, hidden: !!n.hidden });
     });
@@ -356,7 +357,9 @@
         var text = graph.getNodeAttribute(id, "text");
         var tw = textWidth(text, px, bold), th = px + 4;
         var box = place(p, r + 3, tw, th, w, h);
-        if (!box && forced) box = place(p, r + 3 + th * 1.3, tw, th, w, h);
+        // the most connected, and the selection, look further out before giving up
+        for (var ring = 1; !box && ring <= 3 && (forced || rankOf[id] < 25); ring++)
+          box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h);
         if (!box && forced) box = clampBox([p.x + r + 3, p.y - th / 2, p.x + r + 3 + tw, p.y + th / 2], w, h);
         if (!box) continue;
         take(box);
@@ -544,6 +547,9 @@
     api.edgeIndex = function (key) { return graph.getEdgeAttribute(key, "index"); };
     api.edgeKey = function (index) { return edgeKeys[index]; };
     api.camera = function () { return sigma.getCamera().getState(); };
+    // draw now (the renderer otherwise draws on the next animation frame)
+    api.redraw = function () { sigma.refresh(); drawLabels(); };
+    api.relabel = drawLabels;
     // sigma drew its first frame while it was made, before the label layer existed
     drawLabels();
     return api;
