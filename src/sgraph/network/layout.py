@@ -99,8 +99,6 @@ def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, Point]:
         raw = parts(h, r, community, seed)
     nodes = sorted(raw)
     xy = np.array([raw[k] for k in nodes], dtype=float)
-    if view.kind == "graph":
-        xy = landscape(xy)
     xy = separate(xy, np.array([r[k] for k in nodes]))
     xy -= (xy.min(axis=0) + xy.max(axis=0)) / 2
     return {
@@ -131,6 +129,10 @@ def parts(
         else:
             blocks.append(force(sub, r, seed))
     pos: dict[str, Point] = pack(blocks, r)
+    if pos:
+        keys = sorted(pos)
+        turned = landscape(np.array([pos[k] for k in keys], dtype=float))
+        pos = {k: (float(x), float(y)) for k, (x, y) in zip(keys, turned.tolist(), strict=True)}
     if lone:
         lone.sort(key=lambda k: k)
         top = max((y + r[k] for k, (_, y) in pos.items()), default=0.0)
