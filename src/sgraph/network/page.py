@@ -258,6 +258,17 @@ def _csp_hash(script: str) -> str:
     )
 
 
+def content_security_policy() -> str:
+    """The page's policy: its own scripts (by hash) and inline styles; no request at all."""
+    scripts = [_asset(name) for name in SCRIPTS]
+    return (
+        "default-src 'none'; "
+        f"script-src {' '.join(_csp_hash(js) for js in scripts)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
 def cap(g: nx.MultiDiGraph, max_nodes: int | None) -> tuple[nx.MultiDiGraph, str]:
     """``g``, or its ``max_nodes`` most central nodes with a note saying so."""
     if max_nodes is None or g.number_of_nodes() <= max_nodes:
@@ -310,14 +321,8 @@ def render_page(
     g, cap_note = cap(g, max_nodes)
     data = page_data(g, title=title, note=" ".join(x for x in (note, cap_note) if x))
     scripts = [_asset(name) for name in SCRIPTS]
-    csp = (
-        "default-src 'none'; "
-        f"script-src {' '.join(_csp_hash(js) for js in scripts)}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
     return _TEMPLATE.format(
-        csp=html.escape(csp, quote=True),
+        csp=html.escape(content_security_policy(), quote=True),
         title=html.escape(title, quote=True),
         app_css=_asset("app.css"),
         data=json_for_html(data),
@@ -442,9 +447,12 @@ def view(gs: GraphStore, **selection: Any) -> NetworkView:
 
 
 __all__ = [
+    "Drawing",
     "NetworkView",
     "cap",
     "cap_note",
+    "content_security_policy",
+    "drawing",
     "json_for_html",
     "most_central",
     "page_data",

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from sgraph.server import api, page, protocol
+from sgraph.server import api, network, page, protocol
 from sgraph.server.config import ServerConfig
 from sgraph.server.errors import EXCEPTION_HANDLERS
 from sgraph.server.service import QueryService
@@ -56,6 +56,7 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
         Route("/api/queries", api.list_queries, methods=["GET"], name="queries"),
         Route("/api/queries/{name}", api.run_query, methods=["GET"], name="run_query"),
         Route("/api/limits", api.limits, methods=["GET"], name="limits"),
+        Route("/network", network.network_page, methods=["GET"], name="network"),
     ]
     # linked-data routes come after the fixed paths above and before any catch-all
     routes += _linked_data_routes(gs, config)
@@ -63,4 +64,5 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     app.state.service = service
     app.state.config = config
     app.state.gs = gs
+    app.state.network_pages = network.NetworkPages(gs)
     return app
