@@ -35,6 +35,7 @@
 (function () {
   "use strict";
   var V = window.sgraphVendor;
+  var MAX_NODE_PX = 24;
   var ANGLES = [0, 2 * Math.PI / 3, 4 * Math.PI / 3];
   var SHAPES = { circle: 0, dot: 0, square: 1, diamond: 2, triangle: 3, star: 4, hexagon: 5,
                  triangleDown: 6 };
@@ -438,9 +439,13 @@
       if (!list.length) return;
       var st = V.utils.getCameraStateToFitViewportToNodes(sigma, list);
       // room for the shapes and the labels round the nodes at the edge
-      var pad = list.length === 1 ? 6 : 1.18;
-      if (list.length === 1) st.ratio = Math.max(st.ratio, 0.05);
-      cam.setState({ x: st.x, y: st.y, ratio: st.ratio * pad, angle: 0 });
+      var ratio = st.ratio * (list.length === 1 ? 6 : 1.18);
+      // not so close that a shape grows past MAX_NODE_PX (screen size goes as 1 / ratio)
+      var biggest = 0;
+      list.forEach(function (id) { biggest = Math.max(biggest, graph.getNodeAttribute(id, "size")); });
+      var pxPerUnitAtOne = sigma.scaleSize(1) * cam.getState().ratio;
+      ratio = Math.max(ratio, biggest * pxPerUnitAtOne / MAX_NODE_PX);
+      cam.setState({ x: st.x, y: st.y, ratio: ratio, angle: 0 });
     }
     function neighbours(id) {
       var out = {};
