@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS
+from paths import ROOT
 from servers import free_port
 from sgraph.build import BuildResult, build
-from sgraph.config import PROJECT_ROOT, Settings
+from sgraph.config import Settings
 from sgraph.sources import SourceFile, read_sources
 from sgraph.store import GraphStore
 
@@ -33,7 +34,7 @@ def private_store_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:
-    return PROJECT_ROOT
+    return ROOT
 
 
 @pytest.fixture(scope="session")

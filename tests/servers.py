@@ -25,12 +25,21 @@ def sgraph_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "sgraph"]
 
 
-def start_server(port: int, *args: str, ready: str = "/api/limits") -> subprocess.Popen[bytes]:
-    """``sgraph serve`` on 127.0.0.1:port, returned once ``ready`` answers 200."""
+def start_server(
+    port: int,
+    *args: str,
+    ready: str = "/api/limits",
+    command: list[str] | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """``sgraph serve`` (or ``command serve``) on 127.0.0.1:port, once ``ready`` answers 200."""
     proc = subprocess.Popen(
-        [*sgraph_command(), "serve", "--port", str(port), *args],
+        [*(command or sgraph_command()), "serve", "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        cwd=cwd,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}{ready}"
     deadline = time.monotonic() + 90

@@ -15,17 +15,13 @@ import pytest
 from pyld import jsonld
 
 from sgraph.config import Settings
-from sgraph.export import FORMATS, export
+from sgraph.export import export
+from sgraph.rdf.formats import GRAPH_FORMATS
 from sgraph.sources import SourceFile
 from sgraph.store import GraphStore
 
-OX_FORMATS = {
-    "graph.ttl": ox.RdfFormat.TURTLE,
-    "graph.nt": ox.RdfFormat.N_TRIPLES,
-    "graph.nq": ox.RdfFormat.N_QUADS,
-    "graph.trig": ox.RdfFormat.TRIG,
-    "graph.rdf": ox.RdfFormat.RDF_XML,
-}
+#: Every dump but JSON-LD (read by pyld, offline, below), and the pyoxigraph format to read it.
+OX_FORMATS = {f.filename: f.oxigraph for f in GRAPH_FORMATS.values() if f.name != "jsonld"}
 STANDARD = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -68,7 +64,7 @@ def test_dump_reread_by_pyoxigraph_gives_the_graph(
     assert len(graph_store.triples()) > 1000
 
 
-@pytest.mark.parametrize("name", ["graph.nq", "graph.trig"])
+@pytest.mark.parametrize("name", [f.filename for f in GRAPH_FORMATS.values() if f.datasets])
 def test_dataset_formats_keep_one_named_graph_per_source_and_prov_in_default(
     dist_dir: Path, graph_store: GraphStore, name: str
 ) -> None:
@@ -135,9 +131,9 @@ def test_jsonld_uses_readable_keys(dist_dir: Path) -> None:
     assert any("title" in node for node in doc["@graph"])
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(GRAPH_FORMATS))
 def test_gzipped_copies_are_deterministic_and_match(dist_dir: Path, fmt: str) -> None:
-    name = FORMATS[fmt].filename
+    name = GRAPH_FORMATS[fmt].filename
     raw = (dist_dir / (name + ".gz")).read_bytes()
     assert gzip.decompress(raw) == (dist_dir / name).read_bytes()
     assert raw[4:8] == b"\x00\x00\x00\x00"  # mtime 0
@@ -176,7 +172,7 @@ def _publish(out: Path, seed: str, data: list[Path]) -> dict[str, bytes]:
 def test_every_export_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     first = _publish(tmp_path / "a", "1", [])
     second = _publish(tmp_path / "b", "4242", [])
-    assert set(first) >= {f.filename for f in FORMATS.values()} | {
+    assert set(first) >= {f.filename for f in GRAPH_FORMATS.values()} | {
         "void.ttl",
         "context.jsonld",
         "docs/index.html",

@@ -15,19 +15,14 @@ from pyld import jsonld
 
 from servers import running_server
 from sgraph.config import Settings
-from sgraph.export import FORMATS
 from sgraph.export.entity_page import PageLinks, entity_html
+from sgraph.rdf.formats import GRAPH_FORMATS, TRIPLE_FORMATS, GraphFormat
 from sgraph.server.config import ServerConfig
-from sgraph.server.linked_data import SUFFIXES, LinkedData
+from sgraph.server.linked_data import LinkedData
 from sgraph.store import GraphStore
 
 ENTITY = "/id/person/annie-hudson"
 PANEL = "https://w3id.org/sgraph/id/organisation/child-safeguarding-practice-review-panel"
-FORMAT_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 PAYLOAD = '"><script>alert("owned")</script><img src=x onerror=alert(1)>'
 
 
@@ -37,8 +32,8 @@ def server(dist_dir: Path) -> Iterator[str]:
         yield url
 
 
-def _parse(body: bytes, media: str) -> set[ox.Triple]:
-    if media == "application/ld+json":
+def _parse(body: bytes, fmt: GraphFormat) -> set[ox.Triple]:
+    if fmt.name == "jsonld":  # read by an independent processor, offline
 
         def no_fetch(url: str, options: Any = None) -> Any:
             raise AssertionError(f"tried to fetch {url}")
@@ -47,25 +42,27 @@ def _parse(body: bytes, media: str) -> set[ox.Triple]:
             json.loads(body), {"format": "application/n-quads", "documentLoader": no_fetch}
         )
         return {q.triple for q in ox.parse(nq.encode(), format=ox.RdfFormat.N_QUADS)}
-    return {q.triple for q in ox.parse(body, format=FORMAT_TYPES[media])}
+    return {q.triple for q in ox.parse(body, format=fmt.oxigraph)}
 
 
-def test_every_format_gives_the_same_description(server: str, graph_store: GraphStore) -> None:
+@pytest.mark.parametrize("fmt", TRIPLE_FORMATS.values(), ids=list(TRIPLE_FORMATS))
+def test_every_format_gives_the_same_description(
+    server: str, graph_store: GraphStore, fmt: GraphFormat
+) -> None:
     iri = ox.NamedNode(graph_store.settings.base + ENTITY[1:])
     expected = {q.triple for q in graph_store.store.quads_for_pattern(iri, None, None, None)} | {
         q.triple for q in graph_store.store.quads_for_pattern(None, None, iri, None)
     }
     assert len(expected) > 10
-    for media in [*FORMAT_TYPES, "application/ld+json"]:
+    for media in fmt.media_types:  # every media type of the format, labelled with the first
         r = httpx.get(server + ENTITY, headers={"Accept": media})
         assert r.status_code == 200, r.text
-        assert r.headers["content-type"].split(";")[0] == media
+        assert r.headers["content-type"].split(";")[0] == fmt.media_type
         assert r.headers["vary"] == "Accept"
-        assert _parse(r.content, media) == expected, media
-        suffix = {v[0]: k for k, v in SUFFIXES.items()}[media]
-        by_suffix = httpx.get(server + ENTITY + suffix)
+        assert _parse(r.content, fmt) == expected, media
+        by_suffix = httpx.get(server + ENTITY + fmt.suffix)
         assert by_suffix.status_code == 200 and by_suffix.content == r.content
-        assert r.headers["content-location"] == ENTITY + suffix
+        assert r.headers["content-location"] == ENTITY + fmt.suffix
 
 
 @pytest.mark.parametrize(
@@ -125,7 +122,7 @@ def test_base_path_and_ontology(server: str) -> None:
 def test_dumps_and_void_at_stable_paths(
     server: str, dist_dir: Path, graph_store: GraphStore
 ) -> None:
-    for fmt in FORMATS.values():
+    for fmt in GRAPH_FORMATS.values():
         for name in (fmt.filename, fmt.filename + ".gz"):
             r = httpx.get(f"{server}/dumps/{name}")
             assert r.status_code == 200 and r.content == (dist_dir / name).read_bytes(), name

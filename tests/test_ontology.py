@@ -12,14 +12,14 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from sgraph.config import DEFAULT_ONTOLOGY_DIR, PROJECT_ROOT
+from paths import ONTOLOGY_DIR, ROOT
 from sgraph.namespaces import STANDARD_PREFIXES
 
-ONTOLOGY_FILE = DEFAULT_ONTOLOGY_DIR / "sgraph.ttl"
-MODEL_MD = PROJECT_ROOT / "docs" / "model.md"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "sgraph.ttl"
+MODEL_MD = ROOT / "docs" / "model.md"
 # The vocabulary notes: a copy in the repository if there is one, else the shared reference copy.
 VOCAB_MD_CANDIDATES = [
-    PROJECT_ROOT / "docs" / "reference" / "vocab.md",
+    ROOT / "docs" / "reference" / "vocab.md",
     Path("/work/shared/reference/vocab.md"),
 ]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from paths import ONTOLOGY_DIR
 from sgraph.config import Settings
 from sgraph.persist import is_current, open_graph
 from sgraph.store import GraphStore
@@ -70,10 +71,8 @@ def test_rebuilt_when_a_source_changes(data: Path, tmp_path: Path) -> None:
 def test_ontology_change_makes_it_stale(data: Path, tmp_path: Path) -> None:
     import shutil
 
-    from sgraph.config import DEFAULT_ONTOLOGY_DIR
-
     onto = tmp_path / "ontology"
-    shutil.copytree(DEFAULT_ONTOLOGY_DIR, onto)
+    shutil.copytree(ONTOLOGY_DIR, onto)
     settings = Settings(data_dir=data, ontology_dir=onto)
     store_dir = tmp_path / "store"
     open_graph(settings, store_dir)

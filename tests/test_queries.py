@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sgraph.config import DEFAULT_QUERIES_DIR
+from paths import QUERIES_DIR
 from sgraph.errors import InputError, ParameterError, UnknownQueryError
 from sgraph.queries import (
     NamedQuery,
@@ -79,7 +79,7 @@ def test_every_query_is_documented_ordered_and_parses(library: dict[str, NamedQu
         assert q.summary and q.description and q.tags, name
         assert query_kind(q.query) == "select", name
         assert "ORDER BY" in q.query, name  # deterministic rows
-        assert q.path == DEFAULT_QUERIES_DIR / f"{name}.rq"
+        assert q.path == QUERIES_DIR / f"{name}.rq"
         for p in q.parameters:
             assert p.required is False or p.default is not None, f"{name}: {p.name} needs a default"
 

@@ -33,7 +33,11 @@ def test_queries_json_shape() -> None:
     doc = json.loads(r.stdout)
     assert [q["name"] for q in doc] == sorted(load_library())
     chair = next(q for q in doc if q["name"] == "chair-on-date")
-    assert set(chair) == {"name", "summary", "description", "tags", "parameters", "query"}
+    assert set(chair) == {
+        *("name", "summary", "description", "tags", "parameters", "query"),
+        *("file", "replaces"),  # where it is read from, and the packaged query it replaces
+    }
+    assert chair["replaces"] is None
     assert chair["parameters"] == [
         {"name": "date", "type": "date", "required": True, "default": "2021-06-01"}
     ]

@@ -106,6 +106,8 @@ PFX = {"sggraph": "https://w3id.org/sgraph/graph/", "dcterms": "http://purl.org/
         "PREFIX service: <http://ex/> SELECT * WHERE { ?s service:load ?service }",
         'SELECT * WHERE { ?s ?p "x"@service }',
         "SELECT * WHERE { <http://ex/SERVICE> ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?oSERVICE }",
+        "SELECT * WHERE { ?s ?p 1.5e0 } LIMIT 1",
         "SELECT * FROM <https://w3id.org/sgraph/graph/people> WHERE { ?s ?p ?o }",
         "SELECT * FROM NAMED sggraph:materialised WHERE { GRAPH ?g { ?s ?p ?o } }",
         "BASE <https://w3id.org/sgraph/> SELECT * FROM <graph/people> WHERE { ?s ?p ?o }",
@@ -125,6 +127,14 @@ def test_policy_allows_local_read_only_queries(query: str) -> None:
         ('SELECT * WHERE { ?s ?p "a" . SERVICE <http://x/> { } }', QueryRefusedError),
         ("SELECT * WHERE { FILTER(?a<?b) SERVICE<http://x/>{} }", QueryRefusedError),
         ("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", QueryRefusedError),
+        # keywords glued to what precedes them, as Oxigraph reads them (no word boundary)
+        ("SELECT * WHERE { ?s ?p 1.5e0SERVICE <http://x/> { } }", QueryRefusedError),
+        ("SELECT * WHERE { ?s ?p trueSERVICE <http://x/> { } }", QueryRefusedError),
+        ("SELECT * WHERE { ?s ?p ?o SERVICESILENT <http://x/> { } }", QueryRefusedError),
+        ("PREFIX s: <http://x/> SELECT * WHERE { ?s ?p ?o SERVICEs:x { } }", QueryRefusedError),
+        # an undeclared prefix: Oxigraph falls back to the keyword, "SERVICE :x"
+        ("PREFIX : <http://x/> SELECT * WHERE { ?s ?p ?o service:x { } }", QueryRefusedError),
+        ("SELECT * WHERE { ?s ?p ?o xSERVICE <http://x/> { } }", QueryRefusedError),
         ("LOAD <http://example.org/data.ttl>", QueryRefusedError),
         ("SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }", QueryRefusedError),
         ("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", QueryRefusedError),
@@ -414,14 +424,14 @@ def test_service_description(client: TestClient) -> None:
 
 # -- named queries ---------------------------------------------------------------------------------
 def test_named_query_list_is_the_library(client: TestClient, graph_store: GraphStore) -> None:
-    expected = [q.to_dict() for q in load_library(graph_store.settings.queries_dir).values()]
+    expected = [q.to_dict() for q in load_library(graph_store.settings.queries_dirs).values()]
     assert client.get("/api/queries").json() == expected
 
 
 def test_named_query_runs_with_typed_parameters(
     client: TestClient, graph_store: GraphStore
 ) -> None:
-    library = load_library(graph_store.settings.queries_dir)
+    library = load_library(graph_store.settings.queries_dirs)
     query = library["chair-on-date"]
     (param,) = [p for p in query.parameters if p.type == "date"]
     r = client.get("/api/queries/chair-on-date", params={param.name: "2021-06-01"})

@@ -24,11 +24,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
-from sgraph.config import DEFAULT_ONTOLOGY_DIR
+from paths import ONTOLOGY_DIR
 from sgraph.validate import ValidationReport, Violation, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
-SHAPES_FILE = DEFAULT_ONTOLOGY_DIR / "shapes.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 VALID = FIXTURES / "valid_minimal.ttl"
 BLANK = "(blank node)"
 
@@ -194,7 +194,7 @@ def test_every_shape_speaks_to_curators() -> None:
 
 
 def test_every_sg_class_has_a_node_shape() -> None:
-    from sgraph.config import DEFAULT_ONTOLOGY_DIR as onto_dir
+    onto_dir = ONTOLOGY_DIR
 
     onto = rdflib.Graph().parse(onto_dir / "sgraph.ttl", format="turtle")
     sg = "https://w3id.org/sgraph/ontology#"

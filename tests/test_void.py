@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sgraph.export import FORMATS
 from sgraph.export.void import DatasetOptions, void_triples
+from sgraph.rdf.formats import GRAPH_FORMATS
 from sgraph.store import GraphStore
 
 VOID = "http://rdfs.org/ns/void#"
@@ -53,7 +53,7 @@ def test_every_distribution_file_exists_with_its_size(void: ox.Store, dist_dir: 
             None, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Distribution")
         )
     ]
-    assert len(dists) == 2 * len(FORMATS)
+    assert len(dists) == 2 * len(GRAPH_FORMATS)
     media = set()
     for d in dists:
         assert isinstance(d, ox.NamedNode)

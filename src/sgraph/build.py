@@ -13,13 +13,13 @@ from sgraph.config import Settings
 from sgraph.errors import ValidationError
 from sgraph.io import staged_dir
 from sgraph.serialize import to_turtle
-from sgraph.sources import parse_file
+from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 from sgraph.validate import ValidationReport, validate_store
 
 Progress = Callable[[str], None]
 
-#: Writers that publish more of the build into the staging folder: ``(graph, stage, settings)``.
+#: Writers that publish more of the build into the staging folder: ``(graph, stage) -> files``.
 Publisher = Callable[[GraphStore, Path], list[Path]]
 
 
@@ -31,9 +31,12 @@ class BuildResult:
     class_counts: dict[str, int]
     report: ValidationReport
     files: list[Path] = field(default_factory=list)
+    #: Which data folder was built and which rule chose it (``Settings.describe_data``).
+    data: str = ""
 
     def summary(self) -> str:
-        lines = [
+        lines = [f"Data: {self.data}"] if self.data else []
+        lines += [
             f"Built {self.triples} triples about {self.entities} entities into {self.out_dir}/",
             "Entities by class:",
         ]
@@ -62,10 +65,9 @@ def write_core(gs: GraphStore, stage: Path) -> list[Path]:
 
     Blank nodes (the shapes' lists) get canonical labels so every file is the same bytes every run.
     """
-    from sgraph.export.formats import canonical_triples
+    from sgraph.serialize import canonical_triples
 
-    settings = gs.settings
-    shapes = parse_file(settings.shapes_file, settings.base).triples
+    shapes = shapes_triples(gs.settings)
     files = {
         "ontology.ttl": to_turtle(
             canonical_triples(gs.ontology.triples), gs.prefixes, "The sgraph ontology."
@@ -87,6 +89,7 @@ def build(
     out_dir: Path = Path("dist"),
     data: list[Path] | None = None,
     progress: Progress | None = None,
+    engine: str | None = None,
 ) -> BuildResult:
     """Load, materialise, validate; if the graph conforms, publish it into ``out_dir``."""
     settings = settings or Settings()
@@ -94,7 +97,7 @@ def build(
     say("Loading sources and materialising standard triples ...")
     gs = GraphStore.load(settings, data)
     say(f"Loaded {len(gs.sources)} files; validating {len(gs)} triples with SHACL ...")
-    report = validate_store(gs)
+    report = validate_store(gs, engine)
     if not report.conforms:
         raise ValidationError(report)
     written: list[Path] = []
@@ -115,4 +118,5 @@ def build(
         class_counts=counts,
         report=report,
         files=relative,
+        data=settings.describe_data(),
     )

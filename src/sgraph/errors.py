@@ -18,6 +18,7 @@ the CLI to an exit code (``exit_code``) and the server to an HTTP status (``http
     ├── ReadOnlyError                exit 2, HTTP 403   an update on a read-only endpoint
     ├── QueryTimeoutError            exit 2, HTTP 503   a query over its time limit
     ├── RemoteStoreError             exit 2, HTTP 502   an endpoint or store that fails or refuses
+    │   └── UnreachableError                            no answer at all (sgraph.http)
     └── ValidationError              exit 1, HTTP 422   the graph does not conform to the shapes
 """
 
@@ -45,6 +46,7 @@ __all__ = [
     "SgraphError",
     "UnknownEntityError",
     "UnknownQueryError",
+    "UnreachableError",
     "ValidationError",
 ]
 
@@ -195,6 +197,18 @@ class RemoteStoreError(SgraphError):
     http_status = 502
 
 
+class UnreachableError(RemoteStoreError):
+    """No answer from a remote server: refused, unknown host, timed out, or cut off."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"cannot reach {url}: {reason}",
+            hint="check the URL and that the server is running and reachable",
+        )
+        self.url = url
+        self.reason = reason
+
+
 class ValidationError(SgraphError):
     """The graph does not conform to the SHACL shapes; ``report`` holds every result."""
 
@@ -205,6 +219,7 @@ class ValidationError(SgraphError):
         n = len(report.violations)
         super().__init__(
             f"the graph does not conform: {n} violation{'s' if n != 1 else ''}",
-            hint="run `sgraph validate` for each violation with its file and line",
+            hint="fix the data at the files and lines above; `sgraph validate` checks it again "
+            "without publishing",
         )
         self.report = report

@@ -34,20 +34,63 @@ def _umask() -> int:
     return mask
 
 
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
+    """Yield one temporary path beside each of ``targets``; write them, and on success every
+    one is flushed to disk (fsync) and renamed onto its target.
+
+    Nothing is renamed until the ``with`` body has written every temporary file, so a failure
+    (an exception, a full disk) leaves every target as it was and no temporary file behind.
+    Published files get the usual permissions (``0666`` less the umask), not ``mkstemp``'s 0600.
+    """
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            temps.append(Path(name))
+        yield list(temps)
+        mode = 0o666 & ~_umask()
+        for tmp in temps:
+            os.chmod(tmp, mode)
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+        for tmp, target in zip(temps, targets, strict=True):
+            os.replace(tmp, target)
+        for folder in {t.parent for t in targets}:
+            _fsync_dir(folder)
+    finally:
+        for tmp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def atomic_write_files(files: dict[Path, bytes]) -> None:
+    """Write every file of ``files`` (path -> bytes) all or nothing: see ``atomic_paths``."""
+    targets = [Path(p) for p in files]
+    with atomic_paths(targets) as temps:
+        for tmp, data in zip(temps, files.values(), strict=True):
+            tmp.write_bytes(data)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write_files({Path(path): data})
 
 
 def atomic_write_text(path: Path, text: str) -> None:

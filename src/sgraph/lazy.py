@@ -1,7 +1,10 @@
 """Names of a package imported on first use, so ``import sgraph`` and the CLI start fast.
 
-A package lists its public names and the module defining each, then calls
-``lazy_exports(__name__, EXPORTS)`` and assigns the result to its ``__getattr__`` (PEP 562).
+A package lists its public names and where each is defined, then calls
+``lazy_exports(__name__, EXPORTS)`` and assigns the result to its ``__getattr__`` (PEP 562). A
+name maps to its defining module (``"sgraph.build"``), or to ``"module:attribute"`` when the
+public name differs from the one in the module (``"sgraph.network.page:view"``).
+
 Importing a submodule binds it as an attribute of its package, which would hide a function of
 the same name (``sgraph.network.select`` the function, ``sgraph.build`` the function); the
 package's module class is swapped for one that keeps such an export bound to the function.
@@ -16,13 +19,20 @@ from collections.abc import Callable
 from typing import Any
 
 
+def _source(target: str, name: str) -> tuple[str, str]:
+    module, _, attribute = target.partition(":")
+    return module, attribute or name
+
+
 class _LazyPackage(types.ModuleType):
     _lazy_exports: dict[str, str]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        exports = self.__dict__.get("_lazy_exports", {})
-        if isinstance(value, types.ModuleType) and exports.get(name) == value.__name__:
-            value = getattr(value, name)
+        target = self.__dict__.get("_lazy_exports", {}).get(name)
+        if isinstance(value, types.ModuleType) and target is not None:
+            module, attribute = _source(target, name)
+            if module == value.__name__:
+                value = getattr(value, attribute)
         super().__setattr__(name, value)
 
 
@@ -33,9 +43,10 @@ def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
     module.__dict__["_lazy_exports"] = exports
 
     def __getattr__(name: str) -> Any:
-        source = exports.get(name)
-        if source is None:
+        target = exports.get(name)
+        if target is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(importlib.import_module(source), name)
+        source, attribute = _source(target, name)
+        return getattr(importlib.import_module(source), attribute)
 
     return __getattr__

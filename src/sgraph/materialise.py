@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from sgraph.errors import InputError
 from sgraph.namespaces import RDF_TYPE, RDFS_SUBCLASSOF, RDFS_SUBPROPERTYOF, all_prefixes
-from sgraph.sources import parse_file
+from sgraph.sources import parse_vocabulary
 
 _TYPE = ox.NamedNode(RDF_TYPE)
 
@@ -62,17 +62,18 @@ def _closure(edges: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
 
 
 def load_ontology(path: Path, base: str) -> Ontology:
-    src = parse_file(path, base)
+    """The ontology of ``path`` under ``base`` (``sources.parse_vocabulary``)."""
+    triples = parse_vocabulary(path, base)
     sub_c: dict[str, set[str]] = {}
     sub_p: dict[str, set[str]] = {}
-    for t in src.triples:
+    for t in triples:
         if not isinstance(t.object, ox.NamedNode) or not isinstance(t.subject, ox.NamedNode):
             continue
         if t.predicate.value == RDFS_SUBCLASSOF:
             sub_c.setdefault(t.subject.value, set()).add(t.object.value)
         elif t.predicate.value == RDFS_SUBPROPERTYOF:
             sub_p.setdefault(t.subject.value, set()).add(t.object.value)
-    return Ontology(path, src.triples, _closure(sub_c), _closure(sub_p))
+    return Ontology(path, triples, _closure(sub_c), _closure(sub_p))
 
 
 def rule_files(rules_dir: Path) -> list[Path]:

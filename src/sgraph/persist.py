@@ -1,8 +1,9 @@
 """A persistent embedded store, so that commands on a large data set do not re-parse on every start.
 
-Layout of a store folder (default ``.sgraph-store/`` under the working directory)::
+Layout of a store folder (the commands' default is ``default_store_path``: one per data folder
+in ``~/.cache/sgraph/stores/``)::
 
-    .sgraph-store/
+    STORE/
         oxigraph/        the materialised dataset, an on-disk pyoxigraph store
         graph.nq         the same quads as an N-Quads snapshot (the fastest way into memory)
         subjects.tsv     file <TAB> line <TAB> IRI: where each entity is written (for messages)
@@ -23,9 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +31,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from sgraph import environment
 from sgraph.config import Settings
 from sgraph.errors import InputError
-from sgraph.io import atomic_write_text
+from sgraph.io import atomic_paths, atomic_write_text, staged_dir
 from sgraph.materialise import load_ontology, rule_files
-from sgraph.sources import SourceFile, data_files, graph_iri
+from sgraph.sources import INCLUDED_GRAPHS, SourceFile, data_files, graph_iri
 from sgraph.store import GraphStore
 
 DEFAULT_STORE_DIR = Path(".sgraph-store")  # used by tools that pass no path (bench)
@@ -88,8 +87,8 @@ def source_manifest(settings: Settings, previous: dict[str, Any] | None = None) 
     if previous:
         for entry in previous.get("data", []) + previous.get("ontology", []):
             known[entry["path"]] = FileStamp(**entry)
-    data = [_stamp(p, known) for p in data_files([settings.data_dir])]
-    onto = [settings.ontology_file, *rule_files(settings.ontology_dir / "rules")]
+    data = [_stamp(p, known) for p in data_files([settings.data_dir, *settings.included])]
+    onto = [settings.ontology_file, *rule_files(settings.rules_dir)]
     return {
         "format": FORMAT_VERSION,
         "sgraph": _version(),
@@ -135,22 +134,13 @@ def rebuild(settings: Settings, store_path: Path) -> GraphStore:
     # Remove the manifest first: a store without one is never trusted.
     (store_path / _MANIFEST).unlink(missing_ok=True)
     (store_path / _SNAPSHOT).unlink(missing_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=store_path))
-    try:
-        disk = ox.Store(str(tmp))
+    with staged_dir(store_path / _STORE, keep_others=False) as stage:
+        disk = ox.Store(str(stage))
         disk.bulk_extend(gs.store)
         disk.flush()
         del disk
-        target = store_path / _STORE
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    snap_tmp = store_path / f".{_SNAPSHOT}.tmp"
-    gs.store.dump(str(snap_tmp), ox.RdfFormat.N_QUADS)
-    os.replace(snap_tmp, store_path / _SNAPSHOT)
+    with atomic_paths([store_path / _SNAPSHOT]) as (snapshot,):
+        gs.store.dump(str(snapshot), ox.RdfFormat.N_QUADS)
     lines = [
         f"{src.path}\t{line}\t{iri}\n"
         for src in gs.sources
@@ -165,6 +155,9 @@ def _sources_from_index(settings: Settings, store_path: Path) -> list[SourceFile
     by_path: dict[str, SourceFile] = {}
     for f in data_files([settings.data_dir]):
         by_path[str(f)] = SourceFile(path=f, graph=graph_iri(f, settings.base), triples=[])
+    for f in data_files(list(settings.included)) if settings.included else []:
+        graph = graph_iri(f, settings.base, INCLUDED_GRAPHS)
+        by_path.setdefault(str(f), SourceFile(path=f, graph=graph, triples=[]))
     index = store_path / _SUBJECTS
     if index.is_file():
         with open(index, encoding="utf-8") as handle:
@@ -177,13 +170,14 @@ def _sources_from_index(settings: Settings, store_path: Path) -> list[SourceFile
 
 
 def default_store_path(settings: Settings) -> Path:
-    """The store a command uses when given no ``--store``: one per data folder and base IRI,
-    in the user's cache (``$XDG_CACHE_HOME/sgraph/stores/``, else ``~/.cache/sgraph/stores/``)."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = hashlib.sha256(f"{settings.data_dir.resolve()}\n{settings.base}".encode()).hexdigest()[
-        :16
-    ]
-    return Path(cache) / "sgraph" / "stores" / f"{settings.data_dir.name}-{key}"
+    """The store a command uses when given no ``--store``: one per resolved data folder (with
+    the ontology and included graphs it is read with) and base IRI, in the user's cache
+    (``$XDG_CACHE_HOME/sgraph/stores/``, else ``~/.cache/sgraph/stores/``)."""
+    cache = environment.read("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    parts = [settings.data_dir, settings.ontology_dir, *settings.included]
+    text = "\n".join([*(str(p.resolve()) for p in parts), settings.base])
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return Path(cache) / "sgraph" / "stores" / f"{settings.data_dir.resolve().name}-{key}"
 
 
 def open_graph(

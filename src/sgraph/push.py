@@ -7,21 +7,23 @@ new one, never half of it. The default graph is addressed as ``URL?default``, a 
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from sgraph.errors import InputError, RemoteStoreError
+from sgraph import http
+from sgraph.errors import InputError, RemoteStoreError, UnreachableError
+from sgraph.rdf.formats import GRAPH_FORMATS
 from sgraph.serialize import to_ntriples
 from sgraph.store import GraphStore
 
 #: Called with (bytes sent, bytes in total) while the upload runs.
 Progress = Callable[[int, int], None]
 CHUNK = 256 * 1024
+#: The upload's format.
+NTRIPLES = GRAPH_FORMATS["ntriples"]
 
 
 @dataclass(frozen=True)
@@ -78,30 +80,32 @@ def push_ntriples(
 ) -> int:
     """PUT ``payload`` (N-Triples) to the store; the HTTP status. RemoteStoreError on failure."""
     url = target_url(store_url, graph)
-    request = urllib.request.Request(
-        url,
-        data=_chunks(payload, progress),
-        method="PUT",
-        headers={"Content-Type": "application/n-triples", "Content-Length": str(len(payload))},
-    )
     hint = (
         "check that the store is running and that the URL is its Graph Store Protocol endpoint "
         "(Oxigraph server: http://HOST:PORT/store; Fuseki: http://HOST:3030/DATASET/data; "
         "GraphDB: http://HOST:7200/repositories/REPO/rdf-graphs/service) and accepts writes"
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        body = exc.read(500).decode("utf-8", "replace").strip()
+        response = http.request(
+            "PUT",
+            url,
+            content=_chunks(payload, progress),
+            headers={"Content-Type": NTRIPLES.media_type, "Content-Length": str(len(payload))},
+            timeout_s=timeout_s,
+        )
+    except UnreachableError as exc:
+        raise RemoteStoreError(
+            f"cannot reach the store at {url}: {exc.reason}", hint=hint
+        ) from None
+    if not response.is_success:
+        body = response.content[:500].decode("utf-8", "replace").strip()
         detail = f": {' '.join(body.split())}" if body else ""
         raise RemoteStoreError(
-            f"the store at {url} refused the upload: HTTP {exc.code} {exc.reason}{detail}",
+            f"the store at {url} refused the upload: "
+            f"HTTP {response.status_code} {response.reason_phrase}{detail}",
             hint=hint,
-        ) from None
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise RemoteStoreError(f"cannot reach the store at {url}: {reason}", hint=hint) from None
+        )
+    return response.status_code
 
 
 def push(

@@ -1,5 +1,7 @@
 """The named query library: ``queries/*.rq`` with a grlc-style ``#+`` YAML header.
 
+The library is the packaged queries plus the working folder's ``queries/`` (``load_library``).
+
 Header (lines starting ``#+`` at the top of the file, read as YAML)::
 
     #+ summary: Who chaired the Panel on a given date
@@ -20,16 +22,19 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from sgraph.config import DEFAULT_QUERIES_DIR
+from sgraph import xsd
 from sgraph.errors import InputError, ParameterError, UnknownQueryError
 from sgraph.namespaces import STANDARD_PREFIXES, XSD
+from sgraph.rdf.sparql_lexer import VAR, tokens
 from sgraph.terms import OxTerm
+from sgraph.xsd import LEXICAL as _LEXICAL
 
 #: XSD datatypes a parameter may name by its local name alone (``?_n_integer``).
 XSD_TYPES = frozenset(
@@ -56,37 +61,10 @@ GRLC_KEYS = frozenset(
     {"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"}
 )
 
-_PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z0-9][A-Za-z0-9_]*)")
 _LANG = re.compile(r"^[a-z]{2}$")
 _ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 _SCHEMES = frozenset({"urn", "mailto", "tag", "doi", "info", "data", "isbn"})
 _PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:([\w.-]*)$")
-
-_LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
-    "integer": (re.compile(r"^[+-]?\d+$"), "an integer such as 42"),
-    "nonNegativeInteger": (re.compile(r"^\+?\d+$"), "a whole number 0 or more"),
-    "positiveInteger": (re.compile(r"^\+?0*[1-9]\d*$"), "a whole number 1 or more"),
-    "decimal": (re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"), "a decimal number such as 2.5"),
-    "double": (
-        re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
-        "a number such as 1.5e3",
-    ),
-    "float": (
-        re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
-        "a number such as 1.5e3",
-    ),
-    "boolean": (re.compile(r"^(true|false|1|0)$"), "true or false"),
-    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date YYYY-MM-DD such as 2021-06-01"),
-    "gYear": (re.compile(r"^\d{4}$"), "a year YYYY such as 2021"),
-    "gYearMonth": (
-        re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
-        "a year and month YYYY-MM such as 2021-06",
-    ),
-    "dateTime": (
-        re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"),
-        "a date and time such as 2021-06-01T12:00:00Z",
-    ),
-}
 
 
 @dataclass
@@ -119,6 +97,8 @@ class NamedQuery:
     query: str
     path: Path
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The query of the same name this one replaces (a local query over a packaged one).
+    replaces: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -203,16 +183,9 @@ def to_term(p: Parameter, value: str, prefixes: dict[str, str]) -> OxTerm:
     if p.type.startswith("string@"):
         return ox.Literal(value, language=p.type[7:])
     if p.type in _LEXICAL:
-        pattern, _ = _LEXICAL[p.type]
-        if not pattern.match(value):
-            raise bad()
-        try:
-            if p.type == "date":
-                dt.date.fromisoformat(value)
-            elif p.type == "dateTime":
-                dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise bad(" (no such day)") from None
+        why = xsd.problem(p.type, value)
+        if why is not None:
+            raise bad("" if why.startswith("not ") else f" ({why.split(' (')[0]})")
         return ox.Literal(value, datatype=ox.NamedNode(XSD + p.type))
     if ":" in p.type:
         pfx, local = p.type.split(":", 1)
@@ -254,23 +227,12 @@ def parse_parameter(variable: str, prefixes: dict[str, str] | None = None) -> Pa
     )
 
 
-def _strip_strings_and_comments(text: str) -> str:
-    out = re.sub(
-        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
-        '""',
-        text,
-    )
-    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", out)
-    return re.sub(r"#[^\n]*", "", out)
-
-
 def find_parameters(text: str) -> list[Parameter]:
     """Parameters used in a query text, in order of first use (each variable once)."""
     seen: dict[str, Parameter] = {}
-    for m in _PARAM_VAR.finditer(_strip_strings_and_comments(text)):
-        var = m.group(1) + m.group(2)
-        if var not in seen and (p := parse_parameter(var)) is not None:
-            seen[var] = p
+    for tok in tokens(text):
+        if tok.kind == VAR and tok.name not in seen and (p := parse_parameter(tok.name)):
+            seen[tok.name] = p
     return list(seen.values())
 
 
@@ -372,15 +334,40 @@ def load_query_file(path: Path) -> NamedQuery:
     return parse_query(text, path)
 
 
-def load_library(queries_dir: Path | None = None) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` in the folder (default ``queries/``), by name (the file stem), sorted."""
-    folder = Path(queries_dir) if queries_dir is not None else DEFAULT_QUERIES_DIR
-    if not folder.is_dir():
-        raise InputError(
-            f"no query folder at {folder}",
-            hint="run from a checkout, or point to the queries/ folder",
-        )
-    return {p.stem: load_query_file(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)}
+def load_library(folders: Path | Sequence[Path] | None = None) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` of ``folders``, by name (the file stem), sorted by name.
+
+    ``folders`` defaults to the settings' library: the packaged queries, then the working
+    folder's ``queries/``. A query in a later folder replaces one of the same name in an earlier
+    one (``NamedQuery.replaces`` is then the file it replaces, unless both say the same). A
+    single folder is read alone.
+    """
+    if folders is None:
+        from sgraph.config import default_queries_dirs
+
+        folders = default_queries_dirs()
+    elif isinstance(folders, Path):
+        folders = [folders]
+    library: dict[str, NamedQuery] = {}
+    for folder in map(Path, folders):
+        if not folder.is_dir():
+            raise InputError(
+                f"no query folder at {folder}",
+                hint="give a folder of .rq files (or leave it out for the query library)",
+            )
+        for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem):
+            earlier = library.get(path.stem)
+            if earlier is not None and _same_text(earlier.path, path):
+                earlier.path = path  # the same query twice (a checkout's own queries/)
+                continue
+            query = load_query_file(path)
+            query.replaces = earlier.path if earlier is not None else None
+            library[path.stem] = query
+    return dict(sorted(library.items()))
+
+
+def _same_text(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve() or a.read_bytes() == b.read_bytes()
 
 
 def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:
@@ -395,3 +382,24 @@ def get_query(name: str, library: dict[str, NamedQuery]) -> NamedQuery:
         : max(0, 3 - len(close))
     ]
     raise UnknownQueryError(name, close)
+
+
+def find_query(target: str, folders: Path | Sequence[Path] | None = None) -> NamedQuery:
+    """A query given the ways ``sgraph query`` takes one: a ``.rq`` file (or any existing
+    file), the text of a query (anything with a space or a brace), or a name of the library
+    of ``folders`` (see ``load_library``)."""
+    if target.endswith(".rq") or (not _looks_like_text(target) and Path(target).is_file()):
+        path = Path(target)
+        if not path.is_file():
+            raise InputError(
+                f"no query file at {target}",
+                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
+            )
+        return load_query_file(path)
+    if _looks_like_text(target):
+        return parse_query(target, "<query>", name="query")
+    return get_query(target, load_library(folders))
+
+
+def _looks_like_text(target: str) -> bool:
+    return any(c in target for c in " \t\n{")

@@ -1,8 +1,10 @@
 """Deterministic serialisation: the same triples always give the same bytes.
 
-Turtle is written for people: only the prefixes used, one block per subject (sorted), ``a`` first,
-predicates and objects sorted. TriG is the same, one ``GRAPH`` block per named graph (sorted).
-N-Triples and N-Quads are sorted lines. RDF/XML is one ``rdf:Description`` per subject (sorted).
+The writers of the formats in ``sgraph.rdf.formats`` (JSON-LD's is ``sgraph.rdf.jsonld``), each
+fed one subject (with its triples) at a time, subjects in sorted order, so a dump is never held
+in Python. Turtle is written for people: only the prefixes used, one block per subject, ``a``
+first, predicates and objects sorted. TriG is the same, one ``GRAPH`` block per named graph
+(sorted). N-Triples and N-Quads are sorted lines. RDF/XML is one ``rdf:Description`` per subject.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -133,12 +135,32 @@ def copy_text(body: TextIO, out: TextIO) -> None:
     shutil.copyfileobj(body, out, 1 << 20)
 
 
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
 class SubjectWriter(Protocol):
     """A format written one subject (with its triples) at a time, subjects in sorted order."""
 
     def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None: ...
 
     def finish(self, out: TextIO) -> None: ...
+
+
+@runtime_checkable
+class DatasetWriter(SubjectWriter, Protocol):
+    """A format that keeps named graphs: ``graph(name)`` starts each graph (default graph
+    first, then the named graphs in order), then its subjects are added."""
+
+    def graph(self, name: GraphName) -> None: ...
+
+
+def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` with blank nodes (e.g. SHACL lists) relabelled canonically: stable output."""
+    if not any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object)):
+        return triples
+    ds = ox.Dataset([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples])
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return [q.triple for q in ds]
 
 
 def write_all(writer: SubjectWriter, triples: Iterable[ox.Triple]) -> str:
@@ -188,7 +210,7 @@ class TrigWriter:
         self.blocks = 0
         self.named = False
 
-    def graph(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
+    def graph(self, name: GraphName) -> None:
         self._close()
         if self.graphs:
             self.body.write("\n")
@@ -224,21 +246,6 @@ def _head(header: str, pm: PrefixMap) -> str:
 def to_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], header: str = "") -> str:
     """Readable, deterministic Turtle."""
     return write_all(TurtleWriter(prefixes, header), triples)
-
-
-def to_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str], header: str = "") -> str:
-    """Deterministic TriG: the default graph first, then one ``GRAPH`` block per named graph (sorted)."""
-    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = {}
-    for q in quads:
-        graphs.setdefault(q.graph_name, []).append(q.triple)
-    writer = TrigWriter(prefixes, header)
-    for name in sorted(graphs, key=lambda g: (not isinstance(g, ox.DefaultGraph), sort_key(g))):
-        writer.graph(name)
-        for subject, group in group_by_subject(graphs[name]):
-            writer.add(subject, group)
-    out = io.StringIO()
-    writer.finish(out)
-    return out.getvalue()
 
 
 class SortedLines:
@@ -284,14 +291,37 @@ class SortedLines:
         self.runs = []
 
 
+def statement_line(statement: ox.Triple | ox.Quad) -> str:
+    """One N-Triples / N-Quads line: the same text as Oxigraph's serialiser (tested)."""
+    return f"{statement} .\n"
+
+
+class LinesWriter:
+    """N-Triples, or N-Quads with ``quads``: the distinct statements as sorted lines, at most
+    ``chunk`` of them in memory (see ``SortedLines``)."""
+
+    def __init__(
+        self, *, quads: bool = False, chunk: int = 2_000_000, spill_dir: str | None = None
+    ) -> None:
+        self.quads = quads
+        self.lines = SortedLines(chunk, spill_dir)
+        self.name: GraphName = ox.DefaultGraph()
+
+    def graph(self, name: GraphName) -> None:
+        self.name = name
+
+    def add(self, subject: OxSubject | ox.Triple, triples: Iterable[ox.Triple]) -> None:
+        for t in triples:
+            statement = ox.Quad(t.subject, t.predicate, t.object, self.name) if self.quads else t
+            self.lines.add(statement_line(statement))
+
+    def finish(self, out: TextIO) -> None:
+        self.lines.finish(out)
+
+
 def to_ntriples(triples: Iterable[ox.Triple]) -> str:
-    lines = {str(t) + " .\n" for t in triples}
-    return "".join(sorted(lines))
-
-
-def to_nquads(quads: Iterable[ox.Quad]) -> str:
-    lines = {str(q) + " .\n" for q in quads}
-    return "".join(sorted(lines))
+    """Sorted N-Triples (``LinesWriter``'s text, without grouping by subject first)."""
+    return "".join(sorted({statement_line(t) for t in triples}))
 
 
 # -- RDF/XML ----------------------------------------------------------------------------------
@@ -401,8 +431,3 @@ class RdfXmlWriter:
         out.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n')
         copy_text(self.body, out)
         out.write("</rdf:RDF>\n")
-
-
-def to_rdfxml(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
-    """Deterministic RDF/XML: one ``rdf:Description`` per subject, sorted like the Turtle."""
-    return write_all(RdfXmlWriter(prefixes), triples)

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sgraph import xsd
 from sgraph.errors import DataSyntaxError, InputError
 from sgraph.namespaces import DEFAULT_BASE
+from sgraph.rdf.formats import GRAPH_FORMATS
 
-#: File suffixes read from a data folder, and their formats.
+#: File suffixes read from a data folder (Turtle and N-Triples), and their formats.
 FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
+    f.suffix: f.oxigraph for f in (GRAPH_FORMATS["turtle"], GRAPH_FORMATS["ntriples"])
 }
 
 _PREFIX_RE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
@@ -43,9 +44,13 @@ class SourceFile:
     subjects: dict[str, int] = field(default_factory=dict)  # IRI -> first line as a subject
 
 
-def graph_iri(path: Path, base: str = DEFAULT_BASE) -> ox.NamedNode:
-    """The named graph a data file loads into: ``{base}graph/{file stem}``."""
-    return ox.NamedNode(f"{base}graph/{path.stem}")
+#: Named graphs of an included graph (see sgraph.project) go under ``{base}graph/{this}``.
+INCLUDED_GRAPHS = "sgraph/"
+
+
+def graph_iri(path: Path, base: str = DEFAULT_BASE, prefix: str = "") -> ox.NamedNode:
+    """The named graph a data file loads into: ``{base}graph/{prefix}{file stem}``."""
+    return ox.NamedNode(f"{base}graph/{prefix}{path.stem}")
 
 
 def data_files(paths: list[Path]) -> list[Path]:
@@ -85,7 +90,7 @@ def _rebase_triple(t: ox.Triple, base: str) -> ox.Triple:
     return ox.Triple(s, rebase(p, base), o)
 
 
-def parse_file(path: Path, base: str = DEFAULT_BASE) -> SourceFile:
+def parse_file(path: Path, base: str = DEFAULT_BASE, graph_prefix: str = "") -> SourceFile:
     """Parse one file; a syntax error names the file, line and column and what was expected."""
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
@@ -104,7 +109,33 @@ def parse_file(path: Path, base: str = DEFAULT_BASE) -> SourceFile:
     subjects = index_subjects(text)
     if base != DEFAULT_BASE:
         subjects = {rebase(ox.NamedNode(k), base).value: v for k, v in subjects.items()}
-    return SourceFile(path=path, graph=graph_iri(path, base), triples=triples, subjects=subjects)
+    return SourceFile(
+        path=path, graph=graph_iri(path, base, graph_prefix), triples=triples, subjects=subjects
+    )
+
+
+def parse_vocabulary(path: Path, base: str = DEFAULT_BASE) -> list[ox.Triple]:
+    """Parse an ontology or shapes file written under the default base, moved to ``base`` by
+    replacing the default base everywhere in its text: IRIs, and literals that name them too
+    (``sh:namespace``, ``vann:preferredNamespaceUri``, the SPARQL of a constraint)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if base != DEFAULT_BASE:
+        text = text.replace(DEFAULT_BASE, base)
+    try:
+        data = text.encode("utf-8")
+        return [
+            q.triple
+            for q in ox.parse(
+                data,
+                format=FORMATS.get(path.suffix, ox.RdfFormat.TURTLE),
+                base_iri=path.resolve().as_uri(),
+            )
+        ]
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from None
 
 
 def _syntax_error(path: Path, exc: SyntaxError) -> DataSyntaxError:
@@ -153,9 +184,17 @@ def index_subjects(text: str) -> dict[str, int]:
     return found
 
 
-def read_sources(paths: list[Path], base: str = DEFAULT_BASE) -> list[SourceFile]:
-    """Parse every data file under ``paths``."""
-    return [parse_file(f, base) for f in data_files(paths)]
+def read_sources(
+    paths: list[Path], base: str = DEFAULT_BASE, included: tuple[Path, ...] = ()
+) -> list[SourceFile]:
+    """Parse every data file under ``paths``, then those of the ``included`` graphs (named
+    graphs under ``{base}graph/sgraph/``; a folder already among ``paths`` is read once)."""
+    sources = [parse_file(f, base) for f in data_files(paths)]
+    seen = {src.path.resolve() for src in sources}
+    for f in data_files(list(included)) if included else []:
+        if f.resolve() not in seen:
+            sources.append(parse_file(f, base, INCLUDED_GRAPHS))
+    return sources
 
 
 def iter_quads(sources: list[SourceFile]) -> Iterator[ox.Quad]:
@@ -172,3 +211,54 @@ def locate(sources: list[SourceFile], iri: str) -> Location | None:
         if line is not None:
             return Location(src.path, line)
     return None
+
+
+def check_literals(sources: list[SourceFile], limit: int = 20) -> None:
+    """Refuse ill-typed literals (``"2021-14-05"^^xsd:date``): DataSyntaxError with each one's
+    file and line (the first ``limit``, then a count), before anything converts them."""
+    verdicts: dict[tuple[str, str], str | None] = {}  # dates and years repeat: check each once
+    found: list[tuple[SourceFile, ox.Triple, str]] = []
+    for src in sources:
+        for t in src.triples:
+            o = t.object
+            if not isinstance(o, ox.Literal):
+                continue
+            datatype = o.datatype.value
+            if not datatype.startswith(xsd.XSD):
+                continue
+            key = (datatype, o.value)
+            if key not in verdicts:
+                verdicts[key] = xsd.problem(datatype[len(xsd.XSD) :], o.value)
+            why = verdicts[key]
+            if why is not None:
+                found.append((src, t, why))
+    if not found:
+        return
+    lines = []
+    for src, t, why in found[:limit]:
+        line = _literal_line(src, t)
+        o = t.object
+        assert isinstance(o, ox.Literal)
+        local = o.datatype.value[len(xsd.XSD) :]
+        lines.append(f'{src.path}:{line}: "{o.value}"^^xsd:{local}: {why}')
+    more = f"\n... and {len(found) - limit} more" if len(found) > limit else ""
+    n = len(found)
+    raise DataSyntaxError(
+        f"{n} ill-typed literal{'s' if n != 1 else ''}:\n  " + "\n  ".join(lines) + more,
+        hint=f"write each value as {xsd.describe(local)} (or another datatype), then run "
+        "`sgraph validate` again",
+    )
+
+
+def _literal_line(src: SourceFile, t: ox.Triple) -> int:
+    """The line of ``t``'s literal: its first occurrence at or after its subject's line."""
+    assert isinstance(t.object, ox.Literal)
+    start = src.subjects.get(t.subject.value, 1) if isinstance(t.subject, ox.NamedNode) else 1
+    quoted = f'"{t.object.value}"'
+    try:
+        text = src.path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:  # pragma: no cover - the file was readable a moment ago
+        return start
+    hits = [i for i, line in enumerate(text, start=1) if quoted in line]
+    after = [i for i in hits if i >= start]
+    return (after or hits or [start])[0]

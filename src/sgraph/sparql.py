@@ -18,129 +18,43 @@ tests/test_sparql.py pins this down.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 import pyoxigraph as ox
 
-from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError
-from sgraph.export.jsonld import build_context, to_jsonld
-from sgraph.export.stats import stats_of_triples
-from sgraph.serialize import PrefixMap, to_ntriples, to_rdfxml, to_turtle
-from sgraph.terms import XSD_STRING, OxTerm
+from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError, UnreachableError
+from sgraph.rdf import sparql_lexer as lex
+from sgraph.rdf.formats import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    TRIPLE_FORMATS,
+    GraphFormat,
+    ResultFormat,
+    by_media_type,
+    query_format,
+    write_triples,
+)
+from sgraph.rdf.results import QueryResult, read_json_results
+from sgraph.terms import OxTerm
 
 Kind = Literal["select", "ask", "graph", "update"]
 
-#: Output format name -> media type.
-FORMATS: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "table": "text/plain",
-    "md": "text/markdown",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-#: Formats for SELECT and ASK results, and for CONSTRUCT and DESCRIBE graphs.
-RESULT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "md")
-GRAPH_FORMATS: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "rdfxml")
 
-#: Longest value shown in a ``table`` cell before it is shortened with an ellipsis.
-TABLE_CELL_WIDTH = 60
-
-
-@dataclass
-class QueryResult:
-    """The result of a query, whatever ran it."""
-
-    kind: Literal["select", "ask", "graph"]
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, OxTerm]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    truncated: bool = False
-
-    def __len__(self) -> int:
-        if self.kind == "select":
-            return len(self.rows)
-        if self.kind == "graph":
-            return len(self.triples)
-        return 1
-
-
-# -- lexing just enough SPARQL ---------------------------------------------------------------
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_STRING = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'',
-    re.S,
-)
-_PNAME_NS = re.compile(r"[A-Za-z][\w.-]*:|:")
-_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-def _tokens(text: str, start: int = 0) -> list[tuple[int, str]]:
-    """Significant tokens from ``start``: IRIs, strings, words, punctuation (comments skipped)."""
-    out: list[tuple[int, str]] = []
-    i, n = start, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl + 1
-        elif (
-            (c == "<" and (m := _IRIREF.match(text, i)))
-            or (c in "\"'" and (m := _STRING.match(text, i)))
-            or ((c.isalpha() or c == "_") and (m := _WORD.match(text, i)))
-        ):
-            out.append((i, m.group()))
-            i = m.end()
-        else:
-            out.append((i, c))
-            i += 1
-    return out
-
-
-def _form(text: str) -> tuple[str, int, list[tuple[int, str]]]:
-    """The query form keyword (upper case), its token index, and the tokens."""
-    toks = _tokens(text)
-    i = 0
-    while i < len(toks):
-        word = toks[i][1].upper()
-        if word == "PREFIX":
-            # PREFIX pname: <iri>  (the pname may lex as word + ':')
-            i += 1
-            while i < len(toks) and not toks[i][1].startswith("<"):
-                i += 1
-            i += 1
-        elif word == "BASE":
-            i += 2
-        else:
-            return word, i, toks
-    return "", len(toks), toks
-
-
+# -- what a query text is (read by the one SPARQL lexer) ----------------------------------------
 def query_kind(text: str) -> Kind:
     """``select``, ``ask``, ``graph`` (CONSTRUCT, DESCRIBE) or ``update``."""
-    word, _, _ = _form(text)
-    if word in _FORMS:
-        return _FORMS[word]  # type: ignore[return-value]
-    if word in _UPDATES:
+    toks = lex.tokens(text)
+    i = lex.prologue_end(toks)
+    word = toks[i].text.upper() if i < len(toks) and toks[i].kind == lex.KEYWORD else ""
+    if word in lex.QUERY_FORMS:
+        return lex.QUERY_FORMS[word]  # type: ignore[return-value]
+    if word in lex.UPDATE_KEYWORDS:
         return "update"
+    found = toks[i].text if i < len(toks) else "nothing"
     raise QuerySyntaxError(
-        f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {word or 'nothing'!r}",
+        f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {found!r}",
         line=1,
         column=1,
         hint="a query starts with optional PREFIX/BASE lines and then its form keyword",
@@ -163,8 +77,8 @@ def _syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
         line, column = len(lines), len(lines[-1]) + 1
     src = lines[line - 1]
     if "Prefix not found" in what:
-        m = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", src[: column - 1])
-        name = (m.group(1) or "") + ":" if m else "?:"
+        names = [tok for tok in lex.tokens(src) if tok.kind == lex.PNAME and tok.end < column]
+        name = names[-1].prefix + ":" if names else "?:"
         what = f"prefix {name} is not declared (add PREFIX {name} <namespace IRI> at the top)"
     elif len(what) > 160:
         what = what[:157] + "..."
@@ -177,41 +91,29 @@ def _syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
     )
 
 
-def _keyword_positions(toks: list[tuple[int, str]], word: str) -> list[int]:
-    """Indexes of tokens that are the keyword ``word`` (not a variable or a local name)."""
-    out = []
-    for i, (_, tok) in enumerate(toks):
-        if tok.upper() == word and not (
-            i > 0 and toks[i - 1][1] in ("?", "$", ":") and toks[i - 1][0] + 1 == toks[i][0]
-        ):
-            out.append(i)
-    return out
-
-
-def has_dataset_clause(text: str) -> bool:
+def has_dataset_clause(text: str, prefixes: dict[str, str] | None = None) -> bool:
     """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``)."""
-    return bool(_keyword_positions(_tokens(text), "FROM"))
+    return "FROM" in lex.keywords(lex.tokens(text, prefixes or {}))
 
 
-def has_service(text: str) -> bool:
+def has_service(text: str, prefixes: dict[str, str] | None = None) -> bool:
     """Whether the query or update uses ``SERVICE`` (a federated call to another endpoint)."""
-    return bool(_keyword_positions(_tokens(text), "SERVICE"))
+    return "SERVICE" in lex.keywords(lex.tokens(text, prefixes or {}))
 
 
-def _neutralise_service(text: str) -> str:
+def _neutralise_service(text: str, prefixes: dict[str, str] | None) -> str:
     """The text with every ``SERVICE [SILENT]`` replaced by ``GRAPH`` padded to the same length.
 
     Both take an IRI or variable and a group, so the parse (and every line and column) is the
     same, and evaluating the result on an empty store opens no connection.
     """
-    toks = _tokens(text)
+    toks = lex.tokens(text, prefixes or {})
     chars = list(text)
-    for i in _keyword_positions(toks, "SERVICE"):
-        pos = toks[i][0]
-        chars[pos : pos + 7] = list("GRAPH  ")
-        if i + 1 < len(toks) and toks[i + 1][1].upper() == "SILENT":
-            spos = toks[i + 1][0]
-            chars[spos : spos + 6] = list(" " * 6)
+    for i, tok in enumerate(toks):
+        if tok.is_keyword("SERVICE"):
+            chars[tok.start : tok.end] = "GRAPH  "
+            if i + 1 < len(toks) and toks[i + 1].is_keyword("SILENT"):
+                chars[toks[i + 1].start : toks[i + 1].end] = " " * 6
     return "".join(chars)
 
 
@@ -230,9 +132,9 @@ def check_syntax(text: str, *, prefixes: dict[str, str] | None = None) -> None:
 def _checked(text: str, prefix_items: tuple[tuple[str, str], ...] | None) -> None:
     prefixes = dict(prefix_items) if prefix_items is not None else None
     kind = query_kind(text)
-    probe = _neutralise_service(text)
+    probe = _neutralise_service(text, prefixes)
     if kind == "update":
-        if _keyword_positions(_tokens(text), "LOAD"):
+        if "LOAD" in lex.keywords(lex.tokens(text, prefixes or {})):
             _check_update_syntax_rdflib(text)
             return
         try:
@@ -278,26 +180,29 @@ def inject_values(text: str, bindings: dict[str, OxTerm]) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z0-9_]+", name):
             raise InputError(f"not a SPARQL variable name: {name!r}")
-    word, idx, toks = _form(text)
-    j = idx + 1
-    if word == "CONSTRUCT" and j < len(toks) and toks[j][1] == "{":
+    toks = lex.tokens(text)
+    j = lex.prologue_end(toks)
+    construct = j < len(toks) and toks[j].is_keyword("CONSTRUCT")
+    j += 1
+    if construct and j < len(toks) and toks[j].text == "{":
         depth = 0
         while j < len(toks):  # skip the template
-            depth += {"{": 1, "}": -1}.get(toks[j][1], 0)
+            if toks[j].kind == lex.PUNCT:
+                depth += {"{": 1, "}": -1}.get(toks[j].text, 0)
             j += 1
             if depth == 0:
                 break
-    elif word == "CONSTRUCT":
+    elif construct:
         raise InputError(
             "parameters cannot be bound in the short form CONSTRUCT WHERE { ... }",
             hint="write CONSTRUCT { template } WHERE { ... }",
         )
-    while j < len(toks) and toks[j][1] != "{":
+    while j < len(toks) and not (toks[j].kind == lex.PUNCT and toks[j].text == "{"):
         j += 1
     clause = values_clause(bindings)
     if j >= len(toks):  # e.g. DESCRIBE <iri> with no WHERE: a trailing VALUES clause
         return text.rstrip() + "\n" + clause + "\n"
-    pos = toks[j][0] + 1
+    pos = toks[j].end
     return text[:pos] + " " + clause + " " + text[pos:]
 
 
@@ -328,7 +233,7 @@ def execute(
     kwargs: dict[str, object] = {"prefixes": prefixes}
     if default_graph:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-    elif not has_dataset_clause(text):
+    elif not has_dataset_clause(text, prefixes):
         # no FROM / FROM NAMED of its own: the default graph is the union of every graph
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
@@ -375,16 +280,15 @@ def execute_remote(
     prefixes: dict[str, str] | None = None,
     timeout_s: float = 60.0,
 ) -> QueryResult:
-    """Run a query on any SPARQL 1.1 endpoint through SPARQLWrapper; same result as ``execute``.
+    """Run a query on any SPARQL 1.1 endpoint (the protocol's POST form); same result as
+    ``execute``.
 
     The query is checked locally first (syntax errors name line and column). Parameters go in
     a VALUES block (see the module docstring). ``prefixes`` the query uses but does not declare
-    are declared in front of it, since a remote store does not know sgraph's prefixes.
+    are declared in front of it, since a remote store does not know sgraph's prefixes. The
+    request goes through ``sgraph.http``.
     """
-    import urllib.error  # here, with SPARQLWrapper: it pulls in tempfile, http and email
-
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from sgraph import http  # here: httpx is needed only for remote queries
 
     kind = query_kind(text)
     if kind == "update":
@@ -393,29 +297,34 @@ def execute_remote(
     full = _declare_prefixes(text, prefixes or {})
     if bindings:
         full = inject_values(full, bindings)
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(max(1, timeout_s)))
-    client.setQuery(full)
-    if kind == "graph":
-        client.setReturnFormat(TURTLE)
-        client.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
+    if kind == "graph":  # N-Triples preferred (the simplest to parse), Turtle understood
+        nt, ttl = GRAPH_FORMATS["ntriples"], GRAPH_FORMATS["turtle"]
+        accept = f"{nt.media_type}, {ttl.media_type};q=0.9"
     else:
-        client.setReturnFormat(JSON)
+        accept = ", ".join(RESULT_FORMATS["json"].media_types)
     try:
-        response = client.query().response
-        body: bytes = response.read()
-        media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
-    except urllib.error.HTTPError as exc:
-        raise _remote_error(endpoint, f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise _remote_error(endpoint, f"cannot connect ({reason})") from None
-    except SPARQLWrapperException as exc:
-        raise _remote_error(endpoint, " ".join(str(exc).split())[:300]) from None
+        response = http.request(
+            "POST",
+            endpoint,
+            form={"query": full},
+            headers={"Accept": accept},
+            timeout_s=timeout_s,
+            follow_redirects=True,
+        )
+    except UnreachableError as exc:
+        raise _remote_error(endpoint, f"cannot connect ({exc.reason})") from None
+    if not response.is_success:
+        detail = " ".join(response.content[:300].decode("utf-8", "replace").split())
+        what = f"HTTP {response.status_code} {response.reason_phrase}"
+        raise _remote_error(endpoint, what + (f": {detail}" if detail else ""))
+    body = response.content
+    media = response.headers.get("content-type", "")
     if kind == "graph":
         return QueryResult(kind="graph", triples=_parse_graph(body, media, endpoint))
-    return _from_json_results(body, endpoint)
+    try:
+        return read_json_results(body)
+    except ValueError as exc:
+        raise _remote_error(endpoint, f"the answer is not SPARQL JSON results ({exc})") from None
 
 
 def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
@@ -427,250 +336,51 @@ def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
 
 
 def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:
-    declared = {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w.-]*):", text)}
-    missing = [
-        p
-        for p in sorted(prefixes)
-        if p not in declared and re.search(rf"(?<![\w<?$]){re.escape(p)}:", text)
-    ]
+    """``text`` with a ``PREFIX`` line for each of ``prefixes`` it uses but does not declare."""
+    toks = lex.tokens(text)
+    declared = lex.declared_prefixes(toks)
+    used = {tok.prefix for tok in toks if tok.kind == lex.PNAME}
+    missing = [p for p in sorted(prefixes) if p in used and p not in declared]
     if not missing:
         return text
     return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in missing) + text
 
 
 def _parse_graph(body: bytes, media: str, endpoint: str) -> list[ox.Triple]:
-    fmt = ox.RdfFormat.from_media_type(media) if media else None
+    """A CONSTRUCT/DESCRIBE answer in any RDF format of the registry (Turtle if unlabelled)."""
+    found = by_media_type(media, GRAPH_FORMATS.values()) if media else None
+    fmt = found.oxigraph if isinstance(found, GraphFormat) else ox.RdfFormat.TURTLE
     try:
-        return [q.triple for q in ox.parse(body, format=fmt or ox.RdfFormat.TURTLE)]
+        return [q.triple for q in ox.parse(body, format=fmt)]
     except (SyntaxError, ValueError) as exc:
-        raise _remote_error(endpoint, f"unreadable {media or 'RDF'} answer ({exc})") from None
-
-
-def _from_json_results(body: bytes, endpoint: str) -> QueryResult:
-    try:
-        doc = json.loads(body)
-    except ValueError as exc:
-        raise _remote_error(endpoint, f"the answer is not SPARQL JSON results ({exc})") from None
-    if "boolean" in doc:
-        return QueryResult(kind="ask", boolean=bool(doc["boolean"]))
-    variables = list(doc.get("head", {}).get("vars", []))
-    rows = [
-        {k: _json_term(v) for k, v in binding.items()}
-        for binding in doc.get("results", {}).get("bindings", [])
-    ]
-    return QueryResult(kind="select", variables=variables, rows=rows)
-
-
-def _json_term(value: dict[str, str]) -> OxTerm:
-    kind = value.get("type")
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":
-        return ox.BlankNode(value["value"])
-    if "xml:lang" in value:
-        return ox.Literal(value["value"], language=value["xml:lang"])
-    if value.get("datatype") and value["datatype"] != XSD_STRING:
-        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
-    return ox.Literal(value["value"])
+        what = media.split(";")[0] or "RDF"
+        raise _remote_error(endpoint, f"unreadable {what} answer ({exc})") from None
 
 
 # -- serialisation -----------------------------------------------------------------------------
 def serialize(result: QueryResult, fmt: str, *, prefixes: dict[str, str] | None = None) -> bytes:
-    """The result in ``fmt`` (a key of FORMATS); deterministic for the same result."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}", hint="one of " + ", ".join(FORMATS))
+    """The result in ``fmt`` (a name of ``RESULT_FORMATS`` or, for a graph, ``TRIPLE_FORMATS``
+    of ``sgraph.rdf.formats``); deterministic for the same result."""
+    record = query_format(fmt)
     prefixes = prefixes or {}
     if result.kind == "graph":
-        if fmt not in GRAPH_FORMATS:
+        if not isinstance(record, GraphFormat):
             raise InputError(
-                f"format {fmt!r} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE gives a graph",
-                hint="use one of " + ", ".join(GRAPH_FORMATS),
+                f"format {fmt!r} is for SELECT and ASK results; "
+                "a CONSTRUCT or DESCRIBE gives a graph",
+                hint="use one of " + ", ".join(TRIPLE_FORMATS),
             )
-        return _graph(result.triples, fmt, prefixes)
-    if fmt not in RESULT_FORMATS:
+        try:
+            return write_triples(record, result.triples, prefixes).encode("utf-8")
+        except ValueError as exc:  # e.g. RDF-star triple terms, which only N-Triples holds
+            raise InputError(
+                f"the graph cannot be written as {record.label}: {exc}",
+                hint="use --format ntriples",
+            ) from None
+    if not isinstance(record, ResultFormat):
         raise InputError(
-            f"format {fmt!r} is for graphs (CONSTRUCT, DESCRIBE); a {result.kind.upper()} gives results",
+            f"format {fmt!r} is for graphs (CONSTRUCT, DESCRIBE); "
+            f"a {result.kind.upper()} gives results",
             hint="use one of " + ", ".join(RESULT_FORMATS),
         )
-    writer = {
-        "json": _json,
-        "xml": _xml,
-        "csv": _csv,
-        "tsv": _tsv,
-        "table": _table,
-        "md": _markdown,
-    }[fmt]
-    return writer(result, prefixes).encode("utf-8")
-
-
-def _json_value(term: OxTerm) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": str(term)}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _json(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        doc: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        doc = {
-            "head": {"vars": result.variables},
-            "results": {
-                "bindings": [
-                    {v: _json_value(row[v]) for v in result.variables if v in row}
-                    for row in result.rows
-                ]
-            },
-        }
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-
-
-def _xml(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    from xml.sax.saxutils import escape as xml_escape  # pulls in urllib.request; only XML needs it
-    from xml.sax.saxutils import quoteattr
-
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-    ]
-    if result.kind == "ask":
-        out += [
-            "  <head/>",
-            f"  <boolean>{'true' if result.boolean else 'false'}</boolean>",
-            "</sparql>",
-        ]
-        return "\n".join(out) + "\n"
-    out.append("  <head>")
-    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["  </head>", "  <results>"]
-    for row in result.rows:
-        out.append("    <result>")
-        for v in result.variables:
-            if v not in row:
-                continue
-            term = row[v]
-            if isinstance(term, ox.NamedNode):
-                inner = f"<uri>{xml_escape(term.value)}</uri>"
-            elif isinstance(term, ox.BlankNode):
-                inner = f"<bnode>{xml_escape(term.value)}</bnode>"
-            elif isinstance(term, ox.Triple):
-                inner = f"<literal>{xml_escape(str(term))}</literal>"
-            elif term.language:
-                inner = f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
-            elif term.datatype.value != XSD_STRING:
-                inner = f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
-            else:
-                inner = f"<literal>{xml_escape(term.value)}</literal>"
-            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
-        out.append("    </result>")
-    out += ["  </results>", "</sparql>"]
-    return "\n".join(out) + "\n"
-
-
-def _plain(term: OxTerm) -> str:
-    if isinstance(term, ox.Triple):
-        return str(term)
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
-
-
-def _csv(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    if result.kind == "ask":
-        w.writerow(["boolean"])
-        w.writerow(["true" if result.boolean else "false"])
-        return buf.getvalue()
-    w.writerow(result.variables)
-    for row in result.rows:
-        w.writerow([_plain(row[v]) if v in row else "" for v in result.variables])
-    return buf.getvalue()
-
-
-def _tsv(result: QueryResult, _prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join(str(row[v]) if v in row else "" for v in result.variables))
-    return "\n".join(lines) + "\n"
-
-
-def _display(term: OxTerm, pm: PrefixMap) -> str:
-    if isinstance(term, ox.NamedNode):
-        return pm.shorten(term.value)
-    return " ".join(_plain(term).split())
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        return ("true" if result.boolean else "false") + "\n"
-    pm = PrefixMap(prefixes)
-    head = result.variables
-    cells = [
-        [_shorten(_display(row[v], pm), TABLE_CELL_WIDTH) if v in row else "" for v in head]
-        for row in result.rows
-    ]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(head)]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(val.ljust(w) for val, w in zip(values, widths, strict=True)).rstrip()
-
-    out = [line(head), line(["-" * w for w in widths])]
-    out += [line(r) for r in cells]
-    n = len(result.rows)
-    footer = f"({n} row{'s' if n != 1 else ''}"
-    footer += ", truncated)" if result.truncated else ")"
-    out.append(footer)
-    return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
-
-
-def _markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
-    if result.kind == "ask":
-        return f"**{'true' if result.boolean else 'false'}**\n"
-    pm = PrefixMap(prefixes)
-    out = ["| " + " | ".join(_md_cell(v) for v in result.variables) + " |"]
-    out.append("|" + "|".join("---" for _ in result.variables) + "|")
-    for row in result.rows:
-        out.append(
-            "| "
-            + " | ".join(
-                _md_cell(_display(row[v], pm)) if v in row else "" for v in result.variables
-            )
-            + " |"
-        )
-    if result.truncated:
-        out.append("\n*(truncated)*")
-    return "\n".join(out) + "\n"
-
-
-def _graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
-    """CONSTRUCT/DESCRIBE results through the same deterministic writers as the exports."""
-    if fmt == "turtle":
-        return to_turtle(triples, prefixes).encode("utf-8")
-    if fmt == "ntriples":
-        return to_ntriples(triples).encode("utf-8")
-    if fmt == "rdfxml":
-        return to_rdfxml(triples, prefixes).encode("utf-8")
-    if any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in triples):
-        raise InputError(
-            "RDF-star triple terms cannot be written as JSON-LD", hint="use --format turtle"
-        )
-    context = build_context(stats_of_triples(triples), prefixes, prefixes.get("sg", ""))
-    return to_jsonld(triples, context).encode("utf-8")
+    return record.writer(result, prefixes).encode("utf-8")

@@ -23,7 +23,14 @@ from sgraph.config import Settings
 from sgraph.materialise import Ontology, load_ontology, materialise, rule_files
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES, all_prefixes
 from sgraph.serialize import paused_gc
-from sgraph.sources import Location, SourceFile, iter_quads, locate, read_sources
+from sgraph.sources import (
+    Location,
+    SourceFile,
+    check_literals,
+    iter_quads,
+    locate,
+    read_sources,
+)
 from sgraph.terms import sort_key, triples_to_rdflib
 
 _P = STANDARD_PREFIXES
@@ -44,22 +51,31 @@ class GraphStore:
 
     # -- construction -------------------------------------------------------------------
     @classmethod
-    def load(cls, settings: Settings | None = None, data: list[Path] | None = None) -> GraphStore:
-        """Read ``data`` (default: the settings' data folder), materialise, describe provenance."""
+    def load(
+        cls,
+        settings: Settings | None = None,
+        data: list[Path] | None = None,
+        *,
+        include: bool = True,
+    ) -> GraphStore:
+        """Read ``data`` (default: the settings' data folder) and, unless ``include`` is false,
+        the graphs the data folder's project includes; materialise, describe provenance."""
         with paused_gc():  # millions of short-lived terms, no cycles: see serialize.paused_gc
-            return cls._load(settings, data)
+            return cls._load(settings or Settings(), data, include)
 
     @classmethod
-    def _load(cls, settings: Settings | None, data: list[Path] | None) -> GraphStore:
-        settings = settings or Settings()
-        sources = read_sources(data if data is not None else [settings.data_dir], settings.base)
+    def _load(cls, settings: Settings, data: list[Path] | None, include: bool) -> GraphStore:
+        sources = read_sources(
+            data if data is not None else [settings.data_dir],
+            settings.base,
+            settings.included if include else (),
+        )
+        check_literals(sources)
         ontology = load_ontology(settings.ontology_file, settings.base)
         store = ox.Store()
         store.bulk_extend(iter_quads(sources))
         mat_graph = ox.NamedNode(settings.base + "graph/materialised")
-        materialise(
-            store, ontology, rule_files(settings.ontology_dir / "rules"), settings.base, mat_graph
-        )
+        materialise(store, ontology, rule_files(settings.rules_dir), settings.base, mat_graph)
         gs = cls(store=store, settings=settings, ontology=ontology, sources=sources)
         store.extend(
             [

@@ -1,8 +1,8 @@
-"""RDF terms: conversion between pyoxigraph (the store) and rdflib (pyshacl, user APIs)."""
+"""RDF terms: pyoxigraph (the store) term types, their order, and conversion to rdflib (pySHACL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -35,22 +35,6 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def from_rdflib(node: Node) -> OxTerm:
-    import rdflib
-
-    if isinstance(node, rdflib.URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype is not None:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(f"not an RDF term: {node!r}")
-
-
 def triples_to_rdflib(
     triples: Iterable[ox.Triple | ox.Quad], graph: rdflib.Graph | None = None
 ) -> rdflib.Graph:
@@ -62,11 +46,6 @@ def triples_to_rdflib(
     for t in triples:
         add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return g
-
-
-def rdflib_to_triples(graph: rdflib.Graph) -> Iterator[ox.Triple]:
-    for s, p, o in graph:
-        yield ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
 
 
 def sort_key(term: OxTerm | ox.DefaultGraph) -> tuple[int, str, str, str]:

@@ -6,21 +6,21 @@ the subclass closure is already in the data).
 
 Two engines give the same results: ``"fast"`` (``sgraph.shacl_fast``: one set-based SPARQL query per
 constraint on the pyoxigraph store, for large graphs) and ``"pyshacl"`` (pySHACL on an rdflib copy,
-the reference implementation). Choose with ``engine=`` or the ``SGRAPH_SHACL_ENGINE`` environment
-variable (which overrides the argument).
+the reference implementation). Choose with ``engine=``; without one, the ``SGRAPH_SHACL_ENGINE``
+environment variable chooses, and without that, ``"fast"``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from sgraph import environment
 from sgraph.config import Settings
 from sgraph.errors import InputError
-from sgraph.namespaces import DEFAULT_BASE
 
 if TYPE_CHECKING:  # imported where used, so the CLI can read ENGINES without loading rdflib
     import rdflib
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # imported where used, so the CLI can read ENGINES without lo
 Severity = Literal["Violation", "Warning", "Info"]
 Engine = Literal["fast", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("fast", "pyshacl")
-#: Environment variable that overrides the engine argument.
+#: Environment variable that chooses the engine when no argument does.
 ENGINE_ENV = "SGRAPH_SHACL_ENGINE"
 
 
@@ -59,11 +59,18 @@ class Violation:
         return "\n".join(parts)
 
 
+#: How many results a person sees by default (``sgraph validate --limit``, a failing build).
+SHOWN_RESULTS = 20
+
+
 @dataclass
 class ValidationReport:
     conforms: bool
     results: list[Violation] = field(default_factory=list)
     results_graph: rdflib.Graph | None = None
+    #: Results left out because their focus is described in none of the files named
+    #: (``validate_in_context``); they are about the rest of the data folder.
+    omitted: int = 0
 
     @property
     def violations(self) -> list[Violation]:
@@ -73,12 +80,26 @@ class ValidationReport:
     def warnings(self) -> list[Violation]:
         return [r for r in self.results if r.severity != "Violation"]
 
-    def to_text(self) -> str:
-        lines = [r.describe() for r in self.results]
+    def to_text(self, limit: int | None = None) -> str:
+        """Each result (violations first), at most ``limit`` of them, then the verdict."""
+        shown = self.results if limit is None or limit <= 0 else self.results[:limit]
+        lines = [r.describe() for r in shown]
+        if len(shown) < len(self.results):
+            lines.append(
+                f"... and {len(self.results) - len(shown)} more result(s) "
+                "(--limit 0 shows them all, --format json lists them for tools)"
+            )
         verdict = "conforms" if self.conforms else "does not conform"
+        what = "The graph" if not self.omitted else "The named files"
         lines.append(
-            f"The graph {verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+            f"{what} {verdict}: {len(self.violations)} violation(s), "
+            f"{len(self.warnings)} warning(s)."
         )
+        if self.omitted:
+            lines.append(
+                f"({self.omitted} result(s) about entities described in other files of the data "
+                "folder not shown: run `sgraph validate` without files to see them.)"
+            )
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -87,6 +108,7 @@ class ValidationReport:
             "violations": len(self.violations),
             "warnings": len(self.warnings),
             "results": [asdict(r) for r in self.results],
+            "omitted": self.omitted,
         }
         return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
@@ -219,9 +241,10 @@ def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
     )
 
 
-def choose_engine(engine: str = "fast") -> Engine:
-    """``engine``, unless ``SGRAPH_SHACL_ENGINE`` names another; an unknown name is an InputError."""
-    chosen = os.environ.get(ENGINE_ENV) or engine
+def choose_engine(engine: str | None = None) -> Engine:
+    """``engine`` if given, else ``SGRAPH_SHACL_ENGINE``, else ``fast``: an explicit choice
+    always beats the environment. An unknown name is an InputError."""
+    chosen = engine or environment.read(ENGINE_ENV) or "fast"
     for known in ENGINES:
         if chosen == known:
             return known
@@ -232,28 +255,17 @@ def choose_engine(engine: str = "fast") -> Engine:
 
 
 def load_shapes(settings: Settings) -> rdflib.Graph:
-    """The shapes, with the default base replaced everywhere (IRIs and SPARQL text alike)."""
-    import pyoxigraph as ox
+    """The shapes validation uses: ``sgraph.shapes.shapes_graph`` (the one shapes loader)."""
+    from sgraph.shapes import shapes_graph
 
-    from sgraph.sources import parse_file
-    from sgraph.terms import triples_to_rdflib
-
-    text = settings.shapes_file.read_text(encoding="utf-8")
-    if settings.base != DEFAULT_BASE:
-        text = text.replace(DEFAULT_BASE, settings.base)
-    try:
-        triples = [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
-    except SyntaxError:
-        parse_file(settings.shapes_file)  # raises DataSyntaxError with file, line and column
-        raise
-    return triples_to_rdflib(triples)
+    return shapes_graph(settings)
 
 
-def validate_store(gs: GraphStore, engine: Engine = "fast") -> ValidationReport:
+def validate_store(gs: GraphStore, engine: str | None = None) -> ValidationReport:
     """Validate a loaded graph (data + materialised triples + ontology) against the shapes.
 
     ``engine`` is ``"fast"`` (set-based SPARQL on the store) or ``"pyshacl"`` (the reference);
-    the ``SGRAPH_SHACL_ENGINE`` environment variable overrides it.
+    None: ``SGRAPH_SHACL_ENGINE``, else fast.
     """
     shapes = load_shapes(gs.settings)
     if choose_engine(engine) == "fast":
@@ -263,10 +275,99 @@ def validate_store(gs: GraphStore, engine: Engine = "fast") -> ValidationReport:
 
 
 def validate_paths(
-    paths: list[Path], settings: Settings | None = None, engine: Engine = "fast"
+    paths: list[Path], settings: Settings | None = None, engine: str | None = None
 ) -> ValidationReport:
-    """Load ``paths`` (files or folders) with the ontology, materialise, validate."""
+    """Load ``paths`` (files or folders) alone with the ontology, materialise, validate: the
+    files are the whole data graph (``sgraph validate --alone``)."""
     from sgraph.store import GraphStore
 
-    gs = GraphStore.load(settings or Settings(), data=[Path(p) for p in paths])
+    gs = GraphStore.load(settings or Settings(), data=[Path(p) for p in paths], include=False)
     return validate_store(gs, engine)
+
+
+def validate_in_context(
+    paths: list[Path], settings: Settings | None = None, engine: str | None = None
+) -> ValidationReport:
+    """Check ``paths`` as part of their data folder (``sgraph validate PATH...``).
+
+    A folder is validated as a whole, in place of the settings' data folder. A file is
+    validated with the rest of the data folder (it replaces nothing if it lies in that folder,
+    it is added to it otherwise), and only the results whose focus node the named files
+    describe are reported: an entity's sources, its targets and its neighbours are there, so a
+    file is judged as the build would judge it. With no file named, every result is reported.
+    """
+    from sgraph.sources import data_files
+    from sgraph.store import GraphStore
+
+    settings = settings or Settings()
+    paths = [Path(p) for p in paths]
+    folders = [p for p in paths if p.is_dir()]
+    named = data_files([p for p in paths if not p.is_dir()]) if len(folders) < len(paths) else []
+    if folders:
+        settings = dataclasses.replace(settings, data_dir=folders[0], data_origin="given")
+    context: list[Path] = folders or [settings.data_dir]
+    known = {f.resolve() for f in data_files(context)}
+    extra = [f for f in named if f.resolve() not in known]
+    gs = GraphStore.load(settings, data=[*context, *extra])
+    report = validate_store(gs, engine)
+    if not named:
+        return report
+    wanted = {f.resolve() for f in named}
+    described = _described_in(gs, [src.graph for src in gs.sources if src.path.resolve() in wanted])
+    kept = [r for r in report.results if r.focus in described]
+    conforms = not any(r.severity == "Violation" for r in kept)
+    graph = report.results_graph
+    if graph is not None:
+        graph = _keep_results(graph, described, conforms)
+    return ValidationReport(
+        conforms=conforms,
+        results=kept,
+        results_graph=graph,
+        omitted=len(report.results) - len(kept),
+    )
+
+
+def _described_in(gs: GraphStore, graphs: list[Any]) -> set[str]:
+    """The subjects of the named graphs ``graphs``, as results name their focus nodes."""
+    from sgraph.terms import to_rdflib
+
+    found: set[str] = set()
+    for g in graphs:
+        for q in gs.store.quads_for_pattern(None, None, None, g):
+            found.add(str(to_rdflib(q.subject)))
+    return found
+
+
+def _keep_results(graph: rdflib.Graph, focus: set[str], conforms: bool) -> rdflib.Graph:
+    """A copy of a SHACL report graph with only the results about ``focus``."""
+    import rdflib
+    from rdflib.namespace import SH
+
+    out = rdflib.Graph()
+    for pfx, ns in graph.namespaces():
+        out.bind(pfx, ns)
+    results = [
+        r
+        for rep in graph.subjects(rdflib.RDF.type, SH.ValidationReport)
+        for r in graph.objects(rep, SH.result)
+    ]
+
+    def reach(starts: list[rdflib.term.Node]) -> set[rdflib.term.Node]:
+        """The nodes and the blank nodes under them (sh:detail, paths, anonymous shapes)."""
+        seen, stack = set(starts), list(starts)
+        while stack:
+            for o in graph.objects(stack.pop(), None):
+                if isinstance(o, rdflib.BNode) and o not in seen:
+                    seen.add(o)
+                    stack.append(o)
+        return seen
+
+    keep = reach([r for r in results if str(graph.value(r, SH.focusNode)) in focus])
+    dropped = reach([r for r in results if str(graph.value(r, SH.focusNode)) not in focus]) - keep
+    for t in graph:
+        if t[0] in dropped or t[2] in dropped or t[1] == SH.conforms:
+            continue
+        out.add(t)
+    for report in graph.subjects(rdflib.RDF.type, SH.ValidationReport):
+        out.add((report, SH.conforms, rdflib.Literal(conforms)))
+    return out

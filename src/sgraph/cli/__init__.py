@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from sgraph.errors import SgraphError
+from sgraph.errors import SgraphError, ValidationError
 
 #: Command modules, each defining ``register(group)``.
 COMMAND_MODULES = (
@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "sgraph.cli.export",
     "sgraph.cli.curate",
     "sgraph.cli.synth",
+    "sgraph.cli.init",
 )
 
 
@@ -39,6 +40,14 @@ class SgraphGroup(click.Group):
 
 
 def report_error(exc: SgraphError) -> None:
+    if isinstance(exc, ValidationError):  # the violations themselves, not only their number
+        from sgraph.validate import SHOWN_RESULTS
+
+        found = exc.report.violations
+        for v in found[:SHOWN_RESULTS]:
+            click.echo(v.describe(), err=True)
+        if len(found) > SHOWN_RESULTS:
+            click.echo(f"... and {len(found) - SHOWN_RESULTS} more violation(s)", err=True)
     click.secho(f"Error: {exc.message}", fg="red", err=True)
     if exc.hint:
         click.echo(f"Hint: {exc.hint}", err=True)
@@ -51,21 +60,21 @@ def cli() -> None:
 
     \b
     Start here:
-      sgraph build                 # validate and publish data/triples/ into dist/
+      sgraph init my-graph         # start a graph of your own (a folder with sgraph.toml)
+      sgraph build                 # validate and publish the graph into dist/
       sgraph query --help          # run the SPARQL query library
       sgraph serve                 # a SPARQL endpoint and linked-data pages on 127.0.0.1:8000
+
+    \b
+    Which graph: --data DIR, else $SGRAPH_DATA, else the working folder's graph
+    (sgraph.toml or data/triples/ here or in a parent folder), else the graph
+    packaged with sgraph. The build summary says which one was used.
     """
 
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
-        module.register(cli)
+        importlib.import_module(name).register(cli)
 
 
 _register_all()

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import click
 
-from sgraph.cli.options import base_option, data_option, make_settings, progress
-from sgraph.config import DEFAULT_OUT_DIR
-from sgraph.validate import ENGINES
+from sgraph.cli.options import (
+    base_option,
+    chosen_engine,
+    data_option,
+    engine_option,
+    make_settings,
+    progress,
+)
 
 
 @click.command("build")
@@ -18,16 +23,20 @@ from sgraph.validate import ENGINES
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_OUT_DIR,
-    show_default=True,
-    help="Folder to publish into. Replaced only if the graph conforms.",
+    default=None,
+    help="Folder to publish into. Replaced only if the graph conforms. [default: dist/ in the "
+    "working folder's project (where sgraph.toml or data/triples/ is), else ./dist]",
 )
-def build_command(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
+@engine_option
+def build_command(
+    data_dir: Path | None, base: str | None, out_dir: Path | None, engine: str | None
+) -> None:
     """Validate the curated data and publish the graph, exports and network view.
 
-    Loads every Turtle file of --data (one named graph each), adds the standard
+    Loads every Turtle file of the data folder (one named graph each), adds the standard
     triples (DCTERMS, FOAF, ORG, OWL-Time, CiTO, BIBO, PROV, schema.org), validates
-    with the SHACL shapes and, only if the graph conforms, writes it into --out.
+    with the SHACL shapes and, only if the graph conforms, writes it into --out. The
+    summary's first line says which data folder was read and which rule chose it.
 
     \b
     Example:
@@ -35,18 +44,26 @@ def build_command(data_dir: Path | None, base: str | None, out_dir: Path) -> Non
       sgraph build --data data/triples --out dist
     """
     from sgraph.build import build
+    from sgraph.config import default_out_dir
 
     settings = make_settings(data_dir, base)
-    result = build(settings, out_dir, progress=progress)
+    out = out_dir if out_dir is not None else default_out_dir()
+    result = build(settings, out, progress=progress, engine=chosen_engine(engine))
     click.echo(result.summary())
-    page = out_dir / "network.html"
+    page = out / "network.html"
     if page.exists():
         click.echo(f"\nOpen the network view in a browser: {page.resolve().as_uri()}")
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@data_option
 @base_option
+@click.option(
+    "--alone",
+    is_flag=True,
+    help="Check the PATHs by themselves (with the ontology), not as part of the data folder.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -56,32 +73,55 @@ def build_command(data_dir: Path | None, base: str | None, out_dir: Path) -> Non
     help="text for people, json for tools, turtle for the SHACL report graph.",
 )
 @click.option(
-    "--engine",
-    type=click.Choice(ENGINES),
-    default=ENGINES[0],
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
     show_default=True,
-    help="SHACL engine: fast (set-based SPARQL on the store, for large graphs) or pyshacl "
-    "(the reference implementation, slow beyond a few thousand triples). Same results; "
-    "the SGRAPH_SHACL_ENGINE environment variable overrides this.",
+    help="text: show at most this many results, then a count (0: all).",
 )
-def validate_command(paths: tuple[Path, ...], base: str | None, fmt: str, engine: str) -> None:
-    """Check Turtle files (default: data/triples/) against the SHACL shapes.
+@engine_option
+def validate_command(
+    paths: tuple[Path, ...],
+    data_dir: Path | None,
+    base: str | None,
+    alone: bool,
+    fmt: str,
+    limit: int,
+    engine: str | None,
+) -> None:
+    """Check curated Turtle against the SHACL shapes, without publishing anything.
+
+    With no PATH, the whole data folder. A FILE is checked as part of its data folder
+    (the other files are loaded too, so its sources and the entities it refers to are
+    there) and only the results about entities the FILE describes are shown; a file
+    outside the data folder is checked as if it were added to it. A FOLDER is checked as
+    a whole. --alone checks the PATHs by themselves.
 
     Exit 0 if the data conforms (warnings allowed), 1 if there are violations,
-    2 if a file cannot be read (a syntax error names file, line and column).
+    2 if a file cannot be read (a syntax error or an ill-typed literal names the file
+    and line).
 
     \b
     Example:
       sgraph validate
       sgraph validate data/triples/people.ttl --format json
-      sgraph validate --engine pyshacl
+      sgraph validate my-new-reviews.ttl
+      sgraph validate my-draft.ttl --alone --engine pyshacl
     """
-    from sgraph.validate import validate_paths
+    from sgraph.validate import validate_in_context, validate_paths
 
-    settings = make_settings(None, base)
-    chosen = ENGINES[ENGINES.index(engine)]  # click.Choice admits only these; typed as Engine
-    report = validate_paths(list(paths) or [settings.data_dir], settings, engine=chosen)
-    out = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
+    settings = make_settings(data_dir, base)
+    progress(f"Data: {settings.describe_data()}")
+    if alone:
+        if not paths:
+            raise click.UsageError("--alone needs the files or folders to check")
+        report = validate_paths(list(paths), settings, engine=chosen_engine(engine))
+    else:
+        report = validate_in_context(list(paths), settings, engine=chosen_engine(engine))
+    if fmt == "text":
+        out = report.to_text(limit)
+    else:
+        out = report.to_json() if fmt == "json" else report.to_turtle()
     click.echo(out, nl=False)
     if not report.conforms:
         raise SystemExit(1)

@@ -47,6 +47,7 @@ def add_command(file: Path, dry_run: bool, fmt: str, data_dir: Path | None) -> N
     from sgraph.curate.add import apply, plan
 
     settings = make_settings(data_dir, None)
+    progress(f"Data: {settings.describe_data()}")
     result = plan(file, settings)
     if dry_run or result.problems:
         _emit(result.to_json() if fmt == "json" else result.to_text(turtle=True))
@@ -59,8 +60,8 @@ def add_command(file: Path, dry_run: bool, fmt: str, data_dir: Path | None) -> N
         written = apply(result, settings)
     except ValidationError as exc:
         new = {e.iri for e in result.new_entities}
-        for v in exc.report.results:
-            if v.severity == "Violation" or v.focus in new:
+        for v in exc.report.warnings:  # the violations are printed with the error
+            if v.focus in new:
                 click.echo(v.describe(), err=True)
         raise
     if fmt == "json":

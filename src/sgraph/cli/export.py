@@ -7,19 +7,25 @@ from pathlib import Path
 
 import click
 
-from sgraph.cli.options import base_option, data_option, make_settings, text_or_json_option
-from sgraph.export.formats import FORMATS
+from sgraph.cli.options import (
+    FormatChoice,
+    base_option,
+    data_option,
+    make_settings,
+    text_or_json_option,
+)
 from sgraph.io import atomic_write_bytes
+from sgraph.rdf.formats import GRAPH_FORMATS, aliases
 
 
 @click.command("export")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=FormatChoice(list(GRAPH_FORMATS), aliases(GRAPH_FORMATS)),
     default="turtle",
     show_default=True,
-    help="RDF format. nquads and trig keep one named graph per data file.",
+    help="RDF format (or ttl, nt, nq, rdf). nquads and trig keep one named graph per data file.",
 )
 @click.option(
     "--out",
@@ -42,7 +48,7 @@ def export_command(fmt: str, out: Path | None, data_dir: Path | None, base: str 
       sgraph export --format jsonld --out graph.jsonld
       sgraph export --format trig --data data/triples --out graph.trig
     """
-    from sgraph.export.formats import export
+    from sgraph.export.dumps import export
     from sgraph.store import GraphStore
 
     gs = GraphStore.load(make_settings(data_dir, base))

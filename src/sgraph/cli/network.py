@@ -148,7 +148,7 @@ def network_command(
         from sgraph.queries import get_query, load_library
         from sgraph.sparql import execute
 
-        named = get_query(query_name, load_library(settings.queries_dir))
+        named = get_query(query_name, load_library(settings.queries_dirs))
         values: dict[str, str] = {}
         for p in params:
             name, sep, value = p.partition("=")

@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sgraph.cli.options import (
+    FormatChoice,
     base_option,
+    chosen_engine,
     data_option,
+    engine_option,
     make_settings,
     open_store,
     progress,
@@ -22,11 +25,11 @@ from sgraph.config import Settings
 from sgraph.errors import InputError, ParameterError, ValidationError
 from sgraph.io import atomic_write_bytes
 from sgraph.namespaces import all_prefixes
-from sgraph.sparql import FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+from sgraph.rdf.formats import RESULT_FORMATS, TRIPLE_FORMATS, aliases
 
 if TYPE_CHECKING:  # the library is imported inside each command, so --help stays fast
     from sgraph.queries import NamedQuery
-    from sgraph.sparql import QueryResult
+    from sgraph.rdf.results import QueryResult
     from sgraph.store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,8 +40,22 @@ def _queries_dir_option(func: F) -> F:
         "--queries-dir",
         type=click.Path(path_type=Path, file_okay=False, exists=True),
         default=None,
-        help="Folder of named .rq queries. [default: queries/]",
+        help="Folder of .rq queries added to the library; a query of the same name replaces "
+        "the library's. [the library: the packaged queries plus the working folder's "
+        "queries/ (where sgraph.toml or data/triples/ is)]",
     )(func)
+
+
+def _library_folders(queries_dir: Path | None) -> list[Path]:
+    from sgraph.config import default_queries_dirs
+
+    return [*default_queries_dirs(), *([queries_dir] if queries_dir is not None else [])]
+
+
+def _library(queries_dir: Path | None) -> dict[str, NamedQuery]:
+    from sgraph.queries import load_library
+
+    return load_library(_library_folders(queries_dir))
 
 
 @click.command("queries")
@@ -54,22 +71,32 @@ def _queries_dir_option(func: F) -> F:
 def queries_command(fmt: str, queries_dir: Path | None) -> None:
     """List the named queries of the library with their parameters.
 
+    The library is the queries packaged with sgraph plus the .rq files of the working
+    folder's queries/ (and of --queries-dir); a local query of the same name replaces
+    the packaged one, and the list says so.
+
     \b
     Example:
       sgraph queries
       sgraph queries --format json
     """
-    from sgraph.queries import load_library
-
-    library = load_library(queries_dir)
+    library = _library(queries_dir)
     if fmt == "json":
-        click.echo(
-            json.dumps([q.to_dict() for q in library.values()], indent=2, ensure_ascii=False)
-        )
+        body = [
+            {
+                **q.to_dict(),
+                "file": str(q.path),
+                "replaces": str(q.replaces) if q.replaces else None,
+            }
+            for q in library.values()
+        ]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     width = max((len(n) for n in library), default=4)
     for name, q in library.items():
         click.echo(f"{name.ljust(width)}  {q.summary}")
+        if q.replaces is not None:
+            click.echo(f"{' ' * width}    (local {q.path}, replaces the packaged {q.replaces})")
         for p in q.parameters:
             need = "required" if p.required else "optional"
             default = f", default {p.default}" if p.default is not None else ""
@@ -89,22 +116,11 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
-    from sgraph.queries import get_query, load_library, parse_query
+    from sgraph.queries import find_query, parse_query
 
     if target == "-":
         return parse_query(sys.stdin.read(), "<stdin>", name="stdin")
-    path = Path(target)
-    if target.endswith(".rq") or path.is_file():
-        if not path.is_file():
-            raise InputError(
-                f"no query file at {target}",
-                hint="give a named query (see `sgraph queries`), a .rq file or - for stdin",
-            )
-        try:
-            return parse_query(path.read_text(encoding="utf-8"), path)
-        except OSError as exc:
-            raise InputError(f"cannot read {target}: {exc.strerror}") from None
-    return get_query(target, load_library(queries_dir))
+    return find_query(target, _library_folders(queries_dir))
 
 
 @click.command("query")
@@ -121,13 +137,16 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=FormatChoice(
+        [*RESULT_FORMATS, *TRIPLE_FORMATS], aliases({**RESULT_FORMATS, **TRIPLE_FORMATS})
+    ),
     default=None,
     help="SELECT/ASK: "
     + ", ".join(RESULT_FORMATS)
     + "; CONSTRUCT/DESCRIBE: "
-    + ", ".join(GRAPH_FORMATS)
-    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; turtle for graphs]",
+    + ", ".join(TRIPLE_FORMATS)
+    + ". [default: table on a terminal, csv when stdout is not a terminal or with --out; "
+    "turtle for graphs]",
 )
 @click.option(
     "--out",
@@ -170,7 +189,7 @@ def query_command(
 
     Locally the query runs on the graph built from --data (the union of all its graphs),
     kept in a persistent store that is rebuilt only when the sources change (--store);
-    with --endpoint it runs on that SPARQL endpoint through SPARQLWrapper, with the same
+    with --endpoint it runs on that SPARQL 1.1 endpoint (the SPARQL Protocol), with the same
     output. Prefixes sg:, sgid:, sgpub:, dcterms:, foaf:, org:, ... are predeclared.
 
     \b
@@ -193,7 +212,7 @@ def query_command(
             fmt = "turtle"
         else:
             fmt = "table" if (out is None and sys.stdout.isatty()) else "csv"
-    allowed = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+    allowed = list(TRIPLE_FORMATS if kind == "graph" else RESULT_FORMATS)
     if fmt not in allowed:
         what = "a graph (CONSTRUCT/DESCRIBE)" if kind == "graph" else f"{kind.upper()} results"
         raise InputError(
@@ -238,8 +257,14 @@ def _load(settings: Settings) -> GraphStore:
 )
 @data_option
 @base_option
+@engine_option
 def push_command(
-    url: str, graph: str | None, validate: bool, data_dir: Path | None, base: str | None
+    url: str,
+    graph: str | None,
+    validate: bool,
+    data_dir: Path | None,
+    base: str | None,
+    engine: str | None,
 ) -> None:
     """Upload the graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
@@ -258,12 +283,13 @@ def push_command(
 
     settings = make_settings(data_dir, base)
     target_url(url, graph)  # refuse a malformed URL before loading anything
+    progress(f"Data: {settings.describe_data()}")
     gs = _load(settings)
     if validate:
         from sgraph.validate import validate_store
 
         progress(f"Validating {len(gs)} triples ...")
-        report = validate_store(gs)
+        report = validate_store(gs, chosen_engine(engine))
         if not report.conforms:
             raise ValidationError(report)
     shown = {"last": -1}

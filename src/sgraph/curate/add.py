@@ -31,6 +31,7 @@ from sgraph.curate.records import read_records
 from sgraph.curate.writer import FILE_OF_KIND, commit, insert_entities
 from sgraph.errors import DataSyntaxError, InputError, ValidationError
 from sgraph.namespaces import DEFAULT_BASE, all_prefixes
+from sgraph.project import is_packaged_graph
 from sgraph.serialize import PrefixMap
 from sgraph.sources import data_files
 from sgraph.store import GraphStore
@@ -220,6 +221,13 @@ def apply(result: AddPlan, settings: Settings | None = None) -> list[Path]:
         raise result.problem_error()
     if not result.files:
         return []
+    if is_packaged_graph(result.data_dir):
+        raise InputError(
+            f"{result.data_dir} is the graph packaged with sgraph, which `sgraph add` does not "
+            "change",
+            hint="start a graph of your own with `sgraph init DIR` (it can include the packaged "
+            "one) and run `sgraph add` there, or give --data",
+        )
     report = validate_plan(result, settings)
     if not report.conforms:
         raise ValidationError(report)

@@ -17,7 +17,6 @@ from sgraph.curate.reconcile import GraphIndex, Known, Match, Status
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES, XSD, all_prefixes
 
 _P = STANDARD_PREFIXES
-ItemStatus = Status | str  # "matched" | "new" | "ambiguous" | "error"
 
 _ORG_WORDS = frozenset(
     [

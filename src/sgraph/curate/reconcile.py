@@ -239,14 +239,6 @@ class GraphIndex:
             return Match("ambiguous", None, "the name fits several people", found)
         return Match("new", None, "no person with this name")
 
-    def person_exists_exactly(self, name: str) -> bool:
-        wanted = parse_person(name)
-        return (
-            wanted is not None
-            and wanted.has_full_given
-            and self.match_person(name).status == "matched"
-        )
-
     # -- concepts, legislation, any entity ------------------------------------------------
     def match_label(self, text: str, kinds: tuple[Kind, ...], prefixes: dict[str, str]) -> Match:
         iri = expand(text, prefixes)

@@ -13,15 +13,13 @@ kept byte for byte, and prefix lines the new blocks need are added in sorted pla
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from sgraph.io import atomic_write_files
 from sgraph.namespaces import DEFAULT_BASE, RDF_TYPE, all_prefixes
 from sgraph.serialize import PrefixMap, turtle_term
 from sgraph.terms import sort_key
@@ -163,22 +161,5 @@ def insert_entities(text: str, entities: list[tuple[str, list[ox.Triple], str]])
 
 
 def commit(files: dict[Path, str]) -> None:
-    """Write every file through a temporary file beside it, then rename them all.
-
-    Nothing is renamed until every temporary file is written, so a failure while writing leaves
-    every target as it was.
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    """Write every file (all or nothing: nothing is renamed until every one is written)."""
+    atomic_write_files({path: text.encode("utf-8") for path, text in files.items()})

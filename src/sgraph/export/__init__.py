@@ -1,9 +1,9 @@
 """Linked-data publishing: the graph in every RDF format, its JSON-LD context, VoID/DCAT, docs.
 
 ``publish_exports(gs, stage)`` is the build publisher; ``export(gs, fmt)`` gives one format's bytes.
+The formats themselves are in the registry, ``sgraph.rdf.formats``.
 
-The names are imported on first use, so importing a submodule (``sgraph.export.jsonld`` for the
-query results, ``sgraph.export.formats`` for the CLI's format choices) does not load the publisher.
+The names are imported on first use, so importing a submodule does not load the publisher.
 """
 
 from __future__ import annotations
@@ -13,18 +13,16 @@ from typing import TYPE_CHECKING
 from sgraph.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from sgraph.export.formats import FORMATS, GRAPH_HEADER, export, export_context, get_format
+    from sgraph.export.dumps import GRAPH_HEADER, export, export_context
     from sgraph.export.publish import publish_exports
 
 _EXPORTS = {
-    "FORMATS": "sgraph.export.formats",
-    "GRAPH_HEADER": "sgraph.export.formats",
-    "export": "sgraph.export.formats",
-    "export_context": "sgraph.export.formats",
-    "get_format": "sgraph.export.formats",
+    "GRAPH_HEADER": "sgraph.export.dumps",
+    "export": "sgraph.export.dumps",
+    "export_context": "sgraph.export.dumps",
     "publish_exports": "sgraph.export.publish",
 }
 
-__all__ = ["FORMATS", "GRAPH_HEADER", "export", "export_context", "get_format", "publish_exports"]
+__all__ = ["GRAPH_HEADER", "export", "export_context", "publish_exports"]
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)

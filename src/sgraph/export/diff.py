@@ -17,18 +17,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from sgraph.errors import DataSyntaxError, InputError
-from sgraph.serialize import PrefixMap, turtle_term
+from sgraph.rdf.formats import GRAPH_FORMATS, by_suffix
+from sgraph.serialize import PrefixMap, canonical_triples, turtle_term
 from sgraph.terms import sort_key
-
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 def graph_file(path: Path) -> Path:
@@ -50,12 +41,14 @@ def graph_file(path: Path) -> Path:
 def read_triples(path: Path) -> set[ox.Triple]:
     path = graph_file(path)
     name = path.name[:-3] if path.name.endswith(".gz") else path.name
-    fmt = _FORMATS.get(Path(name).suffix)
-    if fmt is None:
+    found = by_suffix(Path(name).suffix)
+    if found is None:
+        suffixes = [s for f in GRAPH_FORMATS.values() for s in f.suffixes]
         raise InputError(
             f"{path}: unknown RDF file type",
-            hint="use .ttl, .nt, .nq, .trig, .rdf or .jsonld (optionally .gz)",
+            hint="use " + ", ".join(suffixes) + " (optionally .gz)",
         )
+    fmt = found.oxigraph
     data = path.read_bytes()
     if path.name.endswith(".gz"):
         data = gzip.decompress(data)
@@ -65,13 +58,7 @@ def read_triples(path: Path) -> set[ox.Triple]:
         raise DataSyntaxError(
             f"cannot parse: {exc.msg}", path=path, line=exc.lineno, column=exc.offset
         ) from None
-    if any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object)):
-        ds = ox.Dataset(
-            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        )
-        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        triples = [q.triple for q in ds]
-    return set(triples)
+    return set(canonical_triples(triples))
 
 
 @dataclass

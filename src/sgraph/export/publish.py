@@ -12,23 +12,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sgraph.export.docs import write_docs
-from sgraph.export.dumps import write_dumps
-from sgraph.export.formats import (
-    FORMATS,
-    GRAPH_HEADER,
-    canonical_triples,
-    gzip_file,
-    jsonld_context,
-)
-from sgraph.export.jsonld import context_document
-from sgraph.export.stats import stats_of_store
+from sgraph.export.dumps import GRAPH_HEADER, gzip_file, jsonld_context, write_dumps
 from sgraph.export.void import DatasetOptions, dump_sizes, void_turtle
-from sgraph.serialize import paused_gc
-from sgraph.sources import parse_file
+from sgraph.rdf.formats import GRAPH_FORMATS, Layout
+from sgraph.rdf.jsonld import context_document
+from sgraph.rdf.stats import stats_of_store
+from sgraph.serialize import canonical_triples, paused_gc
+from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 
-#: Written in a forked child process while this one writes the rest (Linux; one process elsewhere).
-CHILD_FORMATS = ("ntriples", "nquads", "trig")
+#: Written in a forked child process while this one writes the rest (Linux; one process elsewhere):
+#: the formats not written in the one pass over the union's subjects (lines, and TriG by graph).
+CHILD_FORMATS = tuple(n for n, f in GRAPH_FORMATS.items() if f.layout is not Layout.FLAT)
 
 
 def _write_files(
@@ -98,7 +93,7 @@ def publish_exports(
     # On two cores, a child process writes N-Triples, N-Quads (serialised by Oxigraph, then
     # sorted) and TriG while this one summarises the graph inside Oxigraph (JSON-LD context, VoID
     # statistics) and writes Turtle, JSON-LD and RDF/XML in one pass over the subjects.
-    paths = {name: stage / fmt.filename for name, fmt in FORMATS.items()}
+    paths = {name: stage / fmt.filename for name, fmt in GRAPH_FORMATS.items()}
     mine = {n: p for n, p in paths.items() if n not in CHILD_FORMATS}
     theirs = {n: p for n, p in paths.items() if n in CHILD_FORMATS}
     with paused_gc():
@@ -112,7 +107,7 @@ def publish_exports(
         void = stage / "void.ttl"
         void.write_text(void_turtle(gs, dump_sizes(stage), options, stats), encoding="utf-8")
         written += [ctx_file, void]
-    shapes = canonical_triples(parse_file(gs.settings.shapes_file, gs.settings.base).triples)
+    shapes = canonical_triples(shapes_triples(gs.settings))
     written += write_docs(
         stage / "docs", gs.ontology.triples, shapes, gs.prefixes, gs.settings.base
     )

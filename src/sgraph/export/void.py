@@ -7,13 +7,13 @@ Everything in it is computed from the graph and the dump files, so it is the sam
   ``SOURCE_DATE_EPOCH`` when set, otherwise the newest full date the graph itself records
   (the ontology's ``dcterms:created``/``dcterms:modified``, publications' ``dcterms:issued``): an
   honest "data as of", never the clock of the machine that ran the build;
-* download URLs are ``SGRAPH_DOWNLOAD_BASE`` (default ``{base}dumps/``) plus the file name.
+* download URLs are ``SGRAPH_DOWNLOAD_BASE`` (default ``{base}dumps/``) plus the file name;
+* the SPARQL endpoint is ``SGRAPH_SPARQL_ENDPOINT`` (default ``{base}sparql``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sgraph import environment
 from sgraph.errors import InputError
-from sgraph.export.formats import FORMATS
-from sgraph.export.stats import GraphStats, stats_of_store
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
+from sgraph.rdf.formats import GRAPH_FORMATS
+from sgraph.rdf.stats import GraphStats, stats_of_store
 from sgraph.serialize import to_turtle
 from sgraph.store import GraphStore
 
@@ -53,8 +54,8 @@ class DatasetOptions:
 
     @classmethod
     def from_env(cls) -> DatasetOptions:
-        release = os.environ.get("SGRAPH_RELEASE_DATE")
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        release = environment.read("SGRAPH_RELEASE_DATE")
+        epoch = environment.read("SOURCE_DATE_EPOCH")
         if not release and epoch:
             try:
                 release = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
@@ -68,8 +69,8 @@ class DatasetOptions:
                 f"SGRAPH_RELEASE_DATE={release!r} is not a date", hint="use YYYY-MM-DD"
             )
         return cls(
-            download_base=os.environ.get("SGRAPH_DOWNLOAD_BASE") or None,
-            sparql_endpoint=os.environ.get("SGRAPH_SPARQL_ENDPOINT") or None,
+            download_base=environment.read("SGRAPH_DOWNLOAD_BASE"),
+            sparql_endpoint=environment.read("SGRAPH_SPARQL_ENDPOINT"),
             release_date=release or None,
         )
 
@@ -145,7 +146,7 @@ def void_triples(
     """The description; ``files`` maps each dump's file name to its size in bytes.
 
     ``stats`` summarises the published union of the dataset when the caller has it already
-    (``sgraph.export.stats.stats_of_store``); it is computed from ``gs`` otherwise.
+    (``sgraph.rdf.stats.stats_of_store``); it is computed from ``gs`` otherwise.
     """
     options = options or DatasetOptions.from_env()
     base = gs.settings.base
@@ -219,8 +220,9 @@ def void_triples(
             add(ds, _t("void", "vocabulary"), _n(ns))
 
     # distributions: one per dump and per gzipped copy
-    for fmt in FORMATS.values():
-        add(ds, _t("void", "feature"), _n("http://www.w3.org/ns/formats/" + fmt.w3c_format))
+    for fmt in GRAPH_FORMATS.values():
+        assert fmt.w3c is not None
+        add(ds, _t("void", "feature"), _n(fmt.w3c))
         for name, compressed in ((fmt.filename, False), (fmt.filename + ".gz", True)):
             if name not in files:
                 continue
@@ -229,14 +231,12 @@ def void_triples(
             add(ds, _t("dcat", "distribution"), dist)
             add(ds, _t("void", "dataDump"), url)
             add(dist, a, _t("dcat", "Distribution"))
-            title = f"The whole graph as {fmt.w3c_format.replace('_', '/')}" + (
-                ", gzipped" if compressed else ""
-            )
+            title = f"The whole graph as {fmt.label}" + (", gzipped" if compressed else "")
             add(dist, _t("dcterms", "title"), ox.Literal(title, language=en))
             add(dist, _t("dcat", "downloadURL"), url)
             add(dist, _t("dcat", "accessURL"), url)
             add(dist, _t("dcat", "mediaType"), _n(IANA + fmt.media_type))
-            add(dist, _t("dcterms", "format"), _n("http://www.w3.org/ns/formats/" + fmt.w3c_format))
+            add(dist, _t("dcterms", "format"), _n(fmt.w3c))
             if compressed:
                 add(dist, _t("dcat", "compressFormat"), _n(IANA + "application/gzip"))
             add(dist, _t("dcat", "byteSize"), _int(files[name], "nonNegativeInteger"))
@@ -259,7 +259,7 @@ def void_turtle(
 
 
 def dump_sizes(folder: Path) -> dict[str, int]:
-    names = [f.filename for f in FORMATS.values()]
+    names = [f.filename for f in GRAPH_FORMATS.values()]
     return {
         name: (folder / name).stat().st_size
         for n in names

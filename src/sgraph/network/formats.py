@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +100,9 @@ def to_gexf(g: nx.MultiDiGraph) -> bytes:
 def _reproducible_gexf(lines: list[str]) -> list[str]:
     """networkx's GEXF lines without today's date (``SOURCE_DATE_EPOCH``'s instead, if set)
     and without its ``networkx_key`` edge attribute (our edge ids say the same)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    from sgraph import environment
+
+    epoch = (environment.read("SOURCE_DATE_EPOCH") or "").strip()
     day = ""
     if epoch.isdigit():
         day = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()

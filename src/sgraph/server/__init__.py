@@ -9,22 +9,16 @@ imports this package first, starts without loading Starlette and the rest of the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sgraph.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sgraph.server.app import create_app
     from sgraph.server.config import ServerConfig
 
+_EXPORTS = {"create_app": "sgraph.server.app", "ServerConfig": "sgraph.server.config"}
+
 __all__ = ["ServerConfig", "create_app"]
 
-
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from sgraph.server.app import create_app
-
-        return create_app
-    if name == "ServerConfig":
-        from sgraph.server.config import ServerConfig
-
-        return ServerConfig
-    raise AttributeError(f"module 'sgraph.server' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

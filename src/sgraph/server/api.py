@@ -23,7 +23,7 @@ def library(request: Request) -> dict[str, NamedQuery]:
     lib: dict[str, NamedQuery] | None = getattr(request.app.state, "library", None)
     if lib is None:
         service: QueryService = request.app.state.service
-        lib = load_library(service.gs.settings.queries_dir)
+        lib = load_library(service.gs.settings.queries_dirs)
         request.app.state.library = lib
     return lib
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -12,25 +11,9 @@ from starlette.routing import BaseRoute, Route
 from sgraph.server import api, network, page, protocol
 from sgraph.server.config import ServerConfig
 from sgraph.server.errors import EXCEPTION_HANDLERS
+from sgraph.server.linked_data import linked_data_routes
 from sgraph.server.service import QueryService
 from sgraph.store import GraphStore
-
-log = logging.getLogger("sgraph.server")
-
-
-def _linked_data_routes(gs: GraphStore, config: ServerConfig) -> list[BaseRoute]:
-    """Dereferenceable IRIs, /ontology, /dumps, /void.ttl (module written by the export helper)."""
-    try:
-        from sgraph.server.linked_data import (  # type: ignore[import-not-found,unused-ignore]
-            linked_data_routes,
-        )
-    except ModuleNotFoundError as exc:
-        # Tolerated only while that module does not exist yet; any other import error is a bug.
-        if exc.name != "sgraph.server.linked_data":
-            raise
-        log.warning("sgraph.server.linked_data is missing: IRIs are not dereferenceable")
-        return []
-    return list(linked_data_routes(gs, config))
 
 
 def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
@@ -59,7 +42,7 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
         Route("/network", network.network_page, methods=["GET"], name="network"),
     ]
     # linked-data routes come after the fixed paths above and before any catch-all
-    routes += _linked_data_routes(gs, config)
+    routes += linked_data_routes(gs, config)
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
     app.state.service = service
     app.state.config = config

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from sgraph import sparql
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
+from sgraph.rdf.results import QueryResult
 from sgraph.server import formats
 from sgraph.server.conneg import negotiate
 from sgraph.server.service import QueryService
@@ -51,11 +52,9 @@ def description_triples(endpoint: str, service: QueryService) -> list[ox.Triple]
             ox.Literal(str(len(service.gs)), datatype=ox.NamedNode(XSD + "integer")),
         ),
     ]
-    seen: set[str] = set()
-    for fmt in formats.CONTENT_TYPES:
-        if fmt not in seen:
-            seen.add(fmt)
-            out.append(ox.Triple(me, sd("resultFormat"), ox.NamedNode(formats.FORMAT_IRIS[fmt])))
+    for fmt in formats.SERVED:
+        assert fmt.w3c is not None
+        out.append(ox.Triple(me, sd("resultFormat"), ox.NamedNode(fmt.w3c)))
     for i, graph in enumerate(service.local_graphs):
         node = ox.NamedNode(f"{endpoint}#named-graph-{i + 1:03d}")
         out += [
@@ -71,12 +70,12 @@ def service_description(request: Request, service: QueryService) -> Response:
     media_type = negotiate(request.headers.get("accept"), offered, default)
     fmt = formats.format_of(media_type)
     endpoint = str(request.url.replace(query="", fragment=""))
-    result = sparql.QueryResult(
+    result = QueryResult(
         kind="graph",
         variables=[],
         rows=[],
         boolean=None,
         triples=description_triples(endpoint, service),
     )
-    body = sparql.serialize(result, fmt, prefixes={"sd": SD, "dcterms": DCTERMS, "void": VOID})
-    return Response(body, media_type=formats.CONTENT_TYPES[fmt], headers={"Vary": "Accept"})
+    body = sparql.serialize(result, fmt.name, prefixes={"sd": SD, "dcterms": DCTERMS, "void": VOID})
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})

@@ -28,39 +28,32 @@ from starlette.routing import BaseRoute, Route
 
 from sgraph.errors import NotFoundError, UnknownEntityError
 from sgraph.export.docs import ontology_html, shapes_html
+from sgraph.export.dumps import dump_files, export, export_context, gzip_bytes, jsonld_context
 from sgraph.export.entity_page import LABEL_PREDICATES, PageLinks, entity_html
-from sgraph.export.formats import (
-    FORMATS,
-    canonical_triples,
-    export,
-    export_context,
-    gzip_bytes,
-    jsonld_context,
-)
-from sgraph.export.jsonld import to_jsonld
 from sgraph.export.void import void_turtle
-from sgraph.serialize import to_ntriples, to_rdfxml, to_turtle
+from sgraph.rdf.formats import GRAPH_FORMATS, TRIPLE_FORMATS, GraphFormat, write_triples
+from sgraph.serialize import canonical_triples
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
-from sgraph.sources import parse_file
+from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 
 HTML = "text/html"
-#: suffix -> (media type, format name, link label)
-SUFFIXES: dict[str, tuple[str, str, str]] = {
-    ".html": (HTML, "html", "HTML"),
-    ".ttl": ("text/turtle", "turtle", "Turtle"),
-    ".nt": ("application/n-triples", "ntriples", "N-Triples"),
-    ".jsonld": ("application/ld+json", "jsonld", "JSON-LD"),
-    ".rdf": ("application/rdf+xml", "rdfxml", "RDF/XML"),
-}
-OFFERED = [mt for mt, _, _ in SUFFIXES.values()]
-_BY_MEDIA = {mt: (suffix, fmt) for suffix, (mt, fmt, _) in SUFFIXES.items()}
-CHARSET = {HTML, "text/turtle", "application/n-triples"}
+HTML_SUFFIX = ".html"
+#: suffix -> the RDF format of a document at that suffix (``.html`` is the page for people)
+DOCUMENT_FORMATS: dict[str, GraphFormat] = {f.suffix: f for f in TRIPLE_FORMATS.values()}
+SUFFIXES = [HTML_SUFFIX, *DOCUMENT_FORMATS]
+OFFERED = [HTML, *(mt for f in DOCUMENT_FORMATS.values() for mt in f.media_types)]
+#: A document's format: an RDF format, or None for the HTML page.
+Doc = GraphFormat | None
 
 
-def _content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type in CHARSET else media_type
+def _content_type(doc: Doc) -> str:
+    return "text/html; charset=utf-8" if doc is None else doc.content_type
+
+
+def _suffix(doc: Doc) -> str:
+    return HTML_SUFFIX if doc is None else doc.suffix
 
 
 class LinkedData:
@@ -131,39 +124,26 @@ class LinkedData:
 
     def shapes(self) -> list[ox.Triple]:
         if self._shapes is None:
-            self._shapes = canonical_triples(
-                parse_file(self.gs.settings.shapes_file, self.base).triples
-            )
+            self._shapes = canonical_triples(shapes_triples(self.gs.settings))
         return self._shapes
 
     # -- serialising --------------------------------------------------------------------------------
-    def rdf(self, triples: list[ox.Triple], fmt: str) -> bytes:
-        if fmt == "turtle":
-            text = to_turtle(triples, self.gs.prefixes)
-        elif fmt == "ntriples":
-            text = to_ntriples(triples)
-        elif fmt == "jsonld":
-            text = to_jsonld(triples, self.context)
-        else:
-            text = to_rdfxml(triples, self.gs.prefixes)
-        return text.encode("utf-8")
+    def rdf(self, triples: list[ox.Triple], fmt: GraphFormat) -> bytes:
+        """``triples`` in ``fmt``; JSON-LD with the context of the whole graph."""
+        return write_triples(fmt, triples, self.gs.prefixes, context=self.context).encode("utf-8")
 
     # -- files ------------------------------------------------------------------------------------------
     @functools.cache  # noqa: B019 - one instance per app, lives as long as the app
     def file(self, name: str) -> tuple[bytes, str]:
         """A dump, ``void.ttl`` or ``context.jsonld``: (bytes, media type)."""
-        dumps = {f.filename: f for f in FORMATS.values()}
+        dumps = dump_files()
         plain = name[:-3] if name.endswith(".gz") else name
         if plain in dumps:
-            media = (
-                "application/gzip"
-                if name.endswith(".gz")
-                else _content_type(dumps[plain].media_type)
-            )
+            media = "application/gzip" if name.endswith(".gz") else dumps[plain].content_type
         elif name == "void.ttl":
-            media = _content_type("text/turtle")
+            media = GRAPH_FORMATS["turtle"].content_type
         elif name == "context.jsonld":
-            media = "application/ld+json"
+            media = GRAPH_FORMATS["jsonld"].content_type
         else:
             raise NotFoundError(
                 f"no file called {name!r} here",
@@ -184,7 +164,7 @@ class LinkedData:
         if name == "context.jsonld":
             return export_context(self.gs), media
         sizes: dict[str, int] = {}
-        for f in FORMATS.values():
+        for f in GRAPH_FORMATS.values():
             data = export(self.gs, f.name)
             sizes[f.filename] = len(data)
             sizes[f.filename + ".gz"] = len(gzip_bytes(data))
@@ -198,24 +178,28 @@ def _split_suffix(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
-def _headers(doc_path: str, media: str, prefix: str, negotiated: bool) -> dict[str, str]:
-    links = [
-        f'<{doc_path}{suffix}>; rel="alternate"; type="{mt}"'
-        for suffix, (mt, _, _) in SUFFIXES.items()
+def _headers(doc_path: str, doc: Doc, prefix: str, negotiated: bool) -> dict[str, str]:
+    turtle = GRAPH_FORMATS["turtle"]
+    links = [f'<{doc_path}{HTML_SUFFIX}>; rel="alternate"; type="{HTML}"']
+    links += [
+        f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+        for f in DOCUMENT_FORMATS.values()
     ]
-    links.append(f'<{doc_path}.ttl>; rel="describedby"; type="text/turtle"')
+    links.append(f'<{doc_path}{turtle.suffix}>; rel="describedby"; type="{turtle.media_type}"')
     links.append(f'<{prefix}void.ttl>; rel="http://rdfs.org/ns/void#inDataset"')
     headers = {"Link": ", ".join(links), "Vary": "Accept"}
     if negotiated:
-        headers["Content-Location"] = doc_path + _BY_MEDIA[media][0]
+        headers["Content-Location"] = doc_path + _suffix(doc)
     return headers
 
 
-def _choose(request: Request, suffix: str | None) -> tuple[str, bool]:
-    """(media type, negotiated?) from the suffix, else from Accept (HTML by default)."""
+def _choose(request: Request, suffix: str | None) -> tuple[Doc, bool]:
+    """(document format, negotiated?) from the suffix, else from Accept (HTML by default)."""
     if suffix is not None:
-        return SUFFIXES[suffix][0], False
-    return negotiate(request.headers.get("accept"), OFFERED, HTML), True
+        return DOCUMENT_FORMATS.get(suffix), False
+    media = negotiate(request.headers.get("accept"), OFFERED, HTML)
+    found = next((f for f in DOCUMENT_FORMATS.values() if media in f.media_types), None)
+    return found, True
 
 
 def linked_data_routes(gs: GraphStore, config: ServerConfig) -> list[BaseRoute]:
@@ -266,15 +250,14 @@ def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
                     hint="entity IRIs look like /id/{kind}/{slug}; try the SPARQL endpoint at /sparql",
                 )
             rest = stem
-        media, negotiated = _choose(request, suffix)
+        doc, negotiated = _choose(request, suffix)
         doc_path = prefix + space + rest
         outgoing, incoming = ld.describe(iri)
-        fmt = _BY_MEDIA[media][1]
-        if fmt == "html":
+        if doc is None:
             links = PageLinks(
                 base=ld.base,
                 alternates=[
-                    (doc_path + s, mt, lbl) for s, (mt, _, lbl) in SUFFIXES.items() if s != ".html"
+                    (doc_path + f.suffix, f.media_type, f.label) for f in DOCUMENT_FORMATS.values()
                 ],
             )
             located = ld.gs.locate(iri)
@@ -284,11 +267,11 @@ def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
             )
             data = body.encode("utf-8")
         else:
-            data = ld.rdf(outgoing + incoming, fmt)
+            data = ld.rdf(outgoing + incoming, doc)
         return Response(
             data,
-            media_type=_content_type(media),
-            headers=_headers(doc_path, media, prefix, negotiated),
+            media_type=_content_type(doc),
+            headers=_headers(doc_path, doc, prefix, negotiated),
         )
 
     return entity
@@ -299,10 +282,9 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
         suffix = request.path_params["suffix"] or None
         if suffix is not None and suffix not in SUFFIXES:
             raise NotFoundError(f"no document at {request.url.path}", hint=f"try {prefix}{which}")
-        media, negotiated = _choose(request, suffix)
-        fmt = _BY_MEDIA[media][1]
+        doc, negotiated = _choose(request, suffix)
         triples = ld.gs.ontology.triples if which == "ontology" else ld.shapes()
-        if fmt == "html":
+        if doc is None:
             render = ontology_html if which == "ontology" else shapes_html
             text = render(triples, ld.gs.prefixes, ld.base)
             text = text.replace('href="shapes.html"', f'href="{prefix}shapes"').replace(
@@ -310,12 +292,12 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
             )
             data = text.encode("utf-8")
         else:
-            data = ld.rdf(list(triples), fmt)
+            data = ld.rdf(list(triples), doc)
         doc_path = prefix + which
         return Response(
             data,
-            media_type=_content_type(media),
-            headers=_headers(doc_path, media, prefix, negotiated),
+            media_type=_content_type(doc),
+            headers=_headers(doc_path, doc, prefix, negotiated),
         )
 
     return document

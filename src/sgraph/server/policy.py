@@ -1,7 +1,9 @@
 """What this endpoint will run: read-only queries that reach nothing outside the machine.
 
-pyoxigraph gives no syntax tree, so the query text is tokenised here (strings, comments, IRIs,
-prefixed names, variables and language tags are skipped as whole tokens) and its keywords checked:
+pyoxigraph gives no syntax tree, so the query text is read by the one SPARQL lexer
+(``sgraph.rdf.sparql_lexer``: strings, comments, IRIs, prefixed names, variables, numbers and
+language tags are whole tokens; keywords are read as Oxigraph reads them, glued or not) and its
+keywords checked:
 
 * ``SERVICE`` (federation) and ``LOAD`` (fetches a document) would open a network connection:
   refused with ``QueryRefusedError`` (400);
@@ -10,71 +12,41 @@ prefixed names, variables and language tags are skipped as whole tokens) and its
 * update operations (``INSERT``, ``DELETE``, ``CLEAR``, ``DROP``, ...) are refused with
   ``ReadOnlyError`` (403).
 
-SPARQL processes ``\\uXXXX`` escapes before parsing, so the text is checked both as sent and with
-those escapes decoded; a keyword found in either reading counts. The query worker also runs in its
-own network namespace where the operating system allows it (see ``sgraph.server.worker``).
+The check errs on the side of refusing: the text is read both as sent and with SPARQL's
+``\\uXXXX`` escapes decoded, and a run of letters that is no keyword (``xSERVICE``) counts for
+every refused keyword it contains; a keyword found in any reading counts. The query worker also
+runs in its own network namespace where the operating system allows it (see
+``sgraph.server.worker``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from sgraph.errors import QueryRefusedError, ReadOnlyError
-
-# Keywords that make a request an update (SPARQL 1.1 Update) rather than a query.
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
+from sgraph.rdf.sparql_lexer import (
+    IRI,
+    KEYWORD,
+    NAME,
+    PNAME,
+    UPDATE_KEYWORDS,
+    Token,
+    decode_codepoint_escapes,
+    tokens,
 )
-_SUSPECT = re.compile(
-    r"SERVICE|LOAD|FROM|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH|\\[uU]", re.IGNORECASE
-)
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_PN_CHARS = _PN_CHARS_BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040-"
-_PREFIX = rf"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?"
-_LOCAL_CHAR = rf"(?:[{_PN_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_LOCAL = rf"(?:(?:[{_PN_CHARS_BASE}_:0-9]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%])(?:{_LOCAL_CHAR}|\.(?={_LOCAL_CHAR}))*)?"
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-             | '''(?:[^'\\]|\\.|'(?!''))*'''
-             | "(?:[^"\\\n\r]|\\.)*"
-             | '(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\U000effff]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<bnode>_:[A-Za-z0-9_\u00c0-\U000effff](?:[A-Za-z0-9_\-.\u00b7\u00c0-\U000effff]*[A-Za-z0-9_\-\u00b7\u00c0-\U000effff])?)
-  | (?P<pname>"""
-    + _PREFIX
-    + ":"
-    + _LOCAL
-    + r""")
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # word, iri, pname, string, var, other, ...
-    text: str
+#: Keywords this endpoint refuses wherever they occur.
+REFUSED = UPDATE_KEYWORDS | {"SERVICE"}
+#: Nothing to check closely unless one of these occurs somewhere in the text (even in a string).
+_SUSPECT = re.compile("|".join(sorted(REFUSED | {"FROM"})) + r"|\\[uU]", re.IGNORECASE)
 
 
 @dataclass
 class QueryFacts:
-    """What the tokeniser found in one query text."""
+    """What the lexer found in one query text."""
 
     keywords: set[str] = field(default_factory=set)
     from_default: list[str] = field(default_factory=list)
@@ -82,57 +54,34 @@ class QueryFacts:
     unresolved: list[str] = field(default_factory=list)  # FROM targets that are not IRIs
 
 
-def tokens(text: str) -> Iterator[Token]:
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        yield Token(kind, m.group())
-
-
-def decode_escapes(text: str) -> str:
-    """SPARQL's codepoint escapes (``\\u0053``), decoded as the grammar does before parsing."""
-
-    def repl(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group()
-
-    return _UNICODE_ESCAPE.sub(repl, text)
-
-
 def facts(text: str, prefixes: dict[str, str] | None = None) -> QueryFacts:
     """Keywords and FROM / FROM NAMED graphs of ``text`` (prefixed names resolved)."""
     out = QueryFacts()
     known = dict(prefixes or {})
     base: str | None = None
-    toks = list(tokens(text))
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if tok.kind == "word":
-            word = tok.text.upper()
-            out.keywords.add(word)
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if word == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(toks):
-                if toks[i + 2].kind == "iri":
-                    known[nxt.text.rstrip(":").split(":", 1)[0]] = _resolve(
-                        toks[i + 2].text[1:-1], base
-                    )
-                    i += 3
-                    continue
-            elif word == "BASE" and nxt is not None and nxt.kind == "iri":
-                base = _resolve(nxt.text[1:-1], base)
-                i += 2
-                continue
-            elif word == "FROM" and nxt is not None:
-                named = nxt.kind == "word" and nxt.text.upper() == "NAMED"
-                target = toks[i + 2] if named and i + 2 < len(toks) else (None if named else nxt)
-                iri = _term_iri(target, known, base)
-                if iri is None:
-                    out.unresolved.append(target.text if target else "(nothing)")
-                else:
-                    (out.from_named if named else out.from_default).append(iri)
-        i += 1
+    toks = tokens(text, known)
+    for i, tok in enumerate(toks):
+        if tok.kind == NAME:  # not a keyword: count every refused keyword inside it
+            out.keywords |= {k for k in REFUSED if k in tok.text.upper()}
+            continue
+        if tok.kind != KEYWORD:
+            continue
+        word = tok.text.upper()
+        out.keywords.add(word)
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if word == "PREFIX" and nxt is not None and nxt.kind == PNAME and i + 2 < len(toks):
+            if toks[i + 2].kind == IRI:
+                known[nxt.prefix] = _resolve(toks[i + 2].text[1:-1], base)
+        elif word == "BASE" and nxt is not None and nxt.kind == IRI:
+            base = _resolve(nxt.text[1:-1], base)
+        elif word == "FROM" and nxt is not None:
+            named = nxt.is_keyword("NAMED")
+            target = toks[i + 2] if named and i + 2 < len(toks) else (None if named else nxt)
+            iri = _term_iri(target, known, base)
+            if iri is None:
+                out.unresolved.append(target.text if target else "(nothing)")
+            else:
+                (out.from_named if named else out.from_default).append(iri)
     return out
 
 
@@ -143,21 +92,16 @@ def _resolve(iri: str, base: str | None) -> str:
 def _term_iri(tok: Token | None, prefixes: dict[str, str], base: str | None) -> str | None:
     if tok is None:
         return None
-    if tok.kind == "iri":
+    if tok.kind == IRI:
         iri = tok.text[1:-1]
         if base is None and ":" not in iri:
             return None  # a relative IRI with no BASE: cannot say which graph it names
         return _resolve(iri, base)
-    if tok.kind == "pname":
+    if tok.kind == PNAME:
         pfx, _, local = tok.text.partition(":")
         if pfx in prefixes:
             return prefixes[pfx] + re.sub(r"\\(.)", r"\1", local)
     return None
-
-
-def is_update(text: str) -> bool:
-    """True if ``text`` holds an update operation (in any reading, see module docs)."""
-    return any(UPDATE_KEYWORDS & f.keywords for f in _readings(text, None))
 
 
 def check_query(
@@ -180,11 +124,8 @@ def check_query(
         for uri in uris:
             if uri not in local:
                 raise _not_local(label, uri, local)
-    if not _SUSPECT.search(text):
-        return (
-            [],
-            [],
-        )  # fast path: none of the words that matter appears anywhere, not even in a string
+    if not _SUSPECT.search(text):  # none of the words that matter occurs, not even in a string
+        return [], []
     readings = _readings(text, prefixes)
     for f in readings:
         if "SERVICE" in f.keywords:
@@ -219,7 +160,7 @@ def check_query(
 
 def _readings(text: str, prefixes: dict[str, str] | None) -> list[QueryFacts]:
     first = facts(text, prefixes)
-    decoded = decode_escapes(text)
+    decoded = decode_codepoint_escapes(text)
     return [first] if decoded == text else [first, facts(decoded, prefixes)]
 
 

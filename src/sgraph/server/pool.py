@@ -111,7 +111,6 @@ class QueryPool:
         self._workers: set[Worker] = set()
         self._start_lock = asyncio.Lock()
         self._respawns: set[asyncio.Task[None]] = set()
-        self.restarts = 0
         self.closed = False
 
     # -- life cycle -----------------------------------------------------------------------
@@ -216,7 +215,6 @@ class QueryPool:
         self._workers.discard(worker)
         if self.closed:
             return
-        self.restarts += 1
         task = asyncio.get_running_loop().create_task(self._spawn())
         self._respawns.add(task)
         task.add_done_callback(self._respawns.discard)

@@ -72,7 +72,7 @@ class QueryService:
         fmt = formats.format_of(media_type)
         task = QueryTask(
             text=text,
-            fmt=fmt,
+            fmt=fmt.name,
             bindings=bindings,
             max_rows=self.config.max_rows,
             default_graph=default_graph,
@@ -84,7 +84,7 @@ class QueryService:
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
             headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
-        return Response(reply.body, media_type=formats.CONTENT_TYPES[fmt], headers=headers)
+        return Response(reply.body, media_type=fmt.content_type, headers=headers)
 
     def limits(self) -> dict[str, object]:
         return {

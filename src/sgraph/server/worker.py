@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import os
 import signal
 import sys
@@ -39,7 +38,7 @@ class WorkerInit:
 @dataclass(frozen=True)
 class QueryTask:
     text: str
-    fmt: str  # a format name of sgraph.sparql.FORMATS
+    fmt: str  # a format name of sgraph.rdf.formats (RESULT_FORMATS or TRIPLE_FORMATS)
     bindings: dict[str, Any] | None = None  # var -> pyoxigraph term
     max_rows: int | None = None
     default_graph: list[str] | None = None
@@ -76,24 +75,9 @@ def isolate_network() -> bool:
         return False
 
 
-def add_truncation_link(body: bytes, fmt: str, link: str) -> bytes:
-    """Add ``link`` to the head of SPARQL JSON / XML results (the formats' own metadata slot)."""
-    if fmt == "json":
-        doc = json.loads(body)
-        doc.setdefault("head", {}).setdefault("link", []).append(link)
-        return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    if fmt == "xml":
-        from xml.sax.saxutils import quoteattr
-
-        tag = f"<link href={quoteattr(link)}/>".encode()
-        if b"</head>" in body:
-            return body.replace(b"</head>", tag + b"</head>", 1)
-        return body.replace(b"<head/>", b"<head>" + tag + b"</head>", 1)
-    return body
-
-
 def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryReply:
     from sgraph import sparql
+    from sgraph.rdf.formats import GraphFormat, query_format
 
     result = sparql.execute(
         store,
@@ -104,13 +88,11 @@ def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryRepl
         default_graph=task.default_graph,
         named_graphs=task.named_graphs,
     )
-    if result.kind == "graph" and task.fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
-        raise _not_acceptable(task.fmt, "graph")
-    if result.kind != "graph" and task.fmt in ("turtle", "ntriples", "jsonld", "rdfxml"):
+    if (result.kind == "graph") != isinstance(query_format(task.fmt), GraphFormat):
         raise _not_acceptable(task.fmt, result.kind)
-    body = sparql.serialize(result, task.fmt, prefixes=prefixes)
     if result.truncated and task.truncation_link:
-        body = add_truncation_link(body, task.fmt, task.truncation_link)
+        result.links.append(task.truncation_link)  # JSON and XML results carry it in head.link
+    body = sparql.serialize(result, task.fmt, prefixes=prefixes)
     count = len(result.triples) if result.kind == "graph" else len(result.rows)
     return QueryReply(result.kind, body, result.truncated, count)
 

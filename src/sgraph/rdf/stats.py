@@ -1,4 +1,5 @@
-"""What the exports need to know about the whole graph, counted without holding it in Python.
+"""What a JSON-LD context and VoID need to know about a graph, counted without holding it in
+Python.
 
 ``GraphStats`` feeds the JSON-LD context (which key gets which coercion) and VoID (triples per
 property, entities per class, distinct subjects and objects). ``stats_of_store`` counts inside

@@ -24,9 +24,9 @@ from typing import Any, TextIO
 
 import pyoxigraph as ox
 
-from sgraph.export.stats import BLANK, IRI, GraphStats
 from sgraph.namespaces import RDF_TYPE
-from sgraph.serialize import copy_text, write_all
+from sgraph.rdf.stats import BLANK, IRI, GraphStats
+from sgraph.serialize import copy_text
 from sgraph.terms import RDF_LANGSTRING, XSD_STRING, OxSubject, OxTerm, sort_key
 
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -127,7 +127,7 @@ def _definition(
     prefixes: dict[str, str],
     object_property: bool = False,
 ) -> Any:
-    """A key's definition from the kinds of its objects (``sgraph.export.stats``)."""
+    """A key's definition from the kinds of its objects (``sgraph.rdf.stats``)."""
     compact = _shorten(iri, prefixes)
     if kinds is None:  # a class
         return compact
@@ -257,11 +257,6 @@ class JsonLdWriter:
         out.write('{\n "@context": ' + _dumps(self.context, "\n ") + ',\n "@graph": [\n')
         copy_text(self.body, out)
         out.write("\n ]\n}\n")
-
-
-def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> str:
-    """A compacted JSON-LD document: the context inline, nodes sorted by ``@id``, keys sorted."""
-    return write_all(JsonLdWriter(context), triples)
 
 
 def context_document(context: dict[str, Any]) -> str:

@@ -1,0 +1,91 @@
+"""Every environment variable sgraph reads, in one table: name, type, default and what it does.
+
+Nothing else in sgraph reads ``os.environ``: code asks :func:`read` for a name of this table, and
+the README's "Settings" table lists the same rows (a test fails when one is missing there). An
+explicit command-line option always beats its variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EnvSetting:
+    name: str
+    type: str
+    default: str
+    help: str
+    option: str | None = None  # the command-line option that beats it, if any
+
+
+SETTINGS: tuple[EnvSetting, ...] = (
+    EnvSetting(
+        "SGRAPH_DATA",
+        "folder",
+        "the working folder's graph, else the packaged graph",
+        "The curated data folder every command reads.",
+        "--data",
+    ),
+    EnvSetting(
+        "SGRAPH_BASE",
+        "IRI ending in /",
+        "https://w3id.org/sgraph/",
+        "Base IRI of everything published.",
+        "--base",
+    ),
+    EnvSetting(
+        "SGRAPH_STORE",
+        "folder",
+        "one per data folder in $XDG_CACHE_HOME/sgraph/stores/",
+        "The persistent embedded store of `query`, `serve` and `network`.",
+        "--store",
+    ),
+    EnvSetting(
+        "SGRAPH_SHACL_ENGINE",
+        "fast | pyshacl",
+        "fast",
+        "SHACL engine of `build`, `validate`, `push` and `add`.",
+        "--engine",
+    ),
+    EnvSetting(
+        "SGRAPH_DOWNLOAD_BASE",
+        "URL",
+        "{base}dumps/",
+        "Where the dumps are downloaded from, as written in void.ttl.",
+    ),
+    EnvSetting(
+        "SGRAPH_SPARQL_ENDPOINT",
+        "URL",
+        "{base}sparql",
+        "The public SPARQL endpoint, as written in void.ttl.",
+    ),
+    EnvSetting(
+        "SGRAPH_RELEASE_DATE",
+        "YYYY-MM-DD",
+        "the newest date the graph records",
+        "The dataset's dcterms:modified in void.ttl.",
+    ),
+    EnvSetting(
+        "SOURCE_DATE_EPOCH",
+        "seconds since 1970",
+        "unset",
+        "Reproducible builds: the release date, when SGRAPH_RELEASE_DATE is not set.",
+    ),
+    EnvSetting(
+        "XDG_CACHE_HOME",
+        "folder",
+        "~/.cache",
+        "Where the persistent stores are kept (under sgraph/stores/).",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def read(name: str) -> str | None:
+    """The value of variable ``name`` (one of :data:`SETTINGS`), or None when unset or empty."""
+    if name not in _BY_NAME:
+        raise KeyError(f"{name} is not in sgraph.environment.SETTINGS: add it there and to README")
+    return os.environ.get(name) or None
