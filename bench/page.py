@@ -33,7 +33,8 @@ draw.js returns):
 * the renderer's JS time of one frame (``frame_js_ms``: sigma's render and the label layer).
 
 Checks (a failure is printed as FAIL and the script exits with status 1): every page draws
-without console errors or requests; the renderer holds every node and link of the page data at
+without console errors or requests; labels at open are at least 11 px, at most 2% of their
+pairs overlap and the 15 most connected entities are labelled; the renderer holds every node and link of the page data at
 the page data's positions; the capped page shows its note and the others show none; the
 uncapped page has at least --min-nodes nodes. Loads of the three pages are interleaved run by
 run, so drift on a shared machine hits all three alike; read the results as ratios to the
@@ -315,6 +316,12 @@ def check_visit(name: str, page: dict[str, Any], v: dict[str, Any], max_nodes: i
             f"{name}: the renderer holds {v['drawn_nodes']} nodes / {v['drawn_edges']} links of "
             f"{page['nodes']} / {page['edges']}"
         )
+    if not v["labels"] or (v["min_label_px"] or 0) < 11:
+        bad.append(f"{name}: labels at open: {v['labels']}, smallest {v['min_label_px']} px")
+    if v["overlap"] > 0.02:
+        bad.append(f"{name}: {v['overlap']:.1%} of pairs of labels overlap at open")
+    if v["top_labelled"] < min(TOP_LABELLED, page["nodes"]):
+        bad.append(f"{name}: {v['top_labelled']} of the {TOP_LABELLED} most connected labelled")
     if v["off_layout"]:
         bad.append(f"{name}: {v['off_layout']} of {v['sampled']} sampled nodes off their layout")
     if name == "capped":

@@ -40,7 +40,7 @@ def _views(g: nx.MultiDiGraph, gs: GraphStore) -> dict[str, nx.MultiDiGraph]:
     people = sorted(n for n, d in g.nodes(data=True) if d["group"] == "Person")
     hub = max(g.nodes, key=lambda n: (g.degree(n), n))
     years = sorted({d["year"] for _, d in g.nodes(data=True) if d["year"]})
-    named = get_query("citation-network", load_library(gs.settings.queries_dir))
+    named = get_query("citation-network", load_library(gs.settings.queries_dirs))
     result = execute(gs.store, named.query, named.bind({}, gs.prefixes), prefixes=gs.prefixes)
     return {
         "whole": g,

@@ -335,7 +335,7 @@
       // the camera's transform, once per frame (no rotation: an affine map per axis)
       var o = sigma.framedGraphToViewport({ x: 0, y: 0 }), one = sigma.framedGraphToViewport({ x: 1, y: 1 });
       var ax = one.x - o.x, ay = one.y - o.y, k = sigma.scaleSize(1);
-      var deadline = t0 + (big ? 25 : 60);
+      var deadline = performance.now() + (big ? 25 : 60);
       ctx.textBaseline = "middle";
       ctx.lineJoin = "round";
       for (var i = 0; i < list.length && drawn.length < budget; i++) {
@@ -344,14 +344,16 @@
         if (!shown(id)) continue;
         var forced = !!(state.focus && state.focus[id]);
         if (state.focus && !forced && drawn.length >= first.length + 40) break;
-        if (!forced && (i & 63) === 0 && performance.now() > deadline) break;
+        // a time budget per frame, but never before the most connected have had their turn
+        if (!forced && i >= 64 && (i & 63) === 0 && performance.now() > deadline) break;
         var d = sigma.getNodeDisplayData(id);
         if (!d) continue;
         var p = { x: o.x + ax * d.x, y: o.y + ay * d.y };
         var r = d.size * k;
         if (p.x < -200 || p.y < -20 || p.x > w + 200 || p.y > h + 20) continue;
-        // nodes drawn smaller than a dot get a label only when they are selected
-        if (!forced && r < 1.2) continue;
+        // nodes drawn smaller than a dot get a label only when they are selected or among the
+        // most connected
+        if (!forced && r < 1.2 && rankOf[id] >= 25) continue;
         tried++;
         var px = LABEL_PX + (rankOf[id] < 10 ? 2 : rankOf[id] < 40 ? 1 : 0);
         var bold = id === state.selected;
