@@ -30,7 +30,6 @@ draw.js returns):
   wheel step do): ms from the step to its first redrawn frame (``first``: a network of many links
   leaves them out while the camera moves, as sigma.js's hideEdgesOnMove does), and to the frame
   that ends it (``settled``: everything drawn again);
-* the renderer's JS time of one frame (``frame_js_ms``: sigma's render and the label layer).
 
 Checks (a failure is printed as FAIL and the script exits with status 1): every page draws
 without console errors or requests; labels at open are at least 11 px, at most 2% of their
@@ -414,7 +413,7 @@ def table(results: dict[str, Any]) -> str:
         f"average {results['loadavg_before']} -> {results['loadavg_after']}",
         f"{'page':<9}{'view':>10}{'nodes':>8}{'links':>8}{'KiB':>8}{'build s':>9}"
         f"{'interactive ms':>15}{'labels':>7}{'min px':>7}{'overlap':>8}{'top15':>6}"
-        f"{'zoom first':>11}{'zoom settled':>13}{'frame js':>9}",
+        f"{'zoom first':>11}{'zoom settled':>13}",
     ]
     for name, p in results["pages"].items():
         for key, view in p.get("views", {}).items():
@@ -425,13 +424,12 @@ def table(results: dict[str, Any]) -> str:
                 f"{num(m.get('labels')):>7}{num(m.get('min_label_px')):>7}"
                 f"{num(m.get('overlap'), '.3f'):>8}{num(m.get('top_labelled')):>6}"
                 f"{num(m.get('zoom_first_ms')):>11}{num(m.get('zoom_settled_ms')):>13}"
-                f"{num(m.get('frame_js_ms')):>9}"
             )
     lines.append(
         "(interactive = ms from navigation start to drawn with every control working; labels at "
         "open: count, smallest font, share of overlapping pairs (worst run), how many of the 15 "
         "most connected are labelled; zoom: ms from an animated zoom step to its first redraw and "
-        "to its last frame; frame js = the renderer's JS per frame)"
+        "to its last frame)"
     )
     cap_page = results["pages"]["capped"]
     lines.append(f"capped note: {cap_page['note']}")

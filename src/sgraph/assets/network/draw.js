@@ -180,7 +180,8 @@
     if (!webglAvailable()) throw new Error("This browser cannot draw the map: it has WebGL turned off.");
     var LABEL_PX = Math.max(11, options.labelPx || 12);
     var FADED = "#e2e8f0", FADED_EDGE = "#edf2f7", EDGE = "#a0aec0", EDGE_ON = "#2d3748";
-    var big = data.nodes.length > 3000 || data.edges.length > 12000;
+    // many: links left out while the camera moves, no hover on links, a tighter label budget
+    var big = data.nodes.length > 1500 || data.edges.length > 3000;
     var manyLinks = data.edges.length > 1500;
 
     var graph = new V.Graph({ multi: true, type: options.directed === false ? "undirected" : "directed",
