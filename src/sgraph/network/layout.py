@@ -36,8 +36,7 @@ VIEW_KEY = "sgraph_view"
 EDGE = 70.0
 #: Space kept between two node shapes, in layout units.
 GAP = 6.0
-#: Up to this many nodes a part is laid out by networkx's spring layout, above it by
-#: ``fruchterman_reingold`` (the same method in numpy, in chunks).
+#: Up to this many nodes a part gets 120 force-directed steps, above it 60.
 SPRING_LIMIT = 500
 #: A part with at least this many nodes has its groups (communities) laid out as clusters.
 CLUSTER_MIN = 24
@@ -154,10 +153,7 @@ def force(h: nx.Graph, r: Mapping[str, float], seed: int = SEED) -> dict[str, Po
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
     ordered.add_edges_from(sorted(tuple(sorted(e)) for e in h.edges()))
-    if n <= SPRING_LIMIT:
-        raw = nx.spring_layout(ordered, seed=seed, iterations=120)
-    else:
-        raw = fruchterman_reingold(ordered, seed=seed, iterations=60)
+    raw = fruchterman_reingold(ordered, seed=seed, iterations=120 if n <= SPRING_LIMIT else 60)
     xy = np.array([raw[k] for k in nodes], dtype=float)
     xy -= xy.mean(axis=0)
     # scale so the median relation is EDGE long (plus the radii at its ends)
