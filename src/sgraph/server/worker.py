@@ -63,7 +63,14 @@ class ErrorInfo:
 
 
 def isolate_network() -> bool:
-    """Enter a new network namespace with no interfaces up. True if it worked."""
+    """Enter a new network namespace with no interfaces up. True if it worked.
+
+    ``SGRAPH_WORKER_ISOLATION=off`` skips it, as on a system that has no such namespaces.
+    """
+    from sgraph.environment import read
+
+    if (read("SGRAPH_WORKER_ISOLATION") or "on").strip().lower() in ("off", "0", "no", "false"):
+        return False
     if not sys.platform.startswith("linux"):
         return False
     try:
