@@ -4,8 +4,12 @@ leaves half of them behind."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
+import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +101,70 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_STAGE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.(?P<what>stage|old)$")
+
+
+def exchange_paths(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    False where the system or the file system cannot (then nothing was changed).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_staged(target: Path) -> list[Path]:
+    """Finish or undo what a killed ``staged_dir`` left beside ``target``; the paths removed.
+
+    A stage or old folder whose process is gone is removed, except that an old folder is moved
+    back when ``target`` itself is missing (a kill between the two renames of the fallback
+    swap), so the previous, complete output is there again. Folders of a live process (a
+    build running at the same time) are left alone.
+    """
+    target = Path(target)
+    removed: list[Path] = []
+    if not target.parent.is_dir():
+        return removed
+    leftovers = []
+    for item in target.parent.iterdir():
+        m = _STAGE_RE.match(item.name)
+        if m and m.group("name") == target.name and not _alive(int(m.group("pid"))):
+            leftovers.append((m.group("what"), item))
+    for what, item in sorted(leftovers, key=lambda w: w[0] != "old"):
+        if what == "old" and not target.exists():
+            os.replace(item, target)
+            continue
+        shutil.rmtree(item, ignore_errors=True)
+        removed.append(item)
+    return removed
+
+
 @contextlib.contextmanager
 def staged_dir(target: Path, *, keep_others: bool = True) -> Iterator[Path]:
     """Yield an empty staging folder beside ``target``; on success it replaces ``target``.
@@ -105,11 +173,22 @@ def staged_dir(target: Path, *, keep_others: bool = True) -> Iterator[Path]:
     With ``keep_others`` (the default), files in ``target`` that the staging folder does not
     hold are kept (a build only replaces what it writes), so other tools' files in ``dist/``
     survive a rebuild; without it ``target`` is replaced as a whole.
+
+    A kill at any moment leaves ``target`` complete, old or new: the swap is one atomic
+    exchange of the two folders (``renameat2``; where the file system cannot, two renames,
+    undone by the next call if a kill falls between them). Stage folders a killed process
+    left behind are removed by the next call (:func:`recover_staged`).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".stage", dir=target.parent))
+    recover_staged(target)
+    stage = Path(
+        tempfile.mkdtemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".stage", dir=target.parent
+        )
+    )
     os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; the published folder is readable
+    old = stage.with_name(stage.name[: -len(".stage")] + ".old")  # the fallback swap's
     try:
         yield stage
     except BaseException:
@@ -124,14 +203,18 @@ def staged_dir(target: Path, *, keep_others: bool = True) -> Iterator[Path]:
                         shutil.copytree(item, dest, symlinks=True)
                     else:
                         shutil.copy2(item, dest)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
+        _fsync_dir(stage)
+        if not target.exists():
+            os.replace(stage, target)
+        elif exchange_paths(stage, target):
+            shutil.rmtree(stage, ignore_errors=True)  # it holds the old output now
+        else:
             os.replace(target, old)
             os.replace(stage, target)
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(stage, target)
+        _fsync_dir(target.parent)
     except BaseException:
+        if not target.exists() and old.exists():
+            os.replace(old, target)  # put the previous output back
         shutil.rmtree(stage, ignore_errors=True)
         raise
