@@ -69,8 +69,10 @@ def renames_of_a_build(tmp_path: Path, data: Path, out: Path) -> dict[str, int]:
     """How many times a rebuild calls each rename system call (traced, not killed)."""
     log = tmp_path / "trace.txt"
     subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=" + ",".join(RENAME_CALLS), "-o", str(log)]
-        + build_command(data, out),
+        [
+            *("strace", "-f", "-qq", "-e", "trace=" + ",".join(RENAME_CALLS), "-o", str(log)),
+            *build_command(data, out),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -93,9 +95,11 @@ def test_a_kill_at_any_rename_leaves_a_complete_dist(
     for call, n in counts.items():
         for when in range(1, n + 1):
             done = subprocess.run(
-                ["strace", "-f", "-qq", "-o", os.devnull]
-                + ["-e", f"trace={call}", "-e", f"inject={call}:signal=SIGKILL:when={when}"]
-                + build_command(data, out),
+                [
+                    *("strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={call}"),
+                    *("-e", f"inject={call}:signal=SIGKILL:when={when}"),
+                    *build_command(data, out),
+                ],
                 capture_output=True,
                 timeout=300,
             )
