@@ -148,11 +148,17 @@ def insert_entities(text: str, entities: list[tuple[str, list[ox.Triple], str]])
             declared[m.group(1) or ""] = m.group(2)
     # shorten with the file's own prefixes first, then the project's
     pm = PrefixMap({**all_prefixes(DEFAULT_BASE), **declared})
-    keyed = [(_block_subject(b, declared) or "", b) for b in blocks]
+    existing = [(_block_subject(b, declared) or "", b) for b in blocks]
+    # Each new block goes before the first existing block whose subject sorts after it. That
+    # place only moves forward as the new IRIs increase, so one merge pass finds them all.
+    keyed: list[tuple[str, str]] = []
+    pos = 0
     for iri, triples, comment in sorted(entities, key=lambda e: e[0]):
-        block = render_block(iri, triples, comment, pm)
-        pos = next((k for k, (subj, _) in enumerate(keyed) if subj > iri), len(keyed))
-        keyed.insert(pos, (iri, block))
+        while pos < len(existing) and existing[pos][0] <= iri:
+            keyed.append(existing[pos])
+            pos += 1
+        keyed.append((iri, render_block(iri, triples, comment, pm)))
+    keyed += existing[pos:]
     for pfx, ns in sorted(pm.used.items()):
         if pfx not in declared:
             declared[pfx] = ns
