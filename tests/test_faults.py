@@ -184,3 +184,77 @@ def test_the_export_child_dies_with_its_parent(
         if child is not None and alive(child):
             os.kill(child, signal.SIGKILL)
     assert out.is_dir() and snapshot(out) == expected
+
+
+# -- sgraph add across files (finding 9) ------------------------------------------------------
+NEW_REFS = """# source: https://example.org/hardening/reference-list
+Quayle-Fenwick, Z. (2021) A review of kill-safe writing across data files (PDF). London: Fenwick Institute of Durable Records.
+"""
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+    }
+
+
+def add_command(refs: Path, data: Path, *extra: str) -> list[str]:
+    return [*sgraph_command(), "add", str(refs), "--data", str(data), *extra]
+
+
+def test_a_kill_at_any_rename_of_sgraph_add_leaves_all_files_old_or_all_new(
+    tmp_path: Path, project_root: Path
+) -> None:
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed (apt-get install strace; .ci/run installs it)")
+    refs = tmp_path / "refs.txt"
+    refs.write_text(NEW_REFS, encoding="utf-8")
+    pristine = tmp_path / "pristine"
+    shutil.copytree(project_root / "data" / "triples", pristine)
+    before = digest(pristine)
+    # the outcome of an add that is not killed, and the renames it makes
+    done_dir = tmp_path / "done"
+    shutil.copytree(pristine, done_dir)
+    log = tmp_path / "trace.txt"
+    subprocess.run(
+        [
+            *("strace", "-f", "-qq", "-e", "trace=" + ",".join(RENAME_CALLS), "-o", str(log)),
+            *add_command(refs, done_dir),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    after = digest(done_dir)
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    assert len(changed) >= 3, changed  # people, organisations, publications, sources
+    renames = [
+        line for line in log.read_text().splitlines() if str(done_dir) in line and "rename" in line
+    ]
+    assert len(renames) >= len(changed)
+    calls = {call: log.read_text().count(f" {call}(") for call in RENAME_CALLS}
+    for call, n in calls.items():
+        for when in range(1, n + 1):
+            data = tmp_path / f"killed-{call}-{when}"
+            shutil.copytree(pristine, data)
+            killed = subprocess.run(
+                [
+                    *("strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={call}"),
+                    *("-e", f"inject={call}:signal=SIGKILL:when={when}"),
+                    *add_command(refs, data),
+                ],
+                capture_output=True,
+                timeout=300,
+            )
+            assert killed.returncode != 0, f"not killed at {call} #{when}"
+            # the next run reads the folder as its last complete write
+            subprocess.run(
+                add_command(refs, data, "--dry-run"), check=True, capture_output=True, timeout=300
+            )
+            state = digest(data)
+            assert state in (before, after), (
+                f"a kill at {call} #{when} left a mix: "
+                + ", ".join(k for k in changed if state.get(k) not in (before[k], after[k]))
+                + f"; files {sorted(set(state) ^ set(before))}"
+            )
+            assert not any(name.endswith((".tmp", ".journal")) for name in state), state

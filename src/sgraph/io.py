@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import re
 import shutil
@@ -52,6 +53,24 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+#: The commit record of a multi-file write, in the targets' common folder (see atomic_paths).
+JOURNAL = ".sgraph-commit.journal"
+_TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def _temp_beside(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+    )
+    os.close(fd)
+    return Path(name)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 @contextlib.contextmanager
 def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
     """Yield one temporary path beside each of ``targets``; write them, and on success every
@@ -60,28 +79,92 @@ def atomic_paths(targets: list[Path]) -> Iterator[list[Path]]:
     Nothing is renamed until the ``with`` body has written every temporary file, so a failure
     (an exception, a full disk) leaves every target as it was and no temporary file behind.
     Published files get the usual permissions (``0666`` less the umask), not ``mkstemp``'s 0600.
+
+    Several targets are written all or nothing even if the process is killed between two
+    renames: before the first, a journal listing every (temporary, target) pair is made
+    durable in the targets' common folder (the commit point); the renames follow, then the
+    journal goes. :func:`recover_writes` (run when the folder is next read as data) finishes
+    the renames of a journal whose process died, and removes the temporary files of a write
+    that died before its journal.
     """
     temps: list[Path] = []
     try:
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            temps.append(Path(name))
+            temps.append(_temp_beside(target))
         yield list(temps)
         mode = 0o666 & ~_umask()
         for tmp in temps:
             os.chmod(tmp, mode)
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
+            _fsync_file(tmp)
+        journal = _write_journal(temps, targets) if len(targets) > 1 else None
         for tmp, target in zip(temps, targets, strict=True):
             os.replace(tmp, target)
         for folder in {t.parent for t in targets}:
             _fsync_dir(folder)
+        if journal is not None:
+            journal.unlink()
+            _fsync_dir(journal.parent)
     finally:
         for tmp in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+
+def _write_journal(temps: list[Path], targets: list[Path]) -> Path:
+    folder = Path(os.path.commonpath([str(t.parent.resolve()) for t in targets]))
+    pairs = [
+        [str(tmp.resolve().relative_to(folder)), str(t.resolve().relative_to(folder))]
+        for tmp, t in zip(temps, targets, strict=True)
+    ]
+    journal = folder / JOURNAL
+    tmp = _temp_beside(journal)
+    try:
+        tmp.write_text(json.dumps({"pid": os.getpid(), "renames": pairs}), encoding="utf-8")
+        _fsync_file(tmp)
+        os.replace(tmp, journal)  # the commit point
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    _fsync_dir(folder)
+    return journal
+
+
+def recover_writes(folder: Path) -> list[Path]:
+    """Finish or undo a multi-file write into ``folder`` that a killed process left; returns
+    the targets it completed.
+
+    A journal whose process is gone is rolled forward (every temporary file it lists that is
+    still there is renamed onto its target), then removed; temporary files of dead processes
+    that no journal lists (a write killed before its commit point) are removed. A live
+    process's write is left alone.
+    """
+    folder = Path(folder)
+    done: list[Path] = []
+    journal = folder / JOURNAL
+    if journal.is_file():
+        try:
+            record = json.loads(journal.read_text(encoding="utf-8"))
+            pid, pairs = int(record["pid"]), list(record["renames"])
+        except (ValueError, KeyError, TypeError, OSError):
+            pid, pairs = -1, []
+        if _alive(pid):
+            return done
+        for tmp_rel, target_rel in pairs:
+            tmp, target = folder / tmp_rel, folder / target_rel
+            if tmp.exists():
+                os.replace(tmp, target)
+                done.append(target)
+        _fsync_dir(folder)
+        journal.unlink()
+        _fsync_dir(folder)
+    if folder.is_dir():
+        for item in folder.rglob(".*.tmp"):
+            m = _TEMP_RE.match(item.name)
+            if m and not _alive(int(m.group("pid"))):
+                with contextlib.suppress(FileNotFoundError):
+                    item.unlink()
+    return done
 
 
 def atomic_write_files(files: dict[Path, bytes]) -> None:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from sgraph import xsd
 from sgraph.errors import DataSyntaxError, InputError
+from sgraph.io import recover_writes
 from sgraph.namespaces import DEFAULT_BASE
 from sgraph.rdf.formats import GRAPH_FORMATS
 
@@ -54,11 +55,16 @@ def graph_iri(path: Path, base: str = DEFAULT_BASE, prefix: str = "") -> ox.Name
 
 
 def data_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into their RDF files (sorted), check that each path exists."""
+    """Expand folders into their RDF files (sorted), check that each path exists.
+
+    A folder is read as its last complete write: one that `sgraph add` was killed in the middle
+    of is finished first (``sgraph.io.recover_writes``).
+    """
     files: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
+            recover_writes(p)
             found = sorted(f for f in p.rglob("*") if f.suffix in FORMATS and f.is_file())
             if not found:
                 raise InputError(
