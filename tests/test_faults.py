@@ -193,9 +193,7 @@ Quayle-Fenwick, Z. (2021) A review of kill-safe writing across data files (PDF).
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-    }
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 def add_command(refs: Path, data: Path, *extra: str) -> list[str]:

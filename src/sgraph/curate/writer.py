@@ -92,7 +92,9 @@ def render_block(subject: str, triples: Iterable[ox.Triple], comment: str, pm: P
 def _split(text: str) -> tuple[list[str], list[str]]:
     """A file's header (every line up to its last ``@prefix`` line) and its blocks (each block's
     text without the blank line after it)."""
-    lines = text.splitlines(keepends=True)
+    # split at line feeds only: str.splitlines would also split inside a literal that holds a
+    # form feed, U+2028 or NEL, which Turtle allows, and break the block apart
+    lines = [line for line in re.split(r"(?<=\n)", text) if line]
     last = max((i for i, line in enumerate(lines) if _PREFIX_LINE_RE.match(line)), default=-1)
     header = lines[: last + 1]
     blocks: list[str] = []
@@ -123,7 +125,7 @@ def _add_prefix(header: list[str], pfx: str, ns: str) -> None:
 
 
 def _block_subject(block: str, prefixes: dict[str, str]) -> str | None:
-    for line in block.splitlines():
+    for line in block.split("\n"):
         if line.startswith("#") or not line.strip():
             continue
         m = _SUBJECT_RE.match(line.strip())
