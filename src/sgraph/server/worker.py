@@ -64,9 +64,10 @@ def isolate_network() -> bool:
 
     ``SGRAPH_WORKER_ISOLATION=off`` skips it, as on a system that has no such namespaces.
     """
-    from sgraph.environment import read
+    from sgraph import environment
 
-    if (read("SGRAPH_WORKER_ISOLATION") or "on").strip().lower() in ("off", "0", "no", "false"):
+    setting = environment.read("SGRAPH_WORKER_ISOLATION") or "on"
+    if setting.strip().lower() in ("off", "0", "no", "false"):
         return False
     if not sys.platform.startswith("linux"):
         return False
