@@ -63,7 +63,9 @@ def test_every_file_is_flushed_to_disk_before_it_is_renamed(
 
     monkeypatch.setattr(os, "fsync", fsync)
     atomic_write_files({tmp_path / "a": b"A", tmp_path / "b": b"B"})
-    assert synced[:2] == [b"A", b"B"] and synced[2:] == [b"<folder>"]
+    # the two files, then the journal (the commit point), then the folder after each step
+    assert synced[:2] == [b"A", b"B"] and synced[2].startswith(b'{"pid"')
+    assert set(synced[3:]) == {b"<folder>"}
 
 
 def test_staged_dir_swaps_a_folder_or_keeps_it(tmp_path: Path) -> None:
@@ -74,4 +76,71 @@ def test_staged_dir_swaps_a_folder_or_keeps_it(tmp_path: Path) -> None:
         (stage / "x").write_text("2")
         raise ValueError("validation failed")
     assert (target / "x").read_text() == "1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_next_staged_dir_removes_what_a_killed_one_left(tmp_path: Path) -> None:
+    target = tmp_path / "dist"
+    target.mkdir()
+    (target / "graph.ttl").write_text("old")
+    dead, live = _dead_pid(), os.getppid()
+    for name in (f".dist.{dead}.abc.stage", f".dist.{dead}.def.old", f".dist.{live}.ghi.stage"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "big.nt").write_text("abandoned")
+    with staged_dir(target) as stage:
+        (stage / "graph.ttl").write_text("new")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f".dist.{live}.ghi.stage", "dist"]  # a live build's stage is left alone
+    assert (target / "graph.ttl").read_text() == "new"
+
+
+def test_a_kill_between_the_fallback_renames_is_undone_by_the_next_call(tmp_path: Path) -> None:
+    """Where the folders cannot be exchanged atomically, a kill after ``dist`` -> old and
+    before stage -> ``dist`` leaves only the old folder: the next call puts it back first, so
+    a foreign file in it is kept."""
+    target = tmp_path / "dist"
+    dead = _dead_pid()
+    old = tmp_path / f".dist.{dead}.abc.old"
+    old.mkdir()
+    (old / "graph.ttl").write_text("old")
+    (old / "foreign.txt").write_text("another tool's")
+    (tmp_path / f".dist.{dead}.abc.stage").mkdir()
+    with staged_dir(target) as stage:
+        (stage / "graph.ttl").write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert (target / "graph.ttl").read_text() == "new"
+    assert (target / "foreign.txt").read_text() == "another tool's"
+
+
+def test_the_fallback_swap_keeps_the_old_folder_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sgraph.io as sio
+
+    monkeypatch.setattr(sio, "exchange_paths", lambda a, b: False)
+    target = tmp_path / "dist"
+    target.mkdir()
+    (target / "graph.ttl").write_text("old")
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def failing_second_replace(src: object, dst: object) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sio.os, "replace", failing_second_replace)
+    with pytest.raises(OSError), staged_dir(target) as stage:
+        (stage / "graph.ttl").write_text("new")
+    monkeypatch.setattr(sio.os, "replace", real_replace)
+    assert (target / "graph.ttl").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]

@@ -407,7 +407,7 @@ def test_service_description(client: TestClient) -> None:
     sd = "http://www.w3.org/ns/sparql-service-description#"
     store = ox.Store()
     store.load(r.content, format=ox.RdfFormat.TURTLE)
-    me = ox.NamedNode("http://testserver/sparql")
+    me = ox.NamedNode("http://127.0.0.1:8000/sparql")  # the configured address, not Host
     assert ox.Quad(me, ox.NamedNode(sd + "endpoint"), me) in store
     assert (
         ox.Quad(me, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query"))

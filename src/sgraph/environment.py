@@ -74,6 +74,14 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "Reproducible builds: the release date, when SGRAPH_RELEASE_DATE is not set.",
     ),
     EnvSetting(
+        "SGRAPH_WORKER_ISOLATION",
+        "on | off",
+        "on",
+        "`off`: query workers of `serve` stay in the server's network namespace (as on a system "
+        "without unprivileged namespaces); the query policy still refuses SERVICE, LOAD and "
+        "remote FROM.",
+    ),
+    EnvSetting(
         "XDG_CACHE_HOME",
         "folder",
         "~/.cache",

@@ -168,7 +168,8 @@ class AmbiguousEntityError(InputError):
 
 
 class QueryRefusedError(InputError):
-    """A query the endpoint will not run (it would reach outside the machine)."""
+    """A query sgraph will not run: it would reach outside the machine (SERVICE, LOAD, a FROM
+    graph the store does not hold)."""
 
 
 class RequestTooLargeError(InputError):

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from sgraph import xsd
 from sgraph.errors import DataSyntaxError, InputError
+from sgraph.io import recover_writes
 from sgraph.namespaces import DEFAULT_BASE
 from sgraph.rdf.formats import GRAPH_FORMATS
 
@@ -54,11 +55,16 @@ def graph_iri(path: Path, base: str = DEFAULT_BASE, prefix: str = "") -> ox.Name
 
 
 def data_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into their RDF files (sorted), check that each path exists."""
+    """Expand folders into their RDF files (sorted), check that each path exists.
+
+    A folder is read as its last complete write: one that `sgraph add` was killed in the middle
+    of is finished first (``sgraph.io.recover_writes``).
+    """
     files: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
+            recover_writes(p)
             found = sorted(f for f in p.rglob("*") if f.suffix in FORMATS and f.is_file())
             if not found:
                 raise InputError(
@@ -224,11 +230,16 @@ def check_literals(sources: list[SourceFile], limit: int = 20) -> None:
             if not isinstance(o, ox.Literal):
                 continue
             datatype = o.datatype.value
-            if not datatype.startswith(xsd.XSD):
+            if not datatype.startswith(xsd.XSD) and not xsd.unpublishable(o.value):
                 continue
             key = (datatype, o.value)
             if key not in verdicts:
-                verdicts[key] = xsd.problem(datatype[len(xsd.XSD) :], o.value)
+                bad = xsd.unpublishable(o.value)
+                verdicts[key] = (
+                    f"holds {bad}, which no published file can carry: remove it"
+                    if bad
+                    else xsd.problem(datatype[len(xsd.XSD) :], o.value)
+                )
             why = verdicts[key]
             if why is not None:
                 found.append((src, t, why))
@@ -240,12 +251,23 @@ def check_literals(sources: list[SourceFile], limit: int = 20) -> None:
         o = t.object
         assert isinstance(o, ox.Literal)
         local = o.datatype.value[len(xsd.XSD) :]
-        lines.append(f'{src.path}:{line}: "{o.value}"^^xsd:{local}: {why}')
+        shown = o.value.encode("unicode_escape").decode("ascii")
+        written = (
+            f'"{shown}"@{o.language}'
+            if o.language
+            else f'"{shown}"^^xsd:{local}'
+            if o.datatype.value.startswith(xsd.XSD)
+            else f'"{shown}"^^<{o.datatype.value}>'
+        )
+        lines.append(f"{src.path}:{line}: {written}: {why}")
     more = f"\n... and {len(found) - limit} more" if len(found) > limit else ""
     n = len(found)
+    chars = all("which no published file can carry" in why for _, _, why in found)
     raise DataSyntaxError(
         f"{n} ill-typed literal{'s' if n != 1 else ''}:\n  " + "\n  ".join(lines) + more,
-        hint=f"write each value as {xsd.describe(local)} (or another datatype), then run "
+        hint="remove those characters, then run `sgraph validate` again"
+        if chars
+        else f"write each value as {xsd.describe(local)} (or another datatype), then run "
         "`sgraph validate` again",
     )
 

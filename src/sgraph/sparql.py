@@ -24,6 +24,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from sgraph import query_policy
 from sgraph.errors import InputError, QuerySyntaxError, RemoteStoreError, UnreachableError
 from sgraph.rdf import sparql_lexer as lex
 from sgraph.rdf.formats import (
@@ -216,17 +217,29 @@ def execute(
     max_rows: int | None = None,
     default_graph: list[str] | None = None,
     named_graphs: list[str] | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a query on the embedded store.
 
     The default graph is the union of all graphs, unless ``default_graph`` is given or the query
     has its own ``FROM`` / ``FROM NAMED``, which then define its dataset (SPARQL 1.1, 13.2).
+    A query that would reach another server (``SERVICE``, ``LOAD``) or names a graph the store
+    does not hold in ``FROM`` is refused (``QueryRefusedError``, see ``sgraph.query_policy``)
+    unless ``allow_service``.
     """
     kind = query_kind(text)
     if kind == "update":
         raise InputError(
             "this is a SPARQL update; sgraph runs queries only",
             hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
+        )
+    if not allow_service:
+        query_policy.check_query(
+            text,
+            local_graphs=lambda: [
+                g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)
+            ],
+            prefixes=prefixes,
         )
     check_syntax(text, prefixes=prefixes)
     bindings = dict(bindings or {})

@@ -50,6 +50,33 @@ for _name in ("unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte"):
     LEXICAL[_name] = LEXICAL["nonNegativeInteger"]
 
 
+#: Characters no published literal may hold: XML 1.0 cannot write them (so no RDF/XML dump and
+#: no SPARQL XML result could carry them), so a data file that has one cannot be built: the C0
+#: control characters but tab, line feed and carriage return, and U+FFFE and U+FFFF.
+_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What curated input may not hold either: also the C1 controls (NEL, ...) and the line and
+#: paragraph separators, which are legal but never meant in a title or a name.
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_NAMES = {
+    0: "NUL",
+    0x0C: "form feed",
+    0x7F: "DEL",
+    0x85: "NEL",
+    0x2028: "line separator",
+    0x2029: "paragraph separator",
+}
+
+
+def unpublishable(text: str, *, curated: bool = False) -> str | None:
+    """Where ``text`` holds a character that cannot be published (with ``curated``: or that
+    curated input must not hold), in words; else None."""
+    m = (_UNWANTED if curated else _UNPUBLISHABLE).search(text)
+    if m is None:
+        return None
+    code = ord(m.group())
+    return f"U+{code:04X} ({_NAMES.get(code, 'a control character')}) at character {m.start() + 1}"
+
+
 def describe(local_name: str) -> str:
     """What a value of ``xsd:{local_name}`` looks like, in words."""
     known = LEXICAL.get(local_name)

@@ -22,7 +22,13 @@ from sgraph.cli.options import (
     store_option,
 )
 from sgraph.config import Settings
-from sgraph.errors import InputError, ParameterError, ValidationError
+from sgraph.errors import (
+    InputError,
+    ParameterError,
+    QueryRefusedError,
+    SgraphError,
+    ValidationError,
+)
 from sgraph.io import atomic_write_bytes
 from sgraph.namespaces import all_prefixes
 from sgraph.rdf.formats import RESULT_FORMATS, TRIPLE_FORMATS, aliases
@@ -168,6 +174,12 @@ def _resolve(target: str, queries_dir: Path | None) -> NamedQuery:
     default=None,
     help="Stop after this many rows (local only).",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query reach other servers (SERVICE, LOAD, FROM a graph the store does not "
+    "hold); refused otherwise. Local only.",
+)
 @data_option
 @base_option
 @store_option
@@ -179,6 +191,7 @@ def query_command(
     out: Path | None,
     endpoint: str | None,
     max_rows: int | None,
+    allow_service: bool,
     data_dir: Path | None,
     base: str | None,
     store_path: Path | None,
@@ -191,6 +204,8 @@ def query_command(
     kept in a persistent store that is rebuilt only when the sources change (--store);
     with --endpoint it runs on that SPARQL 1.1 endpoint (the SPARQL Protocol), with the same
     output. Prefixes sg:, sgid:, sgpub:, dcterms:, foaf:, org:, ... are predeclared.
+    A local query never contacts another server: SERVICE, LOAD and FROM a graph that is
+    not in the store are refused (exit 2) unless --allow-service is given.
 
     \b
     Example:
@@ -222,8 +237,22 @@ def query_command(
     if endpoint:
         result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
     else:
+        from sgraph import query_policy
+
+        if not allow_service and query_policy.mentions_refused(named.query):
+            _refuse_outbound(named.query, prefixes)  # before the store is opened
         gs = open_store(settings, store_path, no_store)
-        result = execute(gs.store, named.query, bindings, prefixes=prefixes, max_rows=max_rows)
+        try:
+            result = execute(
+                gs.store,
+                named.query,
+                bindings,
+                prefixes=prefixes,
+                max_rows=max_rows,
+                allow_service=allow_service,
+            )
+        except QueryRefusedError as exc:
+            raise _with_allow_hint(exc) from None
     body = serialize(result, fmt, prefixes=prefixes)
     if out is not None:
         atomic_write_bytes(out, body)
@@ -233,6 +262,26 @@ def query_command(
         click.echo(body, nl=False)
     if result.truncated:
         progress(f"Note: stopped after {max_rows} rows (--max-rows).")
+
+
+def _refuse_outbound(text: str, prefixes: dict[str, str]) -> None:
+    """Refuse SERVICE and LOAD at once; FROM is checked against the store by ``execute``."""
+    from sgraph import query_policy
+
+    try:
+        query_policy.check_query(text, local_graphs=(), prefixes=prefixes)
+    except QueryRefusedError as exc:
+        if exc.message.startswith(("SERVICE", "LOAD")):
+            raise _with_allow_hint(exc) from None
+    except SgraphError:
+        pass  # an update: `execute` says so in its own words
+
+
+def _with_allow_hint(exc: QueryRefusedError) -> QueryRefusedError:
+    return QueryRefusedError(
+        exc.message,
+        hint="add --allow-service to let this query reach other servers, if you trust it",
+    )
 
 
 def _load(settings: Settings) -> GraphStore:

@@ -69,6 +69,13 @@ from sgraph.errors import InputError
     default=None,
     help="Folder of a build (sgraph build --out) whose dumps and void.ttl are served.",
 )
+@click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="The address clients reach this server at (behind a proxy), for the links it "
+    "writes. Default: http://HOST:PORT.",
+)
 @store_option
 def serve_command(
     host: str,
@@ -80,6 +87,7 @@ def serve_command(
     max_request_bytes: int,
     workers: int,
     dist_dir: Path | None,
+    public_url: str | None,
     store_path: Path | None,
     no_store: bool,
 ) -> None:
@@ -100,7 +108,13 @@ def serve_command(
     import uvicorn
 
     from sgraph.server import ServerConfig, create_app
+    from sgraph.server.errors import JsonErrorH11Protocol
 
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise InputError(
+            f"--public-url {public_url!r} is not an http(s) address",
+            hint="give the address as clients use it, e.g. --public-url https://example.org/sgraph",
+        )
     settings = make_settings(data_dir, base)
     gs = open_store(settings, store_path, no_store, memory=True)
     config = ServerConfig(
@@ -111,6 +125,7 @@ def serve_command(
         max_request_bytes=max_request_bytes,
         dist_dir=dist_dir,
         workers=workers,
+        public_url=public_url,
     )
     app = create_app(gs, config)
     shown = f"[{host}]" if ":" in host else host
@@ -124,6 +139,7 @@ def serve_command(
             port=port,
             log_level="warning",
             access_log=False,
+            http=JsonErrorH11Protocol,  # uvicorn's own errors in the JSON error shape
             # let long GET queries reach the endpoint, which answers 413 above its own limit
             h11_max_incomplete_event_size=max(65536, 4 * max_request_bytes),
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sgraph.curate.checks import iri_problem, text_problem
 from sgraph.curate.entries import AgentRef, Entry
 from sgraph.curate.names import CITED_PERSON_RE, plain
 from sgraph.io import read_text
@@ -108,6 +109,13 @@ def parse_reference(text: str, line: int) -> Entry:
     return entry
 
 
+def _shown(text: str) -> str:
+    """``text`` with the characters that cannot be shown (or published) escaped."""
+    return "".join(
+        c if text_problem(c) is None else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 def read_references(path: Path) -> tuple[list[Entry], str | None]:
     """Every reference in a text file, in order, and the file's ``# source:`` URL if it gives one.
 
@@ -118,14 +126,26 @@ def read_references(path: Path) -> tuple[list[Entry], str | None]:
     entries: list[Entry] = []
     source: str | None = None
     first_source: str | None = None
-    for n, line in enumerate(text.splitlines(), start=1):
+    # lines end at line feeds only, as editors count them (str.splitlines also splits at form
+    # feeds, U+2028 and other characters a line may hold)
+    for n, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         stripped = line.strip()
         if not stripped:
+            continue
+        bad = text_problem(line)
+        if bad:
+            entries.append(Entry(line=n, input=_shown(stripped), error=bad))
             continue
         if stripped.startswith("#"):
             sm = _SOURCE_RE.match(stripped)
             if sm:
-                source = sm.group(1).strip("<>")
+                found = sm.group(1).strip("<>")
+                why = iri_problem(found, "the source")
+                if why:
+                    entries.append(Entry(line=n, input=stripped, error=why))
+                    continue
+                source = found
                 first_source = first_source or source
             continue
         entry = parse_reference(line, n)

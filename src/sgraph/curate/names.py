@@ -6,6 +6,7 @@ and punctuation do not matter) or :func:`parse_person` (surname plus given names
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ HONORIFIC_SUFFIXES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # labels are compared over and over
 def plain(text: str) -> str:
     """Text with typographic quotes and dashes made plain, accents removed, spaces collapsed."""
     text = unicodedata.normalize("NFKD", text.translate(_TRANSLATE))

@@ -8,8 +8,10 @@ Publications (labels: ``dcterms:title``, ``skos:altLabel``)
   2. fuzzy: rapidfuzz ``token_set_ratio`` of the normalised strings >= ``FUZZY_THRESHOLD`` (90),
      and the numbers in both titles are the same (so "annual report 2020" never matches
      "annual report 2021"), and the years agree where both are known, and the shorter title has
-     at least ``FUZZY_MIN_WORDS`` words. If the best two entities score within ``FUZZY_MARGIN``
-     (5) of each other -> ambiguous; otherwise the best matches.
+     at least ``FUZZY_MIN_WORDS`` words, at least half of them (after normalising) also in the
+     other title. If the best two entities score within ``FUZZY_MARGIN`` (5) of each other ->
+     ambiguous; otherwise the best matches. Only titles that share a rare word are compared
+     (``FuzzyTitles``), so matching costs the same however many titles the graph has.
 
 Organisations (``foaf:name``, ``skos:altLabel``)
   exact label; else an acronym given in the input ("DfE") against the acronyms of the names
@@ -95,14 +97,85 @@ def kind_of(iri: str, types: set[str], base: str, sg: str) -> Kind:
     return "other"
 
 
+#: A fuzzy candidate must share a word with the title being matched: one of its
+#: ``SIGNATURE_WORDS`` rarest words, or the title's own ``SIGNATURE_WORDS`` rarest words
+#: (see ``FuzzyTitles``).
+SIGNATURE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class _Title:
+    iri: str
+    label: str
+    processed: str  # rapidfuzz's default_process of the plain label
+    tokens: frozenset[str]  # its words
+    nums: frozenset[str]
+    nwords: int
+    year: str | None
+
+
+class FuzzyTitles:
+    """Publication labels for fuzzy matching, found by the words they share with a title.
+
+    Comparing a title with every label made ``sgraph add`` quadratic. A fuzzy match needs the
+    same numbers in both (``numbers``), so labels are kept apart by their numbers; and a label
+    that scores ``FUZZY_THRESHOLD`` or more shares most of its words with the title (all of
+    them when one is part of the other, where rapidfuzz's token_set_ratio gives 100), so it
+    shares one of the title's rarest words, or the title holds one of the label's rarest words.
+    Each label is listed under every word it has and, as a signature, under its
+    ``SIGNATURE_WORDS`` rarest words; a title's candidates are the labels (with its numbers)
+    under its rarest words plus those whose signature it holds. Only those are scored, with the
+    same rules as before.
+    """
+
+    def __init__(self) -> None:
+        self._titles: list[_Title] = []
+        # (numbers, word) -> positions in _titles: of every label with the word, and of those
+        # whose rarest words include it
+        self._by_word: dict[tuple[frozenset[str], str], set[int]] = {}
+        self._by_signature: dict[tuple[frozenset[str], str], set[int]] = {}
+
+    def add(self, iri: str, label: str, year: str | None) -> None:
+        processed = utils.default_process(plain(label))
+        nums = numbers(label)
+        tokens = frozenset(processed.split())
+        position = len(self._titles)
+        self._titles.append(_Title(iri, label, processed, tokens, nums, len(words(label)), year))
+        for t in tokens:
+            self._by_word.setdefault((nums, t), set()).add(position)
+        for t in self._rarest(nums, tokens):
+            self._by_signature.setdefault((nums, t), set()).add(position)
+
+    def _rarest(self, nums: frozenset[str], tokens: Iterable[str]) -> list[str]:
+        known = [t for t in tokens if (nums, t) in self._by_word]
+        return sorted(known, key=lambda t: (len(self._by_word[nums, t]), t))[:SIGNATURE_WORDS]
+
+    def candidates(self, processed: str, nums: frozenset[str]) -> list[_Title]:
+        """The labels with numbers ``nums`` that may score high enough against ``processed``."""
+        tokens = set(processed.split())
+        found: set[int] = set().union(
+            *(self._by_word[nums, t] for t in self._rarest(nums, tokens)),
+            *(self._by_signature.get((nums, t), ()) for t in tokens),
+        )
+        return [self._titles[i] for i in sorted(found)]
+
+
 class GraphIndex:
-    """Labels, kinds and years of every entity, for matching."""
+    """Labels, kinds and years of every entity, for matching, with an index per kind of match
+    (exact labels, fuzzy title words, surnames, acronyms), so matching one entry costs the same
+    however large the graph (or the file being added) is."""
 
     def __init__(self, base: str) -> None:
         self.base = base
         self.sg = base + "ontology#"
         self.entities: dict[str, Known] = {}
         self.sources: set[str] = set()  # IRIs described as sg:Source
+        self._pub_exact: dict[str, dict[str, str]] = {}  # label key -> IRI -> how
+        self._pub_fuzzy = FuzzyTitles()
+        self._org_labels: dict[str, set[str]] = {}  # label key -> organisation IRIs
+        self._org_acronyms: dict[str, set[str]] = {}
+        self._people: dict[str, list[tuple[str, PersonName]]] = {}  # surname key -> people
+        self._labels: dict[str, dict[str, set[str]]] = {}  # kind -> label key -> IRIs
 
     @classmethod
     def from_store(cls, store: ox.Store, base: str) -> GraphIndex:
@@ -117,9 +190,8 @@ class GraphIndex:
             kind = kind_of(iri, ts, base, index.sg)
             if kind == "other" and not iri.startswith(base + "id/"):
                 continue
-            index.entities[iri] = Known(iri, kind, types=ts)
-        for known in index.entities.values():
-            s = ox.NamedNode(known.iri)
+            known = Known(iri, kind, types=ts)
+            s = ox.NamedNode(iri)
             for prop in NAME_PROPS:
                 for value in _literals(store, s, prop):
                     if value not in known.names:
@@ -131,10 +203,34 @@ class GraphIndex:
                 known.year = value[:4]
             known.names.sort()
             known.alt.sort()
+            index.add(known)
         return index
 
     def add(self, known: Known) -> None:
+        """Add (or, for an IRI already known, extend) an entity; every index follows."""
         self.entities[known.iri] = known
+        iri = known.iri
+        for label in known.labels:
+            self._labels.setdefault(known.kind, {}).setdefault(label_key(label), set()).add(iri)
+        if known.kind == "publication":
+            for how, labels in (("exact title", known.names), ("alternative label", known.alt)):
+                for label in labels:
+                    hows = self._pub_exact.setdefault(label_key(label), {})
+                    if hows.get(iri) != "exact title":
+                        hows[iri] = how
+            for label in dict.fromkeys(known.labels):
+                self._pub_fuzzy.add(iri, label, known.year)
+        if self.is_organisation(known):
+            for label in known.labels:
+                self._org_labels.setdefault(label_key(label), set()).add(iri)
+            for label in known.names:
+                for acro in acronyms(label):
+                    self._org_acronyms.setdefault(acro, set()).add(iri)
+        if known.kind == "person":
+            for label in known.labels:
+                person = parse_person(label)
+                if person is not None:
+                    self._people.setdefault(person.surname_key, []).append((iri, person))
 
     def of_kind(self, *kinds: Kind) -> Iterable[Known]:
         return (k for k in self.entities.values() if k.kind in kinds)
@@ -144,15 +240,7 @@ class GraphIndex:
 
     # -- publications ---------------------------------------------------------------------
     def match_publication(self, title: str, year: str | None) -> Match:
-        key = label_key(title)
-        exact: dict[str, str] = {}
-        for known in self.of_kind("publication"):
-            for label in known.names:
-                if label_key(label) == key:
-                    exact.setdefault(known.iri, "exact title")
-            for label in known.alt:
-                if label_key(label) == key:
-                    exact.setdefault(known.iri, "alternative label")
+        exact = self._pub_exact.get(label_key(title), {})
         if exact:
             iris = sorted(exact)
             if len(iris) > 1 and year:
@@ -167,16 +255,18 @@ class GraphIndex:
         query = utils.default_process(plain(title))
         qnums = numbers(title)
         qwords = len(words(title))
+        qtokens = set(query.split())
         best: dict[str, tuple[float, str]] = {}
-        for known in self.of_kind("publication"):
-            if year and known.year and known.year != year:
+        for cand in self._pub_fuzzy.candidates(query, qnums):
+            if year and cand.year and cand.year != year:
                 continue
-            for label in known.labels:
-                if numbers(label) != qnums or min(qwords, len(words(label))) < FUZZY_MIN_WORDS:
-                    continue
-                score = float(fuzz.token_set_ratio(query, utils.default_process(plain(label))))
-                if score >= FUZZY_THRESHOLD and score > best.get(known.iri, (0.0, ""))[0]:
-                    best[known.iri] = (score, label)
+            if min(qwords, cand.nwords) < FUZZY_MIN_WORDS:
+                continue
+            if 2 * len(qtokens & cand.tokens) < min(len(qtokens), len(cand.tokens)):
+                continue  # shares less than half the shorter title's words: never 90
+            score = float(fuzz.token_set_ratio(query, cand.processed))
+            if score >= FUZZY_THRESHOLD and score > best.get(cand.iri, (0.0, ""))[0]:
+                best[cand.iri] = (score, cand.label)
         if not best:
             return Match("new", None, "no publication with this title")
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
@@ -196,23 +286,13 @@ class GraphIndex:
     def match_organisation(self, name: str) -> Match:
         key = label_key(name)
         key_no_the = key[4:] if key.startswith("the ") else key
-        found = sorted(
-            k.iri
-            for k in self.entities.values()
-            if self.is_organisation(k)
-            and any(label_key(lbl) in (key, key_no_the) for lbl in k.labels)
-        )
+        found = sorted(self._org_labels.get(key, set()) | self._org_labels.get(key_no_the, set()))
         if len(found) == 1:
             return Match("matched", found[0], "matched by name")
         if len(found) > 1:
             return Match("ambiguous", None, "the name is a label of several organisations", found)
         if looks_like_acronym(name):
-            acro = key.replace(" ", "")
-            found = sorted(
-                k.iri
-                for k in self.entities.values()
-                if self.is_organisation(k) and any(acro in acronyms(lbl) for lbl in k.names)
-            )
+            found = sorted(self._org_acronyms.get(key.replace(" ", ""), set()))
             if len(found) == 1:
                 return Match("matched", found[0], "matched by acronym")
             if len(found) > 1:
@@ -223,15 +303,14 @@ class GraphIndex:
         wanted = parse_person(name)
         if wanted is None:
             return Match("new", None, "no person with this name")
-        exact: list[str] = []
-        compatible: list[str] = []
-        for k in self.of_kind("person"):
-            names = [p for p in (parse_person(lbl) for lbl in k.labels) if p is not None]
-            if any(_same_person_name(wanted, p) for p in names):
-                exact.append(k.iri)
-            elif any(wanted.compatible(p) for p in names):
-                compatible.append(k.iri)
-        found = sorted(exact) or sorted(compatible)
+        exact: set[str] = set()
+        compatible: set[str] = set()
+        for iri, p in self._people.get(wanted.surname_key, ()):
+            if _same_person_name(wanted, p):
+                exact.add(iri)
+            elif wanted.compatible(p):
+                compatible.add(iri)
+        found = sorted(exact) or sorted(compatible - exact)
         how = "matched by name" if exact else "matched by surname and initials"
         if len(found) == 1:
             return Match("matched", found[0], how)
@@ -247,9 +326,7 @@ class GraphIndex:
                 return Match("matched", iri, "given by IRI")
             return Match("new", None, f"no {' or '.join(kinds)} with the IRI <{iri}>")
         key = label_key(text)
-        found = sorted(
-            k.iri for k in self.of_kind(*kinds) if any(label_key(lbl) == key for lbl in k.labels)
-        )
+        found = sorted({i for k in kinds for i in self._labels.get(k, {}).get(key, set())})
         if len(found) == 1:
             return Match("matched", found[0], "matched by label")
         if len(found) > 1:

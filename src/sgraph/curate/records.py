@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from sgraph.curate.checks import iri_problem, text_problem, texts_problem
 from sgraph.curate.entries import AgentKind, AgentRef, Entry, Role
 from sgraph.curate.pubtypes import parse_type
 from sgraph.errors import InputError
@@ -127,6 +128,15 @@ def record_to_entry(record: Any, line: int, text: str, split: bool) -> Entry:
             entry.error = f"unknown field {str(key)!r}; the fields are: {', '.join(FIELDS)}"
             return entry
         fields[name] = value
+    why = texts_problem(
+        (f"the field {name!r}", str(v))
+        for name, value in fields.items()
+        for v in (value if isinstance(value, list) else [value])
+        if v is not None
+    )
+    if why:
+        entry.error = why
+        return entry
     try:
         title = fields.get("title")
         if title is None or not str(title).strip():
@@ -146,8 +156,9 @@ def record_to_entry(record: Any, line: int, text: str, split: bool) -> Entry:
             value = fields.get(key)
             if value not in (None, ""):
                 iri = str(value).strip()
-                if not re.match(r"^(https?|file|urn):\S+$", iri):
-                    raise ValueError(f"{key} {iri!r} is not an http(s) address")
+                why = iri_problem(iri, key, web_only=key == "url")
+                if why:
+                    raise ValueError(why)
                 setattr(entry, key, iri)
         comment = fields.get("comment")
         entry.comment = str(comment).strip() if comment not in (None, "") else None
@@ -186,6 +197,9 @@ def read_yaml(path: Path, text: str) -> tuple[list[Entry], str | None]:
                 hint="see `sgraph add --help` for the record fields",
             )
         source = str(data["source"]).strip() if data.get("source") else None
+        why = iri_problem(source, "the file's source", web_only=False) if source else None
+        if why:
+            raise InputError(f"{path}: {why}", hint="give the page the records were read from")
         records = data["records"] or []
         assert isinstance(root, yaml.MappingNode)
         items_node = next((v for k, v in root.value if k.value == "records"), None)
@@ -239,6 +253,13 @@ def read_csv(path: Path, text: str) -> tuple[list[Entry], str | None]:
 def read_records(path: Path) -> tuple[list[Entry], str | None]:
     """Every record of a ``.yaml``/``.yml`` or ``.csv`` file, in order, and the file's source."""
     text = read_text(path, encoding="utf-8-sig")
+    for n, line in enumerate(text.split("\n"), start=1):
+        why = text_problem(line.removesuffix("\r"))
+        if why:
+            raise InputError(
+                f"{path}:{n}: error: {why}",
+                hint="nothing was written; fix that line and run `sgraph add` again",
+            )
     if path.suffix.casefold() == ".csv":
         return read_csv(path, text)
     return read_yaml(path, text)

@@ -92,7 +92,9 @@ def render_block(subject: str, triples: Iterable[ox.Triple], comment: str, pm: P
 def _split(text: str) -> tuple[list[str], list[str]]:
     """A file's header (every line up to its last ``@prefix`` line) and its blocks (each block's
     text without the blank line after it)."""
-    lines = text.splitlines(keepends=True)
+    # split at line feeds only: str.splitlines would also split inside a literal that holds a
+    # form feed, U+2028 or NEL, which Turtle allows, and break the block apart
+    lines = [line for line in re.split(r"(?<=\n)", text) if line]
     last = max((i for i, line in enumerate(lines) if _PREFIX_LINE_RE.match(line)), default=-1)
     header = lines[: last + 1]
     blocks: list[str] = []
@@ -123,7 +125,7 @@ def _add_prefix(header: list[str], pfx: str, ns: str) -> None:
 
 
 def _block_subject(block: str, prefixes: dict[str, str]) -> str | None:
-    for line in block.splitlines():
+    for line in block.split("\n"):
         if line.startswith("#") or not line.strip():
             continue
         m = _SUBJECT_RE.match(line.strip())
@@ -148,11 +150,17 @@ def insert_entities(text: str, entities: list[tuple[str, list[ox.Triple], str]])
             declared[m.group(1) or ""] = m.group(2)
     # shorten with the file's own prefixes first, then the project's
     pm = PrefixMap({**all_prefixes(DEFAULT_BASE), **declared})
-    keyed = [(_block_subject(b, declared) or "", b) for b in blocks]
+    existing = [(_block_subject(b, declared) or "", b) for b in blocks]
+    # Each new block goes before the first existing block whose subject sorts after it. That
+    # place only moves forward as the new IRIs increase, so one merge pass finds them all.
+    keyed: list[tuple[str, str]] = []
+    pos = 0
     for iri, triples, comment in sorted(entities, key=lambda e: e[0]):
-        block = render_block(iri, triples, comment, pm)
-        pos = next((k for k, (subj, _) in enumerate(keyed) if subj > iri), len(keyed))
-        keyed.insert(pos, (iri, block))
+        while pos < len(existing) and existing[pos][0] <= iri:
+            keyed.append(existing[pos])
+            pos += 1
+        keyed.append((iri, render_block(iri, triples, comment, pm)))
+    keyed += existing[pos:]
     for pfx, ns in sorted(pm.used.items()):
         if pfx not in declared:
             declared[pfx] = ns

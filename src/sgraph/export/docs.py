@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sgraph.export.safe_links import clickable
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
 from sgraph.serialize import PrefixMap
 from sgraph.terms import OxTerm, sort_key
@@ -88,7 +89,7 @@ class _Index:
             label = escape(self.qname(term.value))
             if anchors is not None and term.value in anchors:
                 return f'<a href="#{escape(_anchor(term.value))}"><code>{label}</code></a>'
-            if term.value.startswith(("http://", "https://")):
+            if clickable(term.value):
                 return f'<a href="{escape(term.value)}"><code>{label}</code></a>'
             return f"<code>{label}</code>"
         if isinstance(term, ox.BlankNode):

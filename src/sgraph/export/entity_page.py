@@ -1,7 +1,9 @@
 """The HTML page of one entity: label, types, properties, incoming links, sources, neighbourhood.
 
 Every string from the data goes through ``html.escape``; the page has inline CSS and an inline SVG,
-no script and nothing fetched from elsewhere.
+no script and nothing fetched from elsewhere. Only IRIs under the base (as local paths) and
+``http``/``https``/``mailto`` addresses are links (``sgraph.export.safe_links``); any other IRI,
+``javascript:`` say, is shown as text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from sgraph.export.safe_links import safe_href
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
 from sgraph.serialize import PrefixMap
 from sgraph.terms import XSD_STRING, OxTerm, sort_key
@@ -48,10 +51,10 @@ class PageLinks:
     base: str
     alternates: list[tuple[str, str, str]]  # (href, media type, label)
 
-    def href(self, iri: str) -> str:
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
-        return iri
+    def href(self, iri: str) -> str | None:
+        """Where a link to ``iri`` goes: a local path, the address itself, or None (no link)."""
+        local = "/" + iri[len(self.base) :] if iri.startswith(self.base) else None
+        return safe_href(iri, local=local)
 
 
 def _literal(term: ox.Literal, pm: PrefixMap) -> str:
@@ -92,7 +95,10 @@ def entity_html(
             if label
             else escape(short)
         )
-        return f'<a href="{escape(links.href(term.value))}">{text}</a>'
+        href = links.href(term.value)
+        if href is None:
+            return f'<span class="iri">{text}</span>'
+        return f'<a href="{escape(href)}">{text}</a>'
 
     title = label_of(iri) or pm.shorten(iri).strip("<>")
     types = sorted(
@@ -228,11 +234,13 @@ def neighbourhood_svg(
         short = label if len(label) <= 34 else label[:33] + "…"
         anchor = "start" if x > cx + 1 else ("end" if x < cx - 1 else "middle")
         dx = 8 if anchor == "start" else (-8 if anchor == "end" else 0)
-        out.append(
-            f'<a href="{escape(links.href(n))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#2b5d8a">'
+        href = links.href(n)
+        dot = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#2b5d8a">'
             f"<title>{escape(label)}: {escape('; '.join(sorted(edges[n])))}</title></circle>"
-            f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(short)}</text></a>'
+            f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(short)}</text>'
         )
+        out.append(f'<a href="{escape(href)}">{dot}</a>' if href else f"<g>{dot}</g>")
     centre = name(iri)
     out.append(
         f'<circle cx="{cx}" cy="{cy}" r="10" fill="#a4400f"><title>{escape(centre)}</title></circle>'

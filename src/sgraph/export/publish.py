@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from sgraph.export.docs import write_docs
 from sgraph.export.dumps import GRAPH_HEADER, gzip_file, jsonld_context, write_dumps
 from sgraph.export.void import DatasetOptions, dump_sizes, void_turtle
+from sgraph.process import die_with_parent
 from sgraph.rdf.formats import GRAPH_FORMATS, Layout
 from sgraph.rdf.jsonld import context_document
 from sgraph.rdf.stats import stats_of_store
@@ -58,6 +59,8 @@ def _write_files(
 def _in_child(work: Callable[[], None]) -> Iterator[None]:
     """Run ``work`` in a forked child while the ``with`` body runs here; wait for it at the end.
 
+    The child is killed when this process dies (``die_with_parent``), so a killed build leaves
+    no process writing into an abandoned stage folder.
     The child shares the store's memory copy-on-write (the garbage collector is paused, so it
     does not touch every Python object) and leaves with ``os._exit``. Where ``fork`` is not
     available or not safe to use (not Linux), ``work`` runs here after the body.
@@ -68,10 +71,12 @@ def _in_child(work: Callable[[], None]) -> Iterator[None]:
         return
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
         try:
+            die_with_parent(parent)  # a killed build leaves no writer behind
             work()
             code = 0
         except BaseException:

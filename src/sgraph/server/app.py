@@ -6,7 +6,10 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sgraph.server import api, network, page, protocol
 from sgraph.server.config import ServerConfig
@@ -14,6 +17,44 @@ from sgraph.server.errors import EXCEPTION_HANDLERS
 from sgraph.server.linked_data import linked_data_routes
 from sgraph.server.service import QueryService
 from sgraph.store import GraphStore
+
+#: The policy of every response that sets none of its own (the query page sets a wider one):
+#: no script, no plug-in, nothing fetched but this server's images; inline styles (the entity
+#: and documentation pages have a ``<style>`` element) are the only inline content allowed.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": PAGE_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class SecurityHeaders:
+    """ASGI middleware: every response carries a CSP, ``nosniff`` and a referrer policy.
+
+    Headers a route set itself win, so a page can allow what it needs (the query page's script).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
@@ -43,7 +84,12 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     ]
     # linked-data routes come after the fixed paths above and before any catch-all
     routes += linked_data_routes(gs, config)
-    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
+    )
     app.state.service = service
     app.state.config = config
     app.state.gs = gs

@@ -14,7 +14,10 @@ class ServerConfig:
     ``max_rows``          rows (or triples) returned at most; more are cut with a visible flag;
     ``max_request_bytes`` largest query or request body accepted (413 above);
     ``workers``           query worker processes (each holds its own copy of the store);
-    ``dist_dir``          folder of a build, for the dumps served by the linked-data routes.
+    ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
+    ``public_url``        the address clients reach the server at (behind a proxy, say), used in
+                          links the server writes (``head.link``, the service description);
+                          default ``http://host:port``. Never taken from a request's Host header.
     """
 
     host: str = "127.0.0.1"
@@ -24,3 +27,12 @@ class ServerConfig:
     max_request_bytes: int = 100_000
     dist_dir: Path | None = None
     workers: int = 2
+    public_url: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's own address, without a trailing ``/``: ``public_url`` or host and port."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"

@@ -69,7 +69,7 @@ def service_description(request: Request, service: QueryService) -> Response:
     offered, default = formats.offered("graph")
     media_type = negotiate(request.headers.get("accept"), offered, default)
     fmt = formats.format_of(media_type)
-    endpoint = str(request.url.replace(query="", fragment=""))
+    endpoint = service.config.url + request.url.path  # the configured address, not Host
     result = QueryResult(
         kind="graph",
         variables=[],

@@ -4,17 +4,26 @@ Every error body has the same JSON shape, ``{"status", "error", "message", "hint
 ``SgraphError.to_dict()`` for the library's errors, the same keys for Starlette's own HTTP errors
 (404, 405, ...), and a fixed message for anything unexpected (500), whose traceback goes to the
 server log and never to the client.
+
+Below the application, :class:`JsonErrorH11Protocol` gives uvicorn's own refusals of requests
+it cannot parse (a negative ``Content-Length``, a head longer than the server reads) the same
+shape, 413 for a head that is too long and 400 otherwise, instead of a plain-text 400. A client
+that goes away in the middle of its upload is logged in one line, without a traceback.
 """
 
 from __future__ import annotations
 
 import http
+import json
 import logging
+import sys
 from typing import Any
 
+import h11
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sgraph.errors import SgraphError
 
@@ -71,9 +80,87 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=500)
 
 
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before its request body was complete: one log line."""
+    client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+    log.warning(
+        "%s closed the connection during its %s %s", client, request.method, request.url.path
+    )
+    return Response(status_code=400)  # never sent: there is nobody left to send it to
+
+
 #: For ``Starlette(exception_handlers=...)``.
 EXCEPTION_HANDLERS = {
     SgraphError: sgraph_error,
     HTTPException: http_error,
+    ClientDisconnect: client_gone,
     Exception: internal_error,
 }
+
+
+def protocol_error_body(exc: BaseException | None) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body for a request that h11 could not parse (``exc``)."""
+    hint = getattr(exc, "error_status_hint", 400)
+    reason = str(exc) if exc is not None else "malformed request"
+    if hint in (413, 414, 431) or "too long" in reason.lower():
+        return 413, error_body(
+            413,
+            "RequestTooLarge",
+            "the request line and headers are longer than this server reads",
+            "send a long query with POST (application/sparql-query) instead of in the URL",
+        )
+    return 400, error_body(
+        400,
+        "BadRequest",
+        f"the request is not valid HTTP/1.1: {reason}",
+        "check the request line and the headers (Content-Length, Transfer-Encoding)",
+    )
+
+
+#: How long a refused connection's further input is read and dropped before it is closed, so
+#: the client reads the answer instead of a reset (a "lingering close").
+LINGER_S = 2.0
+
+
+class JsonErrorH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, whose own error answers use the one JSON error shape."""
+
+    _lingering = False
+
+    def data_received(self, data: bytes) -> None:
+        if self._lingering:  # the answer is sent: drop what the client still sends
+            return
+        super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        # called by uvicorn while it handles h11.RemoteProtocolError: that is the exception
+        exc = sys.exc_info()[1]
+        status, body = protocol_error_body(
+            exc if isinstance(exc, h11.RemoteProtocolError) else None
+        )
+        data = json.dumps(body).encode("utf-8")
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode()),
+            (b"connection", b"close"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        phrase = http.HTTPStatus(status).phrase.encode()
+        try:
+            self.transport.write(
+                self.conn.send(h11.Response(status_code=status, headers=headers, reason=phrase))
+                or b""
+            )
+            self.transport.write(self.conn.send(h11.Data(data=data)) or b"")
+            self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
+        except h11.LocalProtocolError:  # h11 cannot answer in this state: write it ourselves
+            head = f"HTTP/1.1 {status} {phrase.decode()}\r\n".encode() + b"".join(
+                k + b": " + v + b"\r\n" for k, v in headers
+            )
+            self.transport.write(head + b"\r\n" + data)
+        # closing now, with the client's bytes unread, would reset the connection before the
+        # client reads the answer: end our side, drop its input for a moment, then close
+        self._lingering = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_S, self.transport.close)

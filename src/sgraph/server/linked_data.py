@@ -75,10 +75,13 @@ class LinkedData:
         return sorted(out, key=str), sorted(inc - out, key=str)
 
     def exists(self, iri: str) -> bool:
-        return (
-            next(iter(self.gs.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None)
-            is not None
-        )
+        """True if the graph says anything about ``iri``; False for text that is no IRI at all
+        (``/id/person/%3Cx%3E``, ``%00``, a space: a 404 like any unknown entity)."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return next(iter(self.gs.store.quads_for_pattern(node, None, None, None)), None) is not None
 
     def label(self, iri: str) -> str | None:
         if iri not in self._labels:

@@ -77,7 +77,7 @@ class QueryService:
             max_rows=self.config.max_rows,
             default_graph=default_graph,
             named_graphs=named_graphs,
-            truncation_link=str(request.base_url).rstrip("/") + LIMITS_PATH,
+            truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
         )
         reply = await self.pool.run(task)
         headers = {"Vary": "Accept"}

@@ -15,10 +15,8 @@ query that slipped past ``sgraph.server.policy`` could not open a network connec
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
-import signal
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -26,7 +24,6 @@ from typing import Any
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,15 @@ class ErrorInfo:
 
 
 def isolate_network() -> bool:
-    """Enter a new network namespace with no interfaces up. True if it worked."""
+    """Enter a new network namespace with no interfaces up. True if it worked.
+
+    ``SGRAPH_WORKER_ISOLATION=off`` skips it, as on a system that has no such namespaces.
+    """
+    from sgraph import environment
+
+    setting = environment.read("SGRAPH_WORKER_ISOLATION") or "on"
+    if setting.strip().lower() in ("off", "0", "no", "false"):
+        return False
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -139,14 +144,9 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
             out.send(("error", describe_error(exc)))
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when the server dies, even in the middle of a query."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 def main() -> None:
+    from sgraph.process import die_with_parent
+
     die_with_parent()
     isolated = isolate_network()
     # the protocol owns the original stdout; anything printed goes to stderr instead
