@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from sgraph import sparql
 from sgraph.errors import ReadOnlyError
+from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
@@ -50,23 +51,7 @@ class QueryService:
         named_graph_uris: list[str] | None = None,
     ) -> Response:
         """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
-        from_default, from_named = policy.check_query(
-            text,
-            local_graphs=self.local_graphs,
-            prefixes=self.gs.prefixes,
-            default_graph_uris=default_graph_uris or (),
-            named_graph_uris=named_graph_uris or (),
-        )
-        kind = sparql.query_kind(text)
-        if kind == "update":
-            raise ReadOnlyError(
-                "this endpoint is read-only: the request is a SPARQL update",
-                hint="send SELECT, ASK, CONSTRUCT or DESCRIBE queries only",
-            )
-        # The protocol's graph parameters override the query's FROM / FROM NAMED (SPARQL 1.1
-        # Protocol 2.1.4); without them the query's own dataset applies, not the union graph.
-        default_graph = default_graph_uris or (None if named_graph_uris else from_default) or None
-        named_graphs = named_graph_uris or (None if default_graph_uris else from_named) or None
+        kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
@@ -85,6 +70,54 @@ class QueryService:
             headers[TRUNCATED_HEADER] = "true"
             headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
         return Response(reply.body, media_type=fmt.content_type, headers=headers)
+
+    def _check(
+        self,
+        text: str,
+        default_graph_uris: list[str] | None,
+        named_graph_uris: list[str] | None,
+    ) -> tuple[str, list[str] | None, list[str] | None]:
+        """The policy's checks; the query's kind and the dataset it runs on."""
+        from_default, from_named = policy.check_query(
+            text,
+            local_graphs=self.local_graphs,
+            prefixes=self.gs.prefixes,
+            default_graph_uris=default_graph_uris or (),
+            named_graph_uris=named_graph_uris or (),
+        )
+        kind = sparql.query_kind(text)
+        if kind == "update":
+            raise ReadOnlyError(
+                "this endpoint is read-only: the request is a SPARQL update",
+                hint="send SELECT, ASK, CONSTRUCT or DESCRIBE queries only",
+            )
+        # The protocol's graph parameters override the query's FROM / FROM NAMED (SPARQL 1.1
+        # Protocol 2.1.4); without them the query's own dataset applies, not the union graph.
+        default_graph = default_graph_uris or (None if named_graph_uris else from_default) or None
+        named_graphs = named_graph_uris or (None if default_graph_uris else from_named) or None
+        return kind, default_graph, named_graphs
+
+    async def result(
+        self, request: Request, text: str, *, bindings: dict[str, OxTerm] | None = None
+    ) -> QueryResult:
+        """Check and run one query as ``answer`` does, for the server's own views: the result
+        itself (read from the worker's SPARQL JSON), not a response."""
+        kind, default_graph, named_graphs = self._check(text, None, None)
+        if kind == "graph":
+            return QueryResult(kind="graph")
+        task = QueryTask(
+            text=text,
+            fmt="json",
+            bindings=bindings,
+            max_rows=self.config.max_rows,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            truncation_link=str(request.base_url).rstrip("/") + LIMITS_PATH,
+        )
+        reply = await self.pool.run(task)
+        result = read_json_results(reply.body)
+        result.truncated = reply.truncated
+        return result
 
     def limits(self) -> dict[str, object]:
         return {
