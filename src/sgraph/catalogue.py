@@ -279,23 +279,30 @@ class Catalogue:
         *,
         text: str = "",
         cls: str | None = None,
+        iri_prefix: str | None = None,
         offset: int = 0,
         size: int = DEFAULT_PAGE_SIZE,
         sort: str = "label",
         with_facets: bool = True,
     ) -> Page:
         """The entities of ``kind`` (all kinds if None) having every ``filters`` facet value,
-        matching ``text`` (every word; the last as a prefix) and of class ``cls``; one page of
+        matching ``text`` (every word; the last as a prefix), of class ``cls`` and with an IRI
+        starting with ``iri_prefix``; one page of
         them, sorted by ``sort`` (``label``, ``date``, ``-date``; a search sorts by relevance),
         and the facet counts of the whole filtered list."""
         filters = {k: self.expand(v) for k, v in (filters or {}).items() if v}
         size = max(1, min(size, MAX_PAGE_SIZE))
         offset = max(0, offset)
-        where, args = self._where(kind, filters, text, cls)
+        where, args = self._where(kind, filters, text, cls, iri_prefix)
         total = int(self._query(f"SELECT COUNT(*) FROM entity e WHERE {where}", args)[0][0])
         fts = _fts_query(text)
         if fts is not None and sort == "label":
-            order = "(SELECT rank FROM search WHERE search MATCH ? AND search.rowid = e.id), e.sort"
+            # relevance: a word in the label counts most, then alternative labels, then notes;
+            # source pages after the entities of the graph
+            order = (
+                "e.kind = 'source', (SELECT bm25(search, 10.0, 4.0, 1.0) FROM search "
+                "WHERE search MATCH ? AND search.rowid = e.id), e.sort"
+            )
             order_args: list[Any] = [fts]
         elif sort in ("date", "-date"):
             direction = "DESC" if sort == "-date" else "ASC"
@@ -313,9 +320,15 @@ class Catalogue:
         return Page(items=items, total=total, offset=offset, size=size, facets=facets)
 
     def _where(
-        self, kind: str | None, filters: dict[str, str], text: str, cls: str | None
+        self,
+        kind: str | None,
+        filters: dict[str, str],
+        text: str,
+        cls: str | None,
+        iri_prefix: str | None = None,
     ) -> tuple[str, list[Any]]:
-        clauses, args = ["1"], []
+        clauses: list[str] = ["1"]
+        args: list[Any] = []
         if kind is not None:
             clauses.append("e.kind = ?")
             args.append(kind)
@@ -334,6 +347,9 @@ class Catalogue:
         if cls is not None:
             clauses.append("EXISTS (SELECT 1 FROM class c WHERE c.entity = e.id AND c.iri = ?)")
             args.append(cls)
+        if iri_prefix:
+            clauses.append("substr(e.iri, 1, ?) = ?")
+            args += [len(iri_prefix), iri_prefix]
         return " AND ".join(clauses), args
 
     def _facets(

@@ -26,9 +26,11 @@ import pyoxigraph as ox
 
 from sgraph import pages
 from sgraph.catalogue import LABEL_PREDICATES, SOURCE
-from sgraph.namespaces import RDF_TYPE
+from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
 from sgraph.serialize import PrefixMap
 from sgraph.terms import XSD_STRING, OxTerm, sort_key
+
+_P = STANDARD_PREFIXES
 
 __all__ = [
     "LABEL_PREDICATES",
@@ -57,6 +59,34 @@ class PageLinks:
         return pages.safe_href(iri) if iri.startswith(("http://", "https://")) else None
 
 
+#: Plain words for the standard properties curated data uses directly (the ontology labels its
+#: own terms; these come from other vocabularies and have no label in the graph).
+PLAIN = {
+    _P["foaf"] + "name": "name",
+    _P["dcterms"] + "title": "title",
+    _P["dcterms"] + "issued": "issued",
+    _P["dcterms"] + "identifier": "identifier",
+    _P["dcterms"] + "description": "description",
+    _P["dcterms"] + "replaces": "replaces",
+    _P["dcterms"] + "isReplacedBy": "replaced by",
+    _P["rdfs"] + "comment": "note",
+    _P["rdfs"] + "label": "label",
+    _P["skos"] + "prefLabel": "name",
+    _P["skos"] + "altLabel": "also called",
+    _P["skos"] + "definition": "definition",
+    _P["skos"] + "inScheme": "in scheme",
+    _P["skos"] + "hasTopConcept": "top concept",
+    _P["org"] + "member": "member",
+    _P["org"] + "organization": "organisation",
+    _P["org"] + "role": "role",
+    _P["org"] + "unitOf": "part of",
+    _P["schema"] + "url": "web page",
+    _P["schema"] + "jobTitle": "job title",
+    _P["schema"] + "honorificPrefix": "title (prefix)",
+    _P["schema"] + "honorificSuffix": "honours",
+}
+
+
 class Names:
     """Labels and kinds of the IRIs a page mentions."""
 
@@ -74,7 +104,7 @@ class Names:
         return self._pm.shorten(iri).strip("<>")
 
     def display(self, iri: str) -> str:
-        return self.label(iri) or self.short(iri)
+        return self.label(iri) or PLAIN.get(iri) or self.short(iri)
 
 
 @dataclass(frozen=True)

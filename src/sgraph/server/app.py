@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from sgraph.server import api, browse, network, protocol
+from sgraph.server import api, browse, network, workbench
 from sgraph.server.config import ServerConfig
 from sgraph.server.errors import EXCEPTION_HANDLERS
 from sgraph.server.linked_data import LinkedData, linked_data_routes
@@ -36,7 +36,7 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     ld = LinkedData(gs, config)
     routes: list[BaseRoute] = [
         Route("/", browse.home, methods=["GET"], name="home"),
-        Route("/sparql", protocol.sparql_endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/sparql", workbench.sparql, methods=["GET", "POST"], name="sparql"),
         Route("/search", browse.search, methods=["GET"], name="search"),
         Route("/describe", browse.describe, methods=["GET"], name="describe"),
         Route("/network", network.network_page, methods=["GET"], name="network"),

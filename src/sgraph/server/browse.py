@@ -266,17 +266,24 @@ async def search(request: Request) -> Response:
     cls = params.get("class") or None
     if cls is not None:
         cls = cat.expand(cls)
+    prefix = params.get("prefix") or None  # IRIs starting with this (completion)
     size = _int(request, "size", 20, 1, 1000)
     page_no = _int(request, "page", 1)
-    state: dict[str, Any] = {"q": text, "kind": kind, "class": params.get("class")}
+    state: dict[str, Any] = {
+        "q": text,
+        "kind": kind,
+        "class": params.get("class"),
+        "prefix": prefix,
+    }
     if size != 20:
         state["size"] = size
-    if text or cls:
+    if text or cls or prefix:
         page = await run_in_threadpool(
             cat.page,
             kind,
             text=text,
             cls=cls,
+            iri_prefix=prefix,
             offset=(page_no - 1) * size,
             size=size,
             with_facets=False,
@@ -409,7 +416,6 @@ async def check(request: Request) -> Response:
     error (400) with its ``line`` and ``column``. Nothing is run."""
     from sgraph.queries import get_query
     from sgraph.server.api import library
-
     from sgraph.server.protocol import read_body
 
     gs = request.app.state.gs

@@ -20,7 +20,6 @@ from starlette.responses import Response
 
 from sgraph.errors import InputError, ReadOnlyError, RequestTooLargeError
 from sgraph.server.description import service_description
-from sgraph.server.page import wants_html
 from sgraph.server.service import QueryService
 
 FORM = "application/x-www-form-urlencoded"
@@ -94,10 +93,6 @@ async def sparql_endpoint(request: Request) -> Response:
         if query is None and _single(params, "update") is None:
             raise InputError("the POST request has no query", hint="send query=... or a query body")
     else:
-        if wants_html(request):  # a browser: the query page (with ?query= filled in and run)
-            from sgraph.server.page import query_page
-
-            return query_page(request)
         query = _single(params, "query")
     if any(k == "update" for k, _ in params):
         raise _read_only("a SPARQL update (the `update` parameter)")

@@ -488,6 +488,7 @@
     $("download-json").addEventListener("click", function () { download("json"); });
     $("permalink").value = permalink();
     snippets();
+    window.sgraphQueryPage = { editor: editor, state: state, run: run };  // for scripts and tests
     if (start.run) run();
     else document.body.dataset.ran = "0";
   });

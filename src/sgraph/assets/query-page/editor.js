@@ -30,16 +30,29 @@
       return ns === undefined ? null : ns + pname.slice(i + 1);
     }
 
+    async function search(params) {
+      try {
+        params.format = "json";
+        params.size = "25";
+        var res = await fetch("/search?" + new URLSearchParams(params), { headers: { Accept: "application/json" } });
+        return res.ok ? (await res.json()).items : [];
+      } catch (e) { return []; }
+    }
+
+    /** Entities whose label has the words of ``text`` and, with ``ns``, whose IRI starts with
+     *  ns + text (the local part typed so far). */
     async function entities(text, ns) {
       var words = text.replace(/[-_]+/g, " ").trim();
-      if (!words) return [];
-      try {
-        var res = await fetch("/search?" + new URLSearchParams({ q: words, format: "json", size: "25" }),
-          { headers: { Accept: "application/json" } });
-        if (!res.ok) return [];
-        var body = await res.json();
-        return body.items.filter(function (it) { return !ns || it.iri.indexOf(ns) === 0; });
-      } catch (e) { return []; }
+      var found = await Promise.all([
+        words ? search({ q: words }) : Promise.resolve([]),
+        ns ? search({ prefix: ns + text }) : Promise.resolve([]),
+      ]);
+      var seen = {};
+      return found[1].concat(found[0]).filter(function (it) {
+        if (seen[it.iri] || (ns && it.iri.indexOf(ns) !== 0)) return false;
+        seen[it.iri] = true;
+        return true;
+      });
     }
 
     function entityOption(it) {

@@ -221,13 +221,19 @@
     var points = [];
     c.dates.forEach(function (dv) {
       var lv = labelColumn(vars, rows, c.dates, dv.replace(/(Date|date)$/, ""));
+      // a short text column besides the label (what happened: "issued", "starts") is added to it
+      var ev = c.texts.find(function (v) {
+        return v !== lv && rows.every(function (b) { return !b[v] || String(b[v].value).length <= 24; });
+      });
       rows.forEach(function (b) {
         var t = toTime(b[dv]);
         if (t === null) return;
         var linkVar = lv && lv.replace(/Label$/, "");
         var target = b[linkVar] && b[linkVar].type === "uri" ? b[linkVar].value : null;
         if (!target) { var iv = c.iris.find(function (v) { return b[v]; }); target = iv ? b[iv].value : null; }
-        points.push({ t: t, date: b[dv].value, label: textOf(lv ? b[lv] : null, ctx), href: target });
+        var text = textOf(lv ? b[lv] : null, ctx);
+        if (ev && b[ev]) text = text ? text + " (" + b[ev].value + ")" : b[ev].value;
+        points.push({ t: t, date: b[dv].value, label: text, href: target });
       });
     });
     points.sort(function (a, b) { return a.t - b.t || (a.label < b.label ? -1 : 1); });
