@@ -70,7 +70,8 @@ def test_kind_list_json_twin_paging_and_facets(base_url: str) -> None:
     # every facet count is the count SPARQL gives for the same condition
     publisher = first["facets"]["publisher"][0]
     assert publisher["count"] == sparql_count(
-        base_url, f"?e <{BASE}ontology#publishedBy> <{publisher['value']}> . {of_kind('publication')}"
+        base_url,
+        f"?e <{BASE}ontology#publishedBy> <{publisher['value']}> . {of_kind('publication')}",
     )
     year = first["facets"]["year"][0]
     narrowed = httpx.get(
@@ -123,7 +124,9 @@ def test_search_finds_an_entity_by_a_word_of_its_title(page: Any, base_url: str)
 
 
 def test_entity_page_groups_curated_statements_and_aliases(base_url: str) -> None:
-    r = httpx.get(base_url + "/id/organisation/child-safeguarding-practice-review-panel", headers=HTML)
+    r = httpx.get(
+        base_url + "/id/organisation/child-safeguarding-practice-review-panel", headers=HTML
+    )
     html = r.text
     assert r.status_code == 200
     # each publication the Panel wrote is listed once under "authored by", with its aliases
@@ -155,7 +158,9 @@ def test_unknown_entity_html_for_browsers_json_for_clients(page: Any, base_url: 
     assert "/id/person/annie-hudson" in api.json()["hint"]
     page.goto(base_url + "/id/person/annie-hudsen")
     assert page.locator("h1").text_content() == "Nothing at this address"
-    page.sgraph_errors.remove("Failed to load resource: the server responded with a status of 404 (Not Found)")
+    page.sgraph_errors.remove(
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    )
     page.locator("ol.items a", has_text="Annie Hudson").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/id/person/annie-hudson")

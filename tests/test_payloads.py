@@ -106,7 +106,9 @@ def test_completion(page: Any, base_url: str) -> None:
     page.keyboard.type("SELECT * WHERE { ?p sg:publishedBy sgorg:evil")
     page.keyboard.press("Control+Space")
     page.locator(".cm-tooltip-autocomplete li").first.wait_for()
-    assert "<script>alert(1)</script> Panel" in page.locator(".cm-tooltip-autocomplete").inner_text()
+    assert (
+        "<script>alert(1)</script> Panel" in page.locator(".cm-tooltip-autocomplete").inner_text()
+    )
     assert_inert(page)
 
 

@@ -221,9 +221,10 @@ def test_completion_of_prefixed_names_and_entity_labels(page: Any, base_url: str
     page.evaluate("sgraphQueryPage.editor.set('')")
     page.keyboard.type("SELECT * WHERE { ?p a sg:Ann")
     page.keyboard.press("Control+Space")
-    wait_for(page, 
+    wait_for(
+        page,
         "[...document.querySelectorAll('.cm-tooltip-autocomplete li')]"
-        ".some(li => li.textContent.includes('sg:AnnualReport'))"
+        ".some(li => li.textContent.includes('sg:AnnualReport'))",
     )
 
 

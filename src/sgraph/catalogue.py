@@ -387,7 +387,10 @@ class Catalogue:
         return out
 
     def search(self, text: str, *, kind: str | None = None, size: int = 20) -> Page:
-        """The entities whose label, alternative labels or notes hold every word of ``text``."""
+        """The entities whose label, alternative labels or notes hold every word of ``text``
+        (none for a text without words)."""
+        if _fts_query(text) is None:
+            return Page(items=[], total=0, offset=0, size=size)
         return self.page(kind, text=text, size=size, with_facets=False)
 
     def closest(self, iri: str, cls: str | None = None, n: int = 5) -> list[str]:

@@ -10,6 +10,7 @@ renderer and the page's code are inlined; the page asks nothing of any other hos
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,10 +22,19 @@ from sgraph.server.api import library
 from sgraph.server.browse import catalogue, vocabulary
 from sgraph.server.page import html_response, wants_html
 
+#: The network page's renderer, whichever this package has: draw.js over sigma.js, or
+#: vis-network (graph.js adapts to either).
+_RENDERERS = (
+    (("assets", "network", "sigma-graphology.min.js"), ("assets", "network", "draw.js")),
+    (("assets", "network", "vis-network.min.js"),),
+)
+_RENDERER = next(
+    r for r in _RENDERERS if all(resources.files("sgraph").joinpath(*p).is_file() for p in r)
+)
 #: The query page's scripts, in order: the editor bundle, the graph renderer, the page.
 QUERY_PAGE_SCRIPTS = (
     ("assets", "query-page", "codemirror.min.js"),
-    ("assets", "network", "vis-network.min.js"),
+    *_RENDERER,
     ("assets", "query-page", "graph.js"),
     ("assets", "query-page", "views.js"),
     ("assets", "query-page", "editor.js"),

@@ -1,6 +1,7 @@
 /* The query page's graph view: draws the network page's data (sgraph.network.page.page_data:
  * nodes with positions computed in Python, groups with colours and shapes, edges) with the
- * network page's renderer. One function:
+ * network page's renderer: its drawNetwork (draw.js, sigma.js) when the page has it, else
+ * vis-network. One function:
  *
  *   sgraphGraph.draw(container, data, {onSelect: function (node|null) {}, tooltip: fn(node)})
  *
@@ -21,8 +22,33 @@
     });
   }
 
+  function drawWithNetworkRenderer(container, data, options, groups, byId) {
+    var nodes = data.nodes.map(function (n) {
+      var g = groups[n.group] || {};
+      return { id: n.id, label: n.label, short: n.short || short(n.label, 34), x: n.x, y: n.y,
+               size: n.size, color: n.color || g.color, border: n.border || g.border,
+               shape: n.shape || g.shape, degree: n.degree };
+    });
+    var edges = edgesOf(data).map(function (e) { return { source: e.from, target: e.to, label: e.label }; });
+    var net = window.drawNetwork(container, { nodes: nodes, edges: edges }, {
+      directed: true,
+      onSelect: function (id) {
+        if (id === null) net.clear(); else net.select(id);
+        if (options.onSelect) options.onSelect(id === null ? null : byId[id]);
+      },
+    });
+    return { select: function (id) { net.select(id); }, destroy: function () { if (net.sigma) net.sigma.kill(); } };
+  }
+
   function draw(container, data, options) {
     options = options || {};
+    var groups0 = {};
+    (data.groups || []).forEach(function (g) { groups0[g.name] = g; });
+    var byId0 = {};
+    data.nodes.forEach(function (n) { byId0[n.id] = n; });
+    if (typeof window.drawNetwork === "function") {
+      return drawWithNetworkRenderer(container, data, options, groups0, byId0);
+    }
     var groups = {};
     (data.groups || []).forEach(function (g) { groups[g.name] = g; });
     var byId = {};
