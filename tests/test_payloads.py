@@ -84,7 +84,7 @@ def test_graph_and_bar_chart(page: Any, base_url: str) -> None:
         "?x rdfs:label ?xLabel . ?y rdfs:label ?yLabel . BIND(STR(?yLabel) AS ?edgeLabel) }",
     )
     wait_for(page, "document.body.dataset.graph === 'drawn'")
-    page.locator("#graph canvas").click(position={"x": 5, "y": 5})
+    page.locator("#graph").click(position={"x": 5, "y": 5})
     assert_inert(page)
     run_text(
         page,
