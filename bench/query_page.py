@@ -48,7 +48,9 @@ def main() -> None:
 
     with running_server("--workers", "1") as base, sync_playwright() as pw:
         html = httpx.get(base + "/sparql", headers={"Accept": "text/html"}).content
-        print(f"page weight: {len(html) / 1024:.0f} KiB ({len(gzip.compress(html)) / 1024:.0f} KiB gzipped)")
+        print(
+            f"page weight: {len(html) / 1024:.0f} KiB ({len(gzip.compress(html)) / 1024:.0f} KiB gzipped)"
+        )
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for name, (path, done) in CASES.items():
             times = []
@@ -69,8 +71,10 @@ def main() -> None:
                 if run:
                     times.append(ms)
                 context.close()
-            print(f"{name}: first result after {statistics.median(times):.0f} ms (median of {len(times)}; "
-                  f"min {min(times):.0f}, max {max(times):.0f})")
+            print(
+                f"{name}: first result after {statistics.median(times):.0f} ms (median of {len(times)}; "
+                f"min {min(times):.0f}, max {max(times):.0f})"
+            )
         browser.close()
 
 

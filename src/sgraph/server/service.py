@@ -15,7 +15,7 @@ from sgraph.server import formats, policy
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
 from sgraph.server.pool import QueryPool
-from sgraph.server.worker import QueryTask
+from sgraph.server.worker import QueryReply, QueryTask
 from sgraph.store import GraphStore
 from sgraph.terms import OxTerm
 
@@ -55,16 +55,7 @@ class QueryService:
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        task = QueryTask(
-            text=text,
-            fmt=fmt.name,
-            bindings=bindings,
-            max_rows=self.config.max_rows,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            truncation_link=str(request.base_url).rstrip("/") + LIMITS_PATH,
-        )
-        reply = await self.pool.run(task)
+        reply = await self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
         headers = {"Vary": "Accept"}
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
@@ -105,19 +96,30 @@ class QueryService:
         kind, default_graph, named_graphs = self._check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
+        reply = await self._run(request, text, "json", bindings, default_graph, named_graphs)
+        result = read_json_results(reply.body)
+        result.truncated = reply.truncated
+        return result
+
+    async def _run(
+        self,
+        request: Request,
+        text: str,
+        fmt: str,
+        bindings: dict[str, OxTerm] | None,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+    ) -> QueryReply:
         task = QueryTask(
             text=text,
-            fmt="json",
+            fmt=fmt,
             bindings=bindings,
             max_rows=self.config.max_rows,
             default_graph=default_graph,
             named_graphs=named_graphs,
             truncation_link=str(request.base_url).rstrip("/") + LIMITS_PATH,
         )
-        reply = await self.pool.run(task)
-        result = read_json_results(reply.body)
-        result.truncated = reply.truncated
-        return result
+        return await self.pool.run(task)
 
     def limits(self) -> dict[str, object]:
         return {
