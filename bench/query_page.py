@@ -24,8 +24,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from servers import running_server  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS
+from servers import running_server
 
 CASES = {
     "named query, table": ("/sparql?_named=publications", "document.body.dataset.ran === '1'"),

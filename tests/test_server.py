@@ -236,8 +236,14 @@ def test_construct_refuses_result_formats_with_406(client: TestClient) -> None:
 
 
 def test_select_refuses_unacceptable_types_with_406(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": SELECT_TITLES}, headers={"Accept": "image/png"})
-    assert_error_shape(r, 406)
+    r = client.get("/sparql", params={"query": SELECT_TITLES}, headers={"Accept": "text/html"})
+    assert_error_shape(r, 406)  # a client asking for HTML data; a browser's navigation: the page
+    page = client.get(
+        "/sparql",
+        params={"query": SELECT_TITLES},
+        headers={"Accept": "text/html", "Sec-Fetch-Dest": "document"},
+    )
+    assert page.status_code == 200 and "sgraph-config" in page.text
 
 
 def test_ask(client: TestClient) -> None:

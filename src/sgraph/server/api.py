@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from sgraph.errors import InputError
 from sgraph.queries import NamedQuery, get_query, load_library
 from sgraph.queries import check_entities as _check_entities
-from sgraph.server.page import wants_html
+from sgraph.server.page import is_navigation, wants_html
 from sgraph.server.protocol import too_large
 from sgraph.server.service import QueryService
 from sgraph.terms import OxTerm
@@ -44,7 +44,7 @@ async def run_query(request: Request) -> Response:
     if size > service.config.max_request_bytes:
         raise too_large(size, service.config.max_request_bytes)
     query = get_query(request.path_params["name"], library(request))
-    if wants_html(request):  # a browser: the query page, with this query filled in and run
+    if wants_html(request) and is_navigation(request):  # a browser: the query page, run
         items = [("_named", query.name), *request.query_params.multi_items()]
         return RedirectResponse("/sparql?" + urlencode(items), status_code=303)
     bindings = query.bind(query_values(request), service.gs.prefixes)

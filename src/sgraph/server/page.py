@@ -56,6 +56,17 @@ def secured_html(
     )
 
 
+def is_navigation(request: Request) -> bool:
+    """Whether a browser is opening a page (not a script or a SPARQL client asking for data):
+    the Fetch metadata browsers send on navigations, or their Upgrade-Insecure-Requests."""
+    headers = request.headers
+    return (
+        headers.get("sec-fetch-dest") == "document"
+        or headers.get("sec-fetch-mode") == "navigate"
+        or "upgrade-insecure-requests" in headers
+    )
+
+
 def wants_html(request: Request) -> bool:
     """Whether the client asks for a page: ``text/html`` (or XHTML) named in Accept, at least
     as high as anything else it names. A SPARQL client, curl (``*/*``) or no Accept: no."""
@@ -87,6 +98,7 @@ __all__ = [
     "CSP",
     "SECURITY_HEADERS",
     "html_response",
+    "is_navigation",
     "secured_html",
     "wants_html",
 ]

@@ -20,7 +20,7 @@ from sgraph.namespaces import STANDARD_PREFIXES
 from sgraph.server import protocol
 from sgraph.server.api import library
 from sgraph.server.browse import catalogue, vocabulary
-from sgraph.server.page import html_response, wants_html
+from sgraph.server.page import html_response, is_navigation, wants_html
 
 #: The network page's renderer, whichever this package has: draw.js over sigma.js, or
 #: vis-network (graph.js adapts to either).
@@ -78,7 +78,15 @@ def query_page(request: Request) -> Response:
 
 
 async def sparql(request: Request) -> Response:
-    """``/sparql``: the query page for a browser's GET, the SPARQL protocol for everyone else."""
-    if request.method == "GET" and wants_html(request):
+    """``/sparql``: the query page for a browser's GET, the SPARQL protocol for everyone else.
+
+    Without a query, asking for HTML is enough; with ``?query=`` the request must also be a
+    browser's navigation (Fetch metadata), so a SPARQL client that lists text/html in its Accept
+    header still gets results (or its 406) as before."""
+    if (
+        request.method == "GET"
+        and wants_html(request)
+        and ("query" not in request.query_params or is_navigation(request))
+    ):
         return query_page(request)
     return await protocol.sparql_endpoint(request)
