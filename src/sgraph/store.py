@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import rdflib
 
 from sgraph.config import Settings
+from sgraph.literals import WrittenLiterals
 from sgraph.materialise import Ontology, load_ontology, materialise, rule_files
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES, all_prefixes
 from sgraph.serialize import paused_gc
@@ -48,6 +49,9 @@ class GraphStore:
     settings: Settings
     ontology: Ontology
     sources: list[SourceFile] = field(default_factory=list)
+    #: the data's literals that the store keeps in another form (``"5"^^xsd:byte`` as
+    #: ``xsd:integer``), as written: read by validation and ``to_rdflib``
+    written: WrittenLiterals = field(default_factory=WrittenLiterals)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -73,10 +77,13 @@ class GraphStore:
         check_literals(sources)
         ontology = load_ontology(settings.ontology_file, settings.base)
         store = ox.Store()
+        written = WrittenLiterals.of((src.graph, src.triples) for src in sources)
         store.bulk_extend(iter_quads(sources))
         mat_graph = ox.NamedNode(settings.base + "graph/materialised")
         materialise(store, ontology, rule_files(settings.rules_dir), settings.base, mat_graph)
-        gs = cls(store=store, settings=settings, ontology=ontology, sources=sources)
+        gs = cls(
+            store=store, settings=settings, ontology=ontology, sources=sources, written=written
+        )
         store.extend(
             [
                 ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
@@ -152,7 +159,7 @@ class GraphStore:
         g = rdflib.Graph()
         for pfx, ns in self.prefixes.items():
             g.bind(pfx, ns, override=True)
-        triples_to_rdflib({q.triple for q in self.store}, g)
+        triples_to_rdflib(self.written.restore({q.triple for q in self.store}), g)
         if with_ontology:
             triples_to_rdflib(self.ontology.triples, g)
         return g

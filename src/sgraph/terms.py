@@ -1,4 +1,5 @@
-"""RDF terms: pyoxigraph (the store) term types, their order, and conversion to rdflib (pySHACL)."""
+"""RDF terms: pyoxigraph (the store) term types, their order, and conversion to and from rdflib
+(pySHACL; the shapes graph the SHACL engine reads)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,23 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph) -> Node:
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_rdflib(node: Node) -> OxTerm:
+    """Convert an rdflib term (a shapes-graph constant), literals exactly as rdflib holds them."""
+    import rdflib
+
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(f"not an RDF term: {node!r}")
 
 
 def triples_to_rdflib(

@@ -4,7 +4,7 @@ The data graph is the curated data plus the materialised standard triples plus t
 shapes on a superclass reach instances of its subclasses without RDFS inference (inference is off:
 the subclass closure is already in the data).
 
-Two engines give the same results: ``"fast"`` (``sgraph.shacl_fast``: one set-based SPARQL query per
+Two engines give the same results: ``"fast"`` (``sgraph.shacl``: one set-based SPARQL query per
 constraint on the pyoxigraph store, for large graphs) and ``"pyshacl"`` (pySHACL on an rdflib copy,
 the reference implementation). Choose with ``engine=``; without one, the ``SGRAPH_SHACL_ENGINE``
 environment variable chooses, and without that, ``"fast"``.
@@ -208,13 +208,13 @@ def _result_order(v: Violation) -> tuple[bool, str, int, str, str, str]:
 
 
 def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
-    """The fast engine: the same report as ``run_shacl``, computed by ``sgraph.shacl_fast``."""
+    """The fast engine: the same report as ``run_shacl``, computed by ``sgraph.shacl``."""
     import rdflib
 
-    from sgraph import shacl_fast
+    from sgraph import shacl
     from sgraph.terms import to_rdflib
 
-    raw = shacl_fast.validate_raw(gs, shapes)
+    raw = shacl.validate_raw(gs, shapes)
     results: list[Violation] = []
     for r in raw:
         focus = str(to_rdflib(r.focus))
@@ -227,7 +227,7 @@ def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
                 focus=focus,
                 path=_term_text(path),
                 value=_term_text(to_rdflib(r.value) if r.value is not None else None),
-                message=sorted(r.messages)[0],
+                message=sorted(str(m) for m in r.messages)[0],
                 severity=_severity(r.severity),
                 shape=_shape_text(r.shape),
                 source_file=str(loc.path) if loc else None,
@@ -236,9 +236,8 @@ def run_fast(gs: GraphStore, shapes: rdflib.Graph) -> ValidationReport:
         )
     results.sort(key=_result_order)
     conforms = not any(v.severity == "Violation" for v in results)
-    return ValidationReport(
-        conforms=conforms, results=results, results_graph=shacl_fast.results_graph(raw, conforms)
-    )
+    graph = shacl.results_graph(raw, conforms, shapes)
+    return ValidationReport(conforms=conforms, results=results, results_graph=graph)
 
 
 def choose_engine(engine: str | None = None) -> Engine:
