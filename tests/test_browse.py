@@ -43,7 +43,8 @@ def sparql_count(base_url: str, where: str) -> int:
 
 
 def of_kind(kind: str) -> str:
-    return f'FILTER(STRSTARTS(STR(?e), "{BASE}id/{kind}/"))'
+    """Entities of a kind: ``id/{kind}/{slug}`` (not the nodes below one, such as an author list)."""
+    return f'FILTER(REGEX(STR(?e), "^{BASE}id/{kind}/[^/]+$"))'
 
 
 def test_index_lists_every_kind_with_its_count(base_url: str) -> None:
@@ -102,7 +103,8 @@ def test_facet_counts_in_the_browser_equal_sparql_counts(page: Any, base_url: st
     count = int(li.locator(".n").text_content())
     li.locator("a").click()
     page.wait_for_load_state()
-    assert page.locator("ol.items li").count() == count
+    assert page.locator("ol.items li").count() == min(count, 50)  # 50 to a page
+    assert page.locator("main p.muted").first.text_content().startswith(f"{count} of ")
     assert page.locator(".chosen a").first.text_content().startswith("Type:")
 
 

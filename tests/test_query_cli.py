@@ -80,7 +80,8 @@ def test_every_graph_format(tmp_path: Path, fmt: str) -> None:
     rq.write_text(
         "#+ summary: the chairs as a graph\n"
         "PREFIX org: <http://www.w3.org/ns/org#>\nPREFIX sg: <https://w3id.org/sgraph/ontology#>\n"
-        "CONSTRUCT { ?p org:headOf ?o } WHERE { ?m org:member ?p ; org:role sg:chair ; org:organization ?o }\n"
+        "CONSTRUCT { ?p org:headOf ?o } WHERE { ?m org:member ?p ; org:role sg:chair ; org:organization ?o .\n"
+        "  ?o a sg:Panel }\n"
     )
     r = invoke("query", str(rq), "--format", fmt)
     assert r.exit_code == 0, r.stderr

@@ -49,6 +49,7 @@ def project_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "sgorg": base + "id/organisation/",
         "sgper": base + "id/person/",
         "sgmem": base + "id/membership/",
+        "sgpst": base + "id/post/",
         "sgcon": base + "id/concept/",
         "sgsch": base + "id/scheme/",
         "sgprd": base + "id/period/",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,7 +40,7 @@ MAX_TRIPLES = 50_000_000
 PART_TRIPLES = 500_000
 MANIFEST = "synth.json"
 #: Bumped whenever the generator's output changes (so cached data sets are regenerated).
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
@@ -492,13 +493,14 @@ def _generate(target: int, folder: Path, seed: int, progress: Progress | None) -
         periods = _periods(w, src)
         counts["period"] = len(periods)
         themes, topics = _concepts(w, rng, src, p.concepts)
-        counts["concept"] = len(themes) + len(topics)
+        kinds = _publication_kinds(w, src)
+        counts["concept"] = len(themes) + len(topics) + kinds
         orgs = _organisations(w, rng, src, acts, p.organisations)
         counts["organisation"] = len(orgs.all)
         people = _people(w, rng, src, orgs, p.people)
         counts["person"] = len(people)
         counts["membership"] = _memberships(w, rng, src, people, orgs, p.memberships)
-        reviews = _reviews(w, rng, src, people, orgs, topics, p.reviews)
+        reviews = _reviews(w, rng, src, people, orgs, themes, topics, p.reviews)
         counts["review"] = sum(len(v) for v in reviews.values())
         counts["publication"] = _publications(
             w,
@@ -613,29 +615,24 @@ def _periods(w: _Writer, src: Callable[[], list[str]]) -> dict[int, str]:
     return out
 
 
+def _scheme(w: _Writer, src: Callable[[], list[str]], iri: str, label: str) -> None:
+    w.block(
+        "concepts",
+        iri,
+        f"Scheme: {label.lower()}",
+        [
+            ("a", ["skos:ConceptScheme"]),
+            ("skos:prefLabel", [_en(label)]),
+            ("dcterms:source", src()),
+        ],
+    )
+
+
 def _concepts(
     w: _Writer, rng: random.Random, src: Callable[[], list[str]], n: int
 ) -> tuple[list[str], list[str]]:
-    w.block(
-        "concepts",
-        "sgsch:practice-themes",
-        "Scheme: practice themes",
-        [
-            ("a", ["skos:ConceptScheme"]),
-            ("skos:prefLabel", [_en("Practice themes")]),
-            ("dcterms:source", src()),
-        ],
-    )
-    w.block(
-        "concepts",
-        "sgsch:review-topics",
-        "Scheme: review topics",
-        [
-            ("a", ["skos:ConceptScheme"]),
-            ("skos:prefLabel", [_en("Review topics")]),
-            ("dcterms:source", src()),
-        ],
-    )
+    _scheme(w, src, "sgsch:practice-themes", "Practice themes")
+    _scheme(w, src, "sgsch:review-topics", "Review topics")
     themes: list[str] = []
     topics: list[str] = []
     for i in range(n):
@@ -659,6 +656,28 @@ def _concepts(
         )
         (themes if is_theme else topics).append(iri)
     return themes, topics
+
+
+def _publication_kinds(w: _Writer, src: Callable[[], list[str]]) -> int:
+    """The publication-kinds scheme: one concept per generated class (the build's dcterms:type)."""
+    _scheme(w, src, "sgsch:publication-kinds", "Publication kinds")
+    classes = sorted({c for kinds, _word, _share in _PUB_KINDS for c in kinds})
+    for cls in classes:
+        label = re.sub(r"(?<!^)(?=[A-Z])", " ", cls.split(":", 1)[1]).lower()
+        w.block(
+            "concepts",
+            f"sgcon:kind-{slugify(label)}",
+            f"Publication kind: {label}",
+            [
+                ("a", ["skos:Concept"]),
+                ("skos:prefLabel", [_en(label)]),
+                ("sg:publicationClass", [cls]),
+                ("skos:inScheme", ["sgsch:publication-kinds"]),
+                ("skos:topConceptOf", ["sgsch:publication-kinds"]),
+                ("dcterms:source", src()),
+            ],
+        )
+    return len(classes)
 
 
 @dataclass
@@ -814,6 +833,7 @@ def _reviews(
     src: Callable[[], list[str]],
     people: list[str],
     orgs: _Orgs,
+    themes: list[str],
     topics: list[str],
     n: int,
 ) -> dict[str, list[str]]:
@@ -848,21 +868,19 @@ def _reviews(
             }
         )
         title = f"{word.replace('-', ' ').capitalize()} {i + 1}: {topic_words.replace('-', ' ')}"
-        w.block(
-            "reviews",
-            iri,
-            title,
-            [
-                ("a", [cls]),
-                ("dcterms:title", [_en(title)]),
-                ("sg:startDate", [_date_literal(start, "date")]),
-                ("sg:endDate", [_date_literal(end, "date")]),
-                ("sg:commissionedBy", [commissioner]),
-                ("sg:undertakenBy", undertaken),
-                ("sg:reviewTopic", [topic]),
-                ("dcterms:source", src()),
-            ],
-        )
+        pairs: list[tuple[str, list[str]]] = [
+            ("a", [cls]),
+            ("dcterms:title", [_en(title)]),
+            ("sg:startDate", [_date_literal(start, "date")]),
+            ("sg:endDate", [_date_literal(end, "date")]),
+            ("sg:commissionedBy", [commissioner]),
+            ("sg:undertakenBy", undertaken),
+            ("sg:reviewTopic", [topic]),
+        ]
+        if cls == "sg:LocalChildSafeguardingPracticeReview":  # local reviews record their themes
+            pairs.append(("sg:practiceTheme", [_pick(rng, themes)]))
+        pairs.append(("dcterms:source", src()))
+        w.block("reviews", iri, title, pairs)
         out[cls].append(iri)
     return out
 

@@ -318,7 +318,7 @@ def entity_view(
         graphs=[_value(ox.NamedNode(g), names, links) for g in graph_names],
         located=located,
         alternates=list(links.alternates),
-        network_href="/network?focus=" + quote(iri, safe=""),
+        network_href="/network?focus=" + quote(iri, safe="") + "&depth=1",
         external=None if iri.startswith(links.base) else pages.safe_href(iri),
         neighbourhood=_neighbourhood(iri, out_cur, in_cur, names, links),
     )

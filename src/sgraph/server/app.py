@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from sgraph.server import api, browse, network, workbench
+from sgraph.server import api, browse, graphview, network, workbench
 from sgraph.server.config import ServerConfig
 from sgraph.server.errors import EXCEPTION_HANDLERS
 from sgraph.server.linked_data import LinkedData, linked_data_routes
@@ -42,8 +42,8 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
         Route("/network", network.network_page, methods=["GET"], name="network"),
         Route("/api/queries", api.list_queries, methods=["GET"], name="queries"),
         Route("/api/queries/{name}", api.run_query, methods=["GET"], name="run_query"),
-        Route("/api/queries/{name}/network", network.named_network, methods=["GET"]),
-        Route("/api/network", network.query_network, methods=["GET", "POST"], name="network_data"),
+        Route("/api/queries/{name}/network", graphview.named_network, methods=["GET"]),
+        Route("/api/network", graphview.query_network, methods=["GET", "POST"], name="graph_view"),
         Route("/api/labels", browse.labels, methods=["POST"], name="labels"),
         Route("/api/check", browse.check, methods=["POST"], name="check"),
         Route("/api/limits", api.limits, methods=["GET"], name="limits"),
@@ -55,4 +55,5 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     app.state.config = config
     app.state.gs = gs
     app.state.linked_data = ld
+    app.state.network_pages = network.NetworkPages(gs)
     return app

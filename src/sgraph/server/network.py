@@ -1,134 +1,100 @@
-"""Network views on the server: the network page (``/network``, ``/network?focus=IRI&depth=2``),
-and the data of the query page's graph view (``/api/network``).
+"""``/network``: the network page of the served graph, and ``/network?focus=IRI&depth=N``, the
+neighbourhood of one entity (what ``sgraph network --focus`` draws).
 
-``/api/network`` runs a SELECT (``query=`` as on ``/sparql``, or a named query at
-``/api/queries/{name}/network?param=...``) through the same checks, worker pool and limits as
-the endpoint, reads its rows with the Wikidata graph-view conventions (``?x ?xLabel ?y ?yLabel
-?edgeLabel``, ``sgraph.network.rows``) and answers the network page's data for them: nodes with
-their positions (``sgraph.network.layout``), groups and colours, edges. The page draws it with
-the network page's own renderer.
+The whole graph is projected once, on the first request (in a worker thread), and kept; each
+page is rendered by ``sgraph.network.page``. ``focus`` is an IRI, a prefixed name or part of a
+label, as on the command line; an unknown or ambiguous one is a 404 or 400 in the server's JSON
+error shape.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import Response
 
 from sgraph.errors import InputError
-from sgraph.server.page import SECURITY_HEADERS
 
 if TYPE_CHECKING:
     import networkx as nx
 
-_LOCK = threading.Lock()
-#: At most this many nodes are drawn in the query page's graph view (the most central).
-MAX_NODES = 2000
-_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+    from sgraph.store import GraphStore
+
+#: The deepest neighbourhood served (each step can multiply the page's size).
+MAX_DEPTH = 4
 
 
-def projection(request: Request) -> nx.MultiDiGraph:
-    """The whole graph projected for networks (``sgraph.network.project``), made once."""
-    state = request.app.state
-    found: nx.MultiDiGraph | None = getattr(state, "projection", None)
-    if found is None:
-        with _LOCK:
-            found = getattr(state, "projection", None)
-            if found is None:
-                from sgraph.network import analyse, project
+class NetworkPages:
+    """The projected graph of a store, made once, and the pages drawn from it."""
 
-                found = analyse(project(state.gs))
-                state.projection = found
-    return found
+    def __init__(self, gs: GraphStore) -> None:
+        self.gs = gs
+        self._graph: nx.MultiDiGraph | None = None
+        self._whole: str | None = None
+        self._lock = threading.Lock()
+
+    def graph(self) -> nx.MultiDiGraph:
+        with self._lock:
+            if self._graph is None:
+                from sgraph.network.analytics import analyse
+                from sgraph.network.projection import project
+
+                self._graph = analyse(project(self.gs))
+            return self._graph
+
+    def whole(self) -> str:
+        if self._whole is None:
+            from sgraph.network.page import render_page
+
+            text = render_page(self.graph())
+            with self._lock:
+                self._whole = text
+        return self._whole
+
+    def focus(self, entity: str, depth: int) -> str:
+        from sgraph.network.analytics import analyse
+        from sgraph.network.layout import view_of
+        from sgraph.network.page import DEFAULT_TITLE, render_page
+        from sgraph.network.select import Selection, select
+
+        view = analyse(select(self.graph(), Selection(focus=entity, depth=depth), self.gs.prefixes))
+        centre = view_of(view).entities[0]
+        steps = "1 link" if depth == 1 else f"{depth} links"
+        title = f"{view.nodes[centre].get('label', centre)}, and what is within {steps} of it"
+        return render_page(view, title=f"{title} · {DEFAULT_TITLE}")
 
 
-def _page(request: Request) -> str:
-    from sgraph.network import Selection, analyse, render_page, resolve_entity, select
-
-    g = projection(request)
-    focus = request.query_params.get("focus")
-    raw_depth = request.query_params.get("depth", "1")
-    if not raw_depth.isdigit() or not 1 <= int(raw_depth) <= 4:
-        raise InputError(f"depth={raw_depth!r} is not 1, 2, 3 or 4", hint="e.g. depth=2")
-    if not focus:
-        return render_page(g)
-    prefixes = request.app.state.gs.prefixes
-    node = resolve_entity(g, focus, prefixes)
-    shown = analyse(select(g, Selection(focus=node, depth=int(raw_depth)), prefixes))
-    return render_page(shown, title="sgraph: around " + str(g.nodes[node].get("label", node)))
+def _depth(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 1
+    if not raw.isdigit() or not 0 <= int(raw) <= MAX_DEPTH:
+        raise InputError(
+            f"depth must be a whole number from 0 to {MAX_DEPTH}, not {raw!r}",
+            hint="for example /network?focus=...&depth=2",
+        )
+    return int(raw)
 
 
 async def network_page(request: Request) -> Response:
-    """The network page (the same page ``sgraph network`` writes), served with the page's own
-    Content-Security-Policy as a header too."""
-    text = await run_in_threadpool(_page, request)
-    m = _META_CSP.search(text)
-    headers = dict(SECURITY_HEADERS)
-    if m:
-        import html
-
-        headers["Content-Security-Policy"] = html.unescape(m.group(1))
-    return HTMLResponse(text, headers=headers)
-
-
-def graph_data(
-    request: Request, variables: list[str], rows: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """The network page's data for the rows of a query (see the module docstring)."""
-    from sgraph.network import analyse
-    from sgraph.network.page import cap, page_data
-    from sgraph.network.rows import from_rows
-
-    g = from_rows(variables, rows, projection(request))
-    if g.number_of_nodes() == 0:
-        return {"nodes": [], "edges": [], "groups": [], "relations": [], "meta": {"note": ""}}
-    g = analyse(g)
-    g, note = cap(g, MAX_NODES)
-    return page_data(g, title="query result", note=note)
-
-
-async def query_network(request: Request) -> Response:
-    """``/api/network``: the graph view of a query text (GET ``query=`` or a POST form)."""
-    from sgraph.server.protocol import read_body
-
-    service = request.app.state.service
-    if request.method == "POST":
-        from urllib.parse import parse_qsl
-
-        body = await read_body(request, service.config.max_request_bytes)
-        params = dict(parse_qsl(body.decode("utf-8", "replace")))
-    else:
-        params = dict(request.query_params)
-    text = params.get("query")
-    if not text or not text.strip():
-        raise InputError("send the query as `query=`", hint="the query must be a SELECT")
-    return await _answer(request, text, None)
-
-
-async def named_network(request: Request) -> Response:
-    """``/api/queries/{name}/network?param=...``: the graph view of a named query."""
-    from sgraph.queries import get_query
-    from sgraph.server.api import check_entities, library, query_values
-
-    service = request.app.state.service
-    query = get_query(request.path_params["name"], library(request))
-    bindings = query.bind(query_values(request), service.gs.prefixes)
-    await check_entities(request, query, bindings)
-    return await _answer(request, query.query, bindings)
-
-
-async def _answer(request: Request, text: str, bindings: dict[str, Any] | None) -> Response:
-    service = request.app.state.service
-    result = await service.result(request, text, bindings=bindings)
-    if result.kind != "select":
-        raise InputError(
-            "the graph view draws the rows of a SELECT query",
-            hint="select ?x ?xLabel ?y ?yLabel ?edgeLabel (the Wikidata graph-view columns)",
+    pages: NetworkPages = request.app.state.network_pages
+    focus = request.query_params.get("focus")
+    if focus:
+        text = await run_in_threadpool(
+            pages.focus, focus, _depth(request.query_params.get("depth"))
         )
-    data = await run_in_threadpool(graph_data, request, result.variables, result.rows)
-    data["truncated"] = result.truncated
-    return JSONResponse(data)
+    else:
+        text = await run_in_threadpool(pages.whole)
+    return Response(text, media_type="text/html; charset=utf-8", headers=_headers())
+
+
+def _headers() -> dict[str, Any]:
+    from sgraph.network.page import content_security_policy
+
+    return {
+        "Content-Security-Policy": content_security_policy() + "; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
