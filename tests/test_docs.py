@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import escape  # what the templates escape with
 
 from sgraph.export.docs import ontology_html
 from sgraph.store import GraphStore

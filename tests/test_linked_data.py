@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape  # what the templates escape with
 from pyld import jsonld
 
 from servers import running_server
 from sgraph.config import Settings
-from sgraph.export.entity_page import PageLinks, entity_html
+from sgraph.export.entity_page import Names, PageLinks, entity_html, entity_view
 from sgraph.rdf.formats import GRAPH_FORMATS, TRIPLE_FORMATS, GraphFormat
 from sgraph.server.config import ServerConfig
 from sgraph.server.linked_data import LinkedData
@@ -90,7 +90,7 @@ def test_link_headers_and_html_page(server: str) -> None:
     html = r.text
     assert "<h1>Annie Hudson</h1>" in html
     assert 'href="/id/organisation/child-safeguarding-practice-review-panel"' in html
-    for section in ("Properties", "Referenced by", "Sources", "Neighbourhood"):
+    for section in ("Statements", "Linked from", "Sources", "Neighbourhood"):
         assert f"<h2>{section}</h2>" in html
     assert "<svg" in html and "<script" not in html
 
@@ -158,16 +158,17 @@ def payload_store(tmp_path: Path) -> GraphStore:
 def test_data_is_escaped_in_the_html(payload_store: GraphStore, browser: Any) -> None:
     ld = LinkedData(payload_store, ServerConfig())
     iri = "https://w3id.org/sgraph/id/publication/evil"
-    out, inc = ld.describe(iri)
-    html = entity_html(
+    out, inc = ld.describe_quads(iri)
+    view = entity_view(
         iri,
         out,
         inc,
-        ld.label,
-        payload_store.prefixes,
+        Names(ld.label, payload_store.prefixes),
         PageLinks(payload_store.settings.base, []),
-        ld.graphs_of(iri),
+        derived_graph=ld.derived_graph,
+        supers=ld.supers(),
     )
+    html = entity_html(view)
     assert "<script>" not in html and "<img" not in html
     assert escape(PAYLOAD) in html
     page = browser.new_page()

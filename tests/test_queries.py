@@ -159,7 +159,7 @@ def test_header_and_defaults() -> None:
     ]
     assert q.query.startswith("SELECT")
     assert q.to_dict()["parameters"] == [
-        {"name": "when", "type": "date", "required": True, "default": "2020-01-02"}
+        {"name": "when", "type": "date", "required": True, "default": "2020-01-02", "class": None}
     ]
 
 

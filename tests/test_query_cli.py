@@ -34,12 +34,12 @@ def test_queries_json_shape() -> None:
     assert [q["name"] for q in doc] == sorted(load_library())
     chair = next(q for q in doc if q["name"] == "chair-on-date")
     assert set(chair) == {
-        *("name", "summary", "description", "tags", "parameters", "query"),
+        *("name", "summary", "description", "tags", "parameters", "query", "view"),
         *("file", "replaces"),  # where it is read from, and the packaged query it replaces
     }
     assert chair["replaces"] is None
     assert chair["parameters"] == [
-        {"name": "date", "type": "date", "required": True, "default": "2021-06-01"}
+        {"name": "date", "type": "date", "required": True, "default": "2021-06-01", "class": None}
     ]
     assert "SELECT" in chair["query"] and "#+" not in chair["query"]
 

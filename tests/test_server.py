@@ -34,7 +34,8 @@ def assert_error_shape(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
-    assert ERROR_KEYS <= set(body) <= ERROR_KEYS | {"hint"}, body
+    # a syntax error also says where: line and column
+    assert ERROR_KEYS <= set(body) <= ERROR_KEYS | {"hint", "line", "column"}, body
     assert body["status"] == status
     assert isinstance(body["message"], str) and body["message"]
     assert "Traceback" not in response.text and 'File "' not in response.text
@@ -236,7 +237,13 @@ def test_construct_refuses_result_formats_with_406(client: TestClient) -> None:
 
 def test_select_refuses_unacceptable_types_with_406(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": SELECT_TITLES}, headers={"Accept": "text/html"})
-    assert_error_shape(r, 406)
+    assert_error_shape(r, 406)  # a client asking for HTML data; a browser's navigation: the page
+    page = client.get(
+        "/sparql",
+        params={"query": SELECT_TITLES},
+        headers={"Accept": "text/html", "Sec-Fetch-Dest": "document"},
+    )
+    assert page.status_code == 200 and "sgraph-config" in page.text
 
 
 def test_ask(client: TestClient) -> None:
@@ -397,6 +404,8 @@ def test_syntax_error_names_line_and_column(client: TestClient) -> None:
     body = assert_error_shape(r, 400)
     assert body["error"] == "QuerySyntaxError"
     assert "line 2" in body["message"]
+    # where the query page marks it: line 2, at or just after the "}" where an object was due
+    assert body["line"] == 2 and body["column"] in (15, 16)
 
 
 # -- service description ---------------------------------------------------------------------------
@@ -455,15 +464,19 @@ def test_named_query_runs_with_typed_parameters(
 
 
 # -- the query page's files --------------------------------------------------------------------
-def test_query_page_and_assets(client: TestClient) -> None:
-    r = client.get("/")
+def test_query_page_is_the_endpoint_for_browsers(client: TestClient) -> None:
+    r = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     csp = r.headers["content-security-policy"]
+    nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp
-    assert "http://" not in r.text and "https://" not in r.text  # nothing loaded from elsewhere
-    for name in ("app.js", "style.css"):
-        a = client.get(f"/assets/query-page/{name}")
-        assert a.status_code == 200 and a.content
-    assert "innerHTML" not in client.get("/assets/query-page/app.js").text
-    assert_error_shape(client.get("/assets/query-page/..%2F..%2Fserver%2Fapp.py"), 404)
-    assert_error_shape(client.get("/assets/query-page/missing.js"), 404)
+    assert f"script-src 'nonce-{nonce}'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    # every script is inlined with the nonce: nothing is loaded, from here or elsewhere
+    assert "<script src" not in r.text and '<link rel="stylesheet"' not in r.text
+    scripts = r.text.count("<script nonce=")
+    assert scripts >= 4 and scripts == r.text.count(f'<script nonce="{nonce}">')
+    # SPARQL clients and curl (*/*) still get the service description and results
+    assert client.get("/sparql").headers["content-type"].startswith("text/turtle")
+    r = client.get("/sparql", params={"query": SELECT_TITLES}, headers={"Accept": "*/*"})
+    assert r.headers["content-type"].startswith("application/sparql-results+json")

@@ -125,6 +125,14 @@ class QuerySyntaxError(InputError):
         self.line = line
         self.column = column
 
+    def to_dict(self) -> dict[str, Any]:
+        """The error shape, with the ``line`` and ``column`` (1-based) of the error if known."""
+        body = super().to_dict()
+        if self.line is not None:
+            body["line"] = self.line
+            body["column"] = self.column
+        return body
+
 
 class UnknownQueryError(InputError):
     """No named query by that name; ``suggestions`` are the close matches."""

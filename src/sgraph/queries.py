@@ -9,6 +9,14 @@ Header (lines starting ``#+`` at the top of the file, read as YAML)::
     #+ tags: [people, roles]
     #+ defaults:
     #+   - date: 2021-06-01
+    #+ view: Table
+    #+ classes:
+    #+   - topic: skos:Concept
+
+``view`` is the view the query page opens the result in (the Wikidata Query Service's
+``#defaultView:`` names: Table, Graph, Timeline, BarChart; a ``#defaultView:`` comment in the
+query itself says the same); ``classes`` gives the class of the entities an IRI parameter takes,
+so that the page and ``sgraph queries NAME`` offer them and a value naming none is refused.
 
 Parameters follow the BASIL/grlc variable convention (see ``queries/README.md``):
 ``?_name`` is a required parameter, ``?__name`` an optional one; a last part ``_iri`` makes it an
@@ -33,6 +41,7 @@ from sgraph import xsd
 from sgraph.errors import InputError, ParameterError, UnknownQueryError
 from sgraph.namespaces import STANDARD_PREFIXES, XSD
 from sgraph.rdf.sparql_lexer import VAR, tokens
+from sgraph.rdf.sparql_lexer import declared_prefixes as _declared
 from sgraph.terms import OxTerm
 from sgraph.xsd import LEXICAL as _LEXICAL
 
@@ -56,7 +65,10 @@ XSD_TYPES = frozenset(
     }
 )
 #: Header keys sgraph reads; the other grlc keys are accepted and ignored.
-HEADER_KEYS = frozenset({"summary", "description", "tags", "defaults"})
+HEADER_KEYS = frozenset({"summary", "description", "tags", "defaults", "view", "classes"})
+#: The result views of the query page (the Wikidata Query Service's ``#defaultView:`` names).
+VIEWS = ("Table", "Graph", "Timeline", "BarChart")
+_DEFAULT_VIEW = re.compile(r"^\s*#\s*defaultView\s*:\s*([A-Za-z]+)", re.M)
 GRLC_KEYS = frozenset(
     {"endpoint", "method", "pagination", "enumerate", "endpoint_in_url", "transform"}
 )
@@ -77,6 +89,8 @@ class Parameter:
     required: bool
     default: str | None
     variable: str = ""  # the SPARQL variable it binds, without '?', e.g. "_date_xsd_date"
+    #: For an IRI parameter: the class of the entities it takes (``#+ classes:``), as an IRI.
+    cls: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +98,7 @@ class Parameter:
             "type": self.type,
             "required": self.required,
             "default": self.default,
+            "class": self.cls,
         }
 
 
@@ -99,6 +114,8 @@ class NamedQuery:
     extra: dict[str, Any] = field(default_factory=dict)
     #: The query of the same name this one replaces (a local query over a packaged one).
     replaces: Path | None = None
+    #: The view the query page shows first (one of ``VIEWS``), or None: the table.
+    view: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +125,7 @@ class NamedQuery:
             "tags": list(self.tags),
             "parameters": [p.to_dict() for p in self.parameters],
             "query": self.query,
+            "view": self.view,
         }
 
     def parameter(self, name: str) -> Parameter:
@@ -272,7 +290,9 @@ def parse_header(text: str, path: Path | str = "<query>") -> tuple[dict[str, Any
     return data, "".join(lines[i:])
 
 
-def _defaults(raw: Any, path: Path | str) -> dict[str, str]:
+def _defaults(
+    raw: Any, path: Path | str, key: str = "defaults", example: str = "date: 2021-06-01"
+) -> dict[str, str]:
     if raw is None:
         return {}
     items: list[Any] = raw if isinstance(raw, list) else [raw]
@@ -280,8 +300,8 @@ def _defaults(raw: Any, path: Path | str) -> dict[str, str]:
     for item in items:
         if not isinstance(item, dict):
             raise InputError(
-                f"{path}: '#+ defaults' must list 'name: value' entries",
-                hint="#+ defaults:\n#+   - date: 2021-06-01",
+                f"{path}: '#+ {key}' must list 'name: value' entries",
+                hint=f"#+ {key}:\n#+   - {example}",
             )
         for k, v in item.items():
             out[str(k)] = (
@@ -308,6 +328,17 @@ def parse_query(text: str, path: Path | str = "<query>", name: str | None = None
             )
     for p in params:
         p.default = defaults.get(p.name)
+    classes = _defaults(header.get("classes"), path, "classes", "topic: skos:Concept")
+    known = {**STANDARD_PREFIXES, **declared_prefixes(body)}
+    for key, value in classes.items():
+        match = [p for p in params if p.name == key]
+        if not match or match[0].type != "iri":
+            raise InputError(
+                f"{path}: '#+ classes' names {key!r}, which is not an IRI parameter of the query",
+                hint="IRI parameters: "
+                + (", ".join(p.name for p in params if p.type == "iri") or "none (?_name_iri)"),
+            )
+        match[0].cls = _expand(value, known, path)
     tags = header.get("tags") or []
     if isinstance(tags, str):
         tags = [tags]
@@ -321,7 +352,46 @@ def parse_query(text: str, path: Path | str = "<query>", name: str | None = None
         query=body.lstrip("\n"),
         path=Path(str(path)),
         extra={k: v for k, v in header.items() if k not in HEADER_KEYS},
+        view=_view(header.get("view"), body, path),
     )
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The ``PREFIX`` declarations of a query text."""
+    return _declared(tokens(text))
+
+
+def _expand(value: str, prefixes: dict[str, str], path: Path | str) -> str:
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    m = _PNAME.match(value)
+    if m and (m.group(1) or "") in prefixes:
+        return prefixes[m.group(1) or ""] + m.group(2)
+    if _ABS_IRI.match(value) and "://" in value:
+        return value
+    raise InputError(
+        f"{path}: class {value!r} in '#+ classes' is neither an IRI nor a prefixed name with a "
+        "declared prefix",
+        hint="write e.g. skos:Concept and declare PREFIX skos: in the query",
+    )
+
+
+def _view(raw: Any, body: str, path: Path | str) -> str | None:
+    """The ``#+ view:`` header, else the query's own ``#defaultView:`` comment, else None."""
+    if raw is None:
+        m = _DEFAULT_VIEW.search(body)
+        if not m:
+            return None
+        raw = m.group(1)
+    by_lower = {v.lower(): v for v in VIEWS}
+    found = by_lower.get(str(raw).strip().lower())
+    if found is None:
+        raise InputError(
+            f"{path}: view {raw!r} is not one of {', '.join(VIEWS)}",
+            hint="e.g. '#+ view: Graph' (the Wikidata Query Service's #defaultView names)",
+        )
+    return found
 
 
 def load_query_file(path: Path) -> NamedQuery:
@@ -403,3 +473,66 @@ def find_query(target: str, folders: Path | Sequence[Path] | None = None) -> Nam
 
 def _looks_like_text(target: str) -> bool:
     return any(c in target for c in " \t\n{")
+
+
+# -- IRI parameters and the entities of the graph -----------------------------------------------
+_RDFS_LABEL = STANDARD_PREFIXES["rdfs"] + "label"
+_RDF_TYPE = STANDARD_PREFIXES["rdf"] + "type"
+
+
+def instances(store: ox.Store, cls: str | None) -> list[tuple[str, str]]:
+    """(IRI, label) of the entities of class ``cls`` (of any class if None), by label."""
+    pattern = f"?e <{_RDF_TYPE}> <{cls}>" if cls else f"?e <{_RDF_TYPE}> ?anyClass"
+    result = store.query(
+        f"SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ {pattern} FILTER(isIRI(?e)) "
+        f"OPTIONAL {{ ?e <{_RDFS_LABEL}> ?l }} }} GROUP BY ?e",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    out = []
+    for row in result:
+        e, label = row["e"], row["label"]
+        if isinstance(e, ox.NamedNode):
+            out.append((e.value, label.value if label is not None else ""))
+    return sorted(out, key=lambda pair: (pair[1].casefold() or "\uffff", pair[0]))
+
+
+def _exists(store: ox.Store, iri: str, cls: str | None) -> bool:
+    node = f"<{iri}>"
+    text = (
+        f"ASK {{ {node} <{_RDF_TYPE}> <{cls}> }}"
+        if cls
+        else f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"
+    )
+    return bool(store.query(text, use_default_graph_as_union=True))
+
+
+def check_entities(
+    query: NamedQuery, bindings: dict[str, OxTerm], store: ox.Store, prefixes: dict[str, str]
+) -> None:
+    """Refuse an IRI parameter that names no entity (of its class) in the graph, with the
+    closest matches, as a wrong date is refused: ParameterError."""
+    from sgraph.catalogue import closest_iris
+    from sgraph.serialize import PrefixMap
+
+    pm = PrefixMap(prefixes)
+    for p in query.parameters:
+        term = bindings.get(p.variable)
+        if p.type != "iri" or not isinstance(term, ox.NamedNode):
+            continue
+        if _exists(store, term.value, p.cls):
+            continue
+        pool = instances(store, p.cls)
+        close = closest_iris(term.value, [iri for iri, _ in pool], dict(pool), 3)
+        what = f"an entity of class {pm.shorten(p.cls).strip('<>')}" if p.cls else "an entity"
+        listing = f"sgraph queries {query.name}"
+        raise ParameterError(
+            f"parameter {p.name!r}: {pm.shorten(term.value).strip('<>')} is not {what} "
+            "in the graph",
+            hint=(
+                "close matches: " + ", ".join(pm.shorten(c).strip("<>") for c in close)
+                if close
+                else f"`{listing}` lists the values it takes"
+            )
+            + (f" (`{listing}` lists them all)" if close else ""),
+        )

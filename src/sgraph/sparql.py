@@ -307,9 +307,7 @@ def execute_remote(
     if kind == "update":
         raise InputError("this is a SPARQL update; sgraph runs queries only")
     check_syntax(text, prefixes=prefixes)
-    full = _declare_prefixes(text, prefixes or {})
-    if bindings:
-        full = inject_values(full, bindings)
+    full = portable_text(text, bindings, prefixes)
     if kind == "graph":  # N-Triples preferred (the simplest to parse), Turtle understood
         nt, ttl = GRAPH_FORMATS["ntriples"], GRAPH_FORMATS["turtle"]
         accept = f"{nt.media_type}, {ttl.media_type};q=0.9"
@@ -346,6 +344,15 @@ def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
         hint="check the URL (for Oxigraph server it ends in /query, for sgraph serve in /sparql) "
         "and that the store is running and reachable",
     )
+
+
+def portable_text(
+    text: str, bindings: dict[str, OxTerm] | None = None, prefixes: dict[str, str] | None = None
+) -> str:
+    """The query as any SPARQL 1.1 store runs it: ``prefixes`` it uses but does not declare
+    declared in front of it, parameters bound in a VALUES block (what ``execute_remote`` sends)."""
+    full = _declare_prefixes(text, prefixes or {})
+    return inject_values(full, bindings) if bindings else full
 
 
 def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:

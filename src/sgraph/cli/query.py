@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,7 @@ from sgraph.namespaces import all_prefixes
 from sgraph.rdf.formats import RESULT_FORMATS, TRIPLE_FORMATS, aliases
 
 if TYPE_CHECKING:  # the library is imported inside each command, so --help stays fast
-    from sgraph.queries import NamedQuery
+    from sgraph.queries import NamedQuery, Parameter
     from sgraph.rdf.results import QueryResult
     from sgraph.store import GraphStore
 
@@ -65,6 +66,7 @@ def _library(queries_dir: Path | None) -> dict[str, NamedQuery]:
 
 
 @click.command("queries")
+@click.argument("name", required=False, metavar="[NAME]")
 @click.option(
     "--format",
     "fmt",
@@ -74,8 +76,20 @@ def _library(queries_dir: Path | None) -> dict[str, NamedQuery]:
     help="table for people; json (name, summary, description, tags, parameters, query) for tools.",
 )
 @_queries_dir_option
-def queries_command(fmt: str, queries_dir: Path | None) -> None:
-    """List the named queries of the library with their parameters.
+@data_option
+@base_option
+@store_option
+def queries_command(
+    name: str | None,
+    fmt: str,
+    queries_dir: Path | None,
+    data_dir: Path | None,
+    base: str | None,
+    store_path: Path | None,
+    no_store: bool,
+) -> None:
+    """List the named queries of the library with their parameters; with NAME, one query in
+    full, with the values each IRI parameter takes (the entities of its class in the graph).
 
     The library is the queries packaged with sgraph plus the .rq files of the working
     folder's queries/ (and of --queries-dir); a local query of the same name replaces
@@ -84,9 +98,13 @@ def queries_command(fmt: str, queries_dir: Path | None) -> None:
     \b
     Example:
       sgraph queries
+      sgraph queries publications-by-topic
       sgraph queries --format json
     """
     library = _library(queries_dir)
+    if name is not None:
+        _show_query(name, library, fmt, make_settings(data_dir, base), store_path, no_store)
+        return
     if fmt == "json":
         body = [
             {
@@ -99,14 +117,69 @@ def queries_command(fmt: str, queries_dir: Path | None) -> None:
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     width = max((len(n) for n in library), default=4)
-    for name, q in library.items():
-        click.echo(f"{name.ljust(width)}  {q.summary}")
+    for qname, q in library.items():
+        click.echo(f"{qname.ljust(width)}  {q.summary}")
         if q.replaces is not None:
             click.echo(f"{' ' * width}    (local {q.path}, replaces the packaged {q.replaces})")
         for p in q.parameters:
-            need = "required" if p.required else "optional"
-            default = f", default {p.default}" if p.default is not None else ""
-            click.echo(f"{' ' * width}    --param {p.name}=... ({p.type}, {need}{default})")
+            click.echo(f"{' ' * width}    --param {p.name}=... ({_describe(p)})")
+
+
+def _describe(p: Parameter) -> str:
+    need = "required" if p.required else "optional"
+    default = f", default {p.default}" if p.default is not None else ""
+    if p.cls:
+        from sgraph.serialize import PrefixMap
+
+        cls = " of " + PrefixMap(all_prefixes()).shorten(p.cls).strip("<>")
+    else:
+        cls = ""
+    return f"{p.type}{cls}, {need}{default}"
+
+
+def _show_query(
+    name: str,
+    library: dict[str, NamedQuery],
+    fmt: str,
+    settings: Settings,
+    store_path: Path | None,
+    no_store: bool,
+) -> None:
+    from sgraph.queries import get_query, instances
+    from sgraph.serialize import PrefixMap
+
+    q = get_query(name, library)
+    values: dict[str, list[tuple[str, str]]] = {}
+    if any(p.type == "iri" and p.cls for p in q.parameters):
+        gs = open_store(settings, store_path, no_store)
+        values = {
+            p.name: instances(gs.store, p.cls) for p in q.parameters if p.type == "iri" and p.cls
+        }
+    if fmt == "json":
+        body = {
+            **q.to_dict(),
+            "file": str(q.path),
+            "values": {
+                k: [{"iri": iri, "label": label} for iri, label in v] for k, v in values.items()
+            },
+        }
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    pm = PrefixMap(all_prefixes(settings.base))
+    click.echo(f"{q.name}: {q.summary}")
+    if q.description:
+        click.echo(q.description)
+    click.echo(f"View: {q.view or 'Table'}    File: {q.path}")
+    if not q.parameters:
+        click.echo("No parameters.")
+    for p in q.parameters:
+        click.echo(f"  --param {p.name}=... ({_describe(p)})")
+        for iri, label in values.get(p.name, []):
+            click.echo(f"      {pm.shorten(iri).strip('<>')}  {label}")
+    click.echo(
+        f"Run it: sgraph query {q.name}"
+        + "".join(f" --param {p.name}=..." for p in q.parameters if p.required)
+    )
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -238,10 +311,12 @@ def query_command(
         result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
     else:
         from sgraph import query_policy
+        from sgraph.queries import check_entities
 
         if not allow_service and query_policy.mentions_refused(named.query):
             _refuse_outbound(named.query, prefixes)  # before the store is opened
         gs = open_store(settings, store_path, no_store)
+        check_entities(named, bindings, gs.store, prefixes)
         try:
             result = execute(
                 gs.store,
@@ -253,7 +328,14 @@ def query_command(
             )
         except QueryRefusedError as exc:
             raise _with_allow_hint(exc) from None
-    body = serialize(result, fmt, prefixes=prefixes)
+    if fmt == "table" and out is None and sys.stdout.isatty():
+        # fit the terminal; on a pipe or into a file every value is written in full
+        from sgraph.rdf.results import write_table
+
+        width = shutil.get_terminal_size().columns
+        body = write_table(result, prefixes, width=width).encode("utf-8")
+    else:
+        body = serialize(result, fmt, prefixes=prefixes)
     if out is not None:
         atomic_write_bytes(out, body)
         unit = "triples" if kind == "graph" else "rows" if kind == "select" else "answer"

@@ -3,18 +3,20 @@
 Written here rather than with pyLODE: pyLODE 3.4.1 as installed fails on import (its
 ``version.py`` reads a ``pyproject.toml`` that the wheel does not ship), and its pages load CSS
 from a CDN. These pages are self-contained (inline CSS, no script), open from ``file://``, are the
-same bytes every run, and every string from the RDF goes through ``html.escape``.
+same bytes every run. They are the templates ``docs/ontology.html`` and ``docs/shapes.html`` of
+``sgraph/templates/``; this module hands them plain values (terms as ``TermView``), and the
+templates escape every string.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from html import escape
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from sgraph.export.safe_links import clickable
+from sgraph import pages
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES
 from sgraph.serialize import PrefixMap
 from sgraph.terms import OxTerm, sort_key
@@ -30,20 +32,44 @@ RDF_FIRST = _P["rdf"] + "first"
 RDF_REST = _P["rdf"] + "rest"
 RDF_NIL = _P["rdf"] + "nil"
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:0 auto;
-padding:1rem 1.5rem 4rem;line-height:1.5;color:#1b1b1b;background:#fff}
-h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:2px solid #2b5d8a;padding-bottom:.2rem;margin-top:2.5rem}
-h3{margin:0 0 .3rem;font-size:1.15rem}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
-pre{background:#f5f7fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}
-a{color:#1f5a91}nav ul{columns:3;padding-left:1.2rem}nav li{break-inside:avoid}
-section.term{border:1px solid #d6dde5;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
-.iri{color:#555;font-size:.85em;word-break:break-all}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.25rem .5rem;
-border-bottom:1px solid #e3e8ee}th{width:12rem;font-weight:600;color:#333}
-.sev-Violation{color:#a4000f;font-weight:600}.sev-Warning{color:#8a5a00;font-weight:600}
-.meta th{width:10rem}footer{margin-top:3rem;color:#666;font-size:.85em}
-""".strip()
+#: Where the pages link to each other (the server maps them to its own paths).
+FILE_LINKS = {"ontology": "index.html", "shapes": "shapes.html"}
+
+
+@dataclass
+class TermView:
+    """An RDF term as a page shows it: ``kind`` is ``anchor`` (a term documented on the page),
+    ``link`` (an http(s) IRI), ``code`` (another IRI), ``literal``, ``list`` or ``node``."""
+
+    kind: str
+    text: str = ""
+    href: str | None = None
+    note: str = ""
+    items: list[TermView] = field(default_factory=list)
+    pairs: list[tuple[str, list[TermView]]] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    key: str
+    terms: list[TermView] = field(default_factory=list)
+    text: str = ""
+    severity: list[str] = field(default_factory=list)
+    nested: list[Row] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.text or self.severity or self.nested)
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    iri: str
+    kind: str = ""
+    definition: str = ""
+    rows: list[Row] = field(default_factory=list)
+    query: str = ""
 
 
 class _Index:
@@ -81,35 +107,37 @@ class _Index:
     def qname(self, iri: str) -> str:
         return self.pm.shorten(iri).strip("<>")
 
-    def link(self, term: OxTerm, anchors: set[str] | None = None) -> str:
-        """A term as HTML: IRIs linked (in-page anchor for documented terms), lists and nodes inline."""
+    def view(self, term: OxTerm, anchors: set[str] | None = None) -> TermView:
+        """A term as the page shows it: IRIs linked (in-page for documented terms), lists and
+        nodes inline."""
         if isinstance(term, ox.NamedNode):
             if term.value == RDF_NIL:
-                return "( )"
-            label = escape(self.qname(term.value))
+                return TermView("list")
+            label = self.qname(term.value)
             if anchors is not None and term.value in anchors:
-                return f'<a href="#{escape(_anchor(term.value))}"><code>{label}</code></a>'
-            if clickable(term.value):
-                return f'<a href="{escape(term.value)}"><code>{label}</code></a>'
-            return f"<code>{label}</code>"
+                return TermView("anchor", label, "#" + _anchor(term.value))
+            if term.value.startswith(("http://", "https://")):
+                return TermView("link", label, pages.safe_href(term.value))
+            return TermView("code", label)
         if isinstance(term, ox.BlankNode):
             items = self.as_list(term)
             if items is not None:
-                return "( " + " ".join(self.link(i, anchors) for i in items) + " )"
+                return TermView("list", items=[self.view(i, anchors) for i in items])
             preds = self.by_subject.get(term, {})
-            parts = [
-                f"<code>{escape(self.qname(p))}</code> "
-                + ", ".join(self.link(o, anchors) for o in self.values(term, p))
-                for p in sorted(preds, key=self.qname)
-            ]
-            return "[ " + " ; ".join(parts) + " ]"
+            return TermView(
+                "node",
+                pairs=[
+                    (self.qname(p), [self.view(o, anchors) for o in self.values(term, p)])
+                    for p in sorted(preds, key=self.qname)
+                ],
+            )
         if isinstance(term, ox.Triple):
-            return f"<code>{escape(str(term))}</code>"
+            return TermView("code", str(term))
         if term.language:
-            return f'"{escape(term.value)}"@{escape(term.language)}'
+            return TermView("literal", term.value, note="@" + term.language)
         if term.datatype.value == _P["xsd"] + "string":
-            return f'"{escape(term.value)}"'
-        return f'"{escape(term.value)}"^^<code>{escape(self.qname(term.datatype.value))}</code>'
+            return TermView("literal", term.value)
+        return TermView("literal", term.value, note="^^" + self.qname(term.datatype.value))
 
     def as_list(self, node: OxTerm) -> list[OxTerm] | None:
         items: list[OxTerm] = []
@@ -129,22 +157,13 @@ def _anchor(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _page(title: str, body: str, nav_links: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
-        f"<p>{nav_links}</p>\n{body}\n"
-        "<footer>Generated by <code>sgraph build</code> from the ontology and shapes files. "
-        "Do not edit.</footer>\n</body>\n</html>\n"
-    )
-
-
-def _rows(rows: list[tuple[str, str]]) -> str:
-    return "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>\n" for k, v in rows if v)
-
-
-def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: str) -> str:
+def ontology_html(
+    triples: Iterable[ox.Triple],
+    prefixes: dict[str, str],
+    base: str,
+    links: Mapping[str, str] = FILE_LINKS,
+    nonce: str = "",
+) -> str:
     """The ontology page: metadata, then every class, property and role with its alignments."""
     own = base + "ontology#"
     ix = _Index(triples, prefixes, own)
@@ -191,16 +210,14 @@ def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: 
             for o in preds.get(key, []):
                 range_of.setdefault(str(o).strip("<>"), []).append(s)
 
-    def links(terms: Iterable[OxTerm]) -> str:
-        return ", ".join(ix.link(t, anchors) for t in sorted(set(terms), key=sort_key))
+    def terms(values: Iterable[OxTerm]) -> list[TermView]:
+        return [ix.view(t, anchors) for t in sorted(set(values), key=sort_key)]
 
     def label(s: OxTerm) -> str:
         return ix.text(s, RDFS + "label", SKOS + "prefLabel") or ix.qname(str(s).strip("<>"))
 
     def definition(s: OxTerm) -> str:
-        return escape(
-            ix.text(s, SKOS + "definition", RDFS + "comment", DCTERMS + "description") or ""
-        )
+        return ix.text(s, SKOS + "definition", RDFS + "comment", DCTERMS + "description") or ""
 
     def notes(s: OxTerm) -> str:
         d = ix.text(s, SKOS + "definition")
@@ -210,96 +227,63 @@ def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: 
             for v in ix.values(s, p)
             if isinstance(v, ox.Literal) and v.value != d
         ]
-        return "<br>".join(escape(e) for e in extra)
+        return "\n".join(extra)
 
-    def section(s: ox.NamedNode, rows: list[tuple[str, str]]) -> str:
-        return (
-            f'<section class="term" id="{escape(_anchor(s.value))}">\n'
-            f"<h3>{escape(label(s))}</h3>\n"
-            f'<div class="iri"><code>{escape(s.value)}</code></div>\n'
-            f"<p>{definition(s)}</p>\n<table>\n{_rows(rows)}</table>\n</section>\n"
+    def section(s: ox.NamedNode, rows: list[Row]) -> Section:
+        return Section(
+            anchor=_anchor(s.value),
+            title=label(s),
+            iri=s.value,
+            definition=definition(s),
+            rows=[r for r in rows if r],
         )
 
-    out: list[str] = []
-    title = ix.text(ont, DCTERMS + "title", RDFS + "label") or "sgraph ontology"
-    out.append(f"<h1>{escape(title)}</h1>")
-    meta = [
-        ("IRI", f"<code>{escape(ont.value)}</code>"),
-        ("Version", escape(ix.text(ont, OWL + "versionInfo") or "")),
-        ("Version IRI", links(ix.values(ont, OWL + "versionIRI"))),
-        ("Created", escape(ix.text(ont, DCTERMS + "created") or "")),
-        ("Modified", escape(ix.text(ont, DCTERMS + "modified") or "")),
-        ("Creator", links(ix.values(ont, DCTERMS + "creator"))),
-        ("Licence", links(ix.values(ont, DCTERMS + "license"))),
-        ("Prefix", escape(ix.text(ont, _P["vann"] + "preferredNamespacePrefix") or "")),
-        ("Namespace", escape(ix.text(ont, _P["vann"] + "preferredNamespaceUri") or own)),
-        ("Shapes", '<a href="shapes.html">SHACL shapes</a>'),
+    class_sections = [
+        section(
+            c,
+            [
+                Row("Notes", text=notes(c)),
+                Row("Subclass of (alignments)", terms(ix.values(c, RDFS + "subClassOf"))),
+                Row("Equivalent to", terms(ix.values(c, OWL + "equivalentClass"))),
+                Row("Disjoint with", terms(ix.values(c, OWL + "disjointWith"))),
+                Row("Subclasses", terms(subclasses.get(c.value, []))),
+                Row("In domain of", terms(domain_of.get(c.value, []))),
+                Row("In range of", terms(range_of.get(c.value, []))),
+            ],
+        )
+        for c in classes
     ]
-    out.append(f'<table class="meta">\n{_rows(meta)}</table>')
-    desc = ix.text(ont, DCTERMS + "description", RDFS + "comment")
-    if desc:
-        out.append(f"<p>{escape(desc)}</p>")
-
-    def toc(title: str, terms: list[ox.NamedNode], anchor: str) -> str:
-        items = "".join(
-            f'<li><a href="#{escape(_anchor(t.value))}">{escape(label(t))}</a></li>' for t in terms
+    property_sections = [
+        section(
+            p,
+            [
+                Row("Type", terms(ix.values(p, RDF_TYPE))),
+                Row("Notes", text=notes(p)),
+                Row("Subproperty of (alignments)", terms(ix.values(p, RDFS + "subPropertyOf"))),
+                Row("Equivalent to", terms(ix.values(p, OWL + "equivalentProperty"))),
+                Row("Inverse of", terms(ix.values(p, OWL + "inverseOf"))),
+                Row("Subproperties", terms(subprops.get(p.value, []))),
+                Row("Domain", terms(ix.values(p, RDFS + "domain"))),
+                Row("Domain includes", terms(ix.values(p, SCHEMA + "domainIncludes"))),
+                Row("Range", terms(ix.values(p, RDFS + "range"))),
+                Row("Range includes", terms(ix.values(p, SCHEMA + "rangeIncludes"))),
+            ],
         )
-        return f'<h3><a href="#{anchor}">{escape(title)}</a></h3><ul>{items}</ul>'
-
-    out.append(
-        "<nav><h2>Contents</h2>"
-        + toc("Classes", classes, "classes")
-        + toc("Properties", props, "properties")
-        + toc("Individuals", individuals, "individuals")
-        + "</nav>"
-    )
-    out.append('<h2 id="classes">Classes</h2>')
-    for c in classes:
-        v = c.value
-        out.append(
-            section(
-                c,
-                [
-                    ("Notes", notes(c)),
-                    ("Subclass of (alignments)", links(ix.values(c, RDFS + "subClassOf"))),
-                    ("Equivalent to", links(ix.values(c, OWL + "equivalentClass"))),
-                    ("Disjoint with", links(ix.values(c, OWL + "disjointWith"))),
-                    ("Subclasses", links(subclasses.get(v, []))),
-                    ("In domain of", links(domain_of.get(v, []))),
-                    ("In range of", links(range_of.get(v, []))),
-                ],
-            )
+        for p in props
+    ]
+    skip = {RDF_TYPE, RDFS + "label", SKOS + "definition", RDFS + "comment", SKOS + "prefLabel"}
+    individual_sections = [
+        section(
+            i,
+            [Row("Type", terms(ix.values(i, RDF_TYPE))), Row("Notes", text=notes(i))]
+            + [
+                Row(ix.qname(p), terms(ix.values(i, p)))
+                for p in sorted(ix.by_subject[i], key=ix.qname)
+                if p not in skip
+            ],
         )
-    out.append('<h2 id="properties">Properties</h2>')
-    for p in props:
-        out.append(
-            section(
-                p,
-                [
-                    ("Type", links(ix.values(p, RDF_TYPE))),
-                    ("Notes", notes(p)),
-                    ("Subproperty of (alignments)", links(ix.values(p, RDFS + "subPropertyOf"))),
-                    ("Equivalent to", links(ix.values(p, OWL + "equivalentProperty"))),
-                    ("Inverse of", links(ix.values(p, OWL + "inverseOf"))),
-                    ("Subproperties", links(subprops.get(p.value, []))),
-                    ("Domain", links(ix.values(p, RDFS + "domain"))),
-                    ("Domain includes", links(ix.values(p, SCHEMA + "domainIncludes"))),
-                    ("Range", links(ix.values(p, RDFS + "range"))),
-                    ("Range includes", links(ix.values(p, SCHEMA + "rangeIncludes"))),
-                ],
-            )
-        )
-    out.append('<h2 id="individuals">Individuals</h2>')
-    for i in individuals:
-        preds = ix.by_subject[i]
-        rows = [("Type", links(ix.values(i, RDF_TYPE))), ("Notes", notes(i))]
-        skip = {RDF_TYPE, RDFS + "label", SKOS + "definition", RDFS + "comment", SKOS + "prefLabel"}
-        rows += [
-            (ix.qname(p), links(ix.values(i, p)))
-            for p in sorted(preds, key=ix.qname)
-            if p not in skip
-        ]
-        out.append(section(i, rows))
+        for i in individuals
+    ]
     external = sorted(
         {
             s.value
@@ -313,17 +297,42 @@ def ontology_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: 
             if not s.value.startswith(own) and s != ont
         }
     )
-    out.append('<h2 id="external">Standard terms used</h2><p>')
-    out.append(", ".join(ix.link(ox.NamedNode(e)) for e in external))
-    out.append("</p>")
-    return _page(
-        title,
-        "\n".join(out),
-        '<a href="index.html">Ontology</a> · <a href="shapes.html">Shapes</a>',
+    title = ix.text(ont, DCTERMS + "title", RDFS + "label") or "sgraph ontology"
+    meta = [
+        Row("IRI", [TermView("code", ont.value)]),
+        Row("Version", text=ix.text(ont, OWL + "versionInfo") or ""),
+        Row("Version IRI", terms(ix.values(ont, OWL + "versionIRI"))),
+        Row("Created", text=ix.text(ont, DCTERMS + "created") or ""),
+        Row("Modified", text=ix.text(ont, DCTERMS + "modified") or ""),
+        Row("Creator", terms(ix.values(ont, DCTERMS + "creator"))),
+        Row("Licence", terms(ix.values(ont, DCTERMS + "license"))),
+        Row("Prefix", text=ix.text(ont, _P["vann"] + "preferredNamespacePrefix") or ""),
+        Row("Namespace", text=ix.text(ont, _P["vann"] + "preferredNamespaceUri") or own),
+        Row("Shapes", [TermView("link", "SHACL shapes", links["shapes"])]),
+    ]
+    return pages.render(
+        "docs/ontology.html",
+        title=title,
+        links=links,
+        meta=[r for r in meta if r],
+        description=ix.text(ont, DCTERMS + "description", RDFS + "comment") or "",
+        toc=[
+            ("Classes", "classes", class_sections),
+            ("Properties", "properties", property_sections),
+            ("Individuals", "individuals", individual_sections),
+        ],
+        external=[ix.view(ox.NamedNode(e)) for e in external],
+        nonce=nonce,
     )
 
 
-def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: str) -> str:
+def shapes_html(
+    triples: Iterable[ox.Triple],
+    prefixes: dict[str, str],
+    base: str,
+    links: Mapping[str, str] = FILE_LINKS,
+    nonce: str = "",
+) -> str:
     """The shapes page: every named shape with its targets, severity and constraints."""
     ix = _Index(triples, prefixes, base + "shapes#")
     shapes = ix.subjects_of_type(SH + "NodeShape", SH + "PropertyShape")
@@ -338,39 +347,47 @@ def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: st
         SH + "declare",
     }
 
-    def params(s: OxTerm) -> list[tuple[str, str]]:
+    def params(s: OxTerm) -> list[Row]:
         preds = ix.by_subject.get(s, {})
-        rows: list[tuple[str, str]] = []
+        rows: list[Row] = []
         for p in sorted(preds, key=ix.qname):
             if p in skip:
                 continue
+            key = ix.qname(p)
             if p == SH + "property":
-                rendered = "<br>".join(
-                    ix.link(v, anchors)
-                    if isinstance(v, ox.NamedNode)
-                    else "<table>" + _rows(params(v)) + "</table>"
+                named = [v for v in ix.values(s, p) if isinstance(v, ox.NamedNode)]
+                nested = [
+                    Row("", nested=params(v))
                     for v in ix.values(s, p)
-                )
+                    if not isinstance(v, ox.NamedNode)
+                ]
+                rows.append(Row(key, [ix.view(v, anchors) for v in named], nested=nested))
             elif p == SH + "severity":
-                rendered = ", ".join(
-                    f'<span class="sev-{escape(_anchor(v.value))}">{escape(_anchor(v.value))}</span>'
-                    for v in ix.values(s, p)
-                    if isinstance(v, ox.NamedNode)
+                rows.append(
+                    Row(
+                        key,
+                        severity=[
+                            _anchor(v.value) for v in ix.values(s, p) if isinstance(v, ox.NamedNode)
+                        ],
+                    )
                 )
             else:
-                rendered = ", ".join(ix.link(v, anchors) for v in ix.values(s, p))
-            rows.append((ix.qname(p), rendered))
-        return rows
+                rows.append(Row(key, [ix.view(v, anchors) for v in ix.values(s, p)]))
+        return [r for r in rows if r]
 
-    def section(s: ox.NamedNode, kind: str) -> str:
-        name = ix.text(s, RDFS + "label", SH + "name") or ix.qname(s.value)
-        comment = ix.text(s, RDFS + "comment") or ""
+    def name(s: ox.NamedNode) -> str:
+        return ix.text(s, RDFS + "label", SH + "name") or ix.qname(s.value)
+
+    def section(s: ox.NamedNode, kind: str) -> Section:
         query = ix.text(s, SH + "select")
-        pre = f"<pre>{escape(query.strip())}</pre>" if query else ""
-        return (
-            f'<section class="term" id="{escape(_anchor(s.value))}">\n<h3>{escape(name)}</h3>\n'
-            f'<div class="iri"><code>{escape(ix.qname(s.value))}</code> · {escape(kind)}</div>\n'
-            f"<p>{escape(comment)}</p>\n<table>\n{_rows(params(s))}</table>\n{pre}</section>\n"
+        return Section(
+            anchor=_anchor(s.value),
+            title=name(s),
+            iri=ix.qname(s.value),
+            kind=kind,
+            definition=ix.text(s, RDFS + "comment") or "",
+            rows=params(s),
+            query=query.strip() if query else "",
         )
 
     node_shapes = [s for s in shapes if ox.NamedNode(SH + "NodeShape") in ix.values(s, RDF_TYPE)]
@@ -378,25 +395,17 @@ def shapes_html(triples: Iterable[ox.Triple], prefixes: dict[str, str], base: st
     heads = ix.subjects_of_type(_P["owl"] + "Ontology")
     title = (ix.text(heads[0], RDFS + "label") if heads else None) or "sgraph SHACL shapes"
     intro = (ix.text(heads[0], RDFS + "comment") if heads else None) or ""
-    out = [f"<h1>{escape(title)}</h1>", f"<p>{escape(intro)}</p>"]
-    out.append(
-        "<nav><h2>Contents</h2><ul>"
-        + "".join(
-            f'<li><a href="#{escape(_anchor(s.value))}">{escape(ix.text(s, RDFS + "label", SH + "name") or ix.qname(s.value))}</a></li>'
-            for s in (*node_shapes, *prop_shapes, *constraints)
-        )
-        + "</ul></nav>"
-    )
-    out.append('<h2 id="node-shapes">Node shapes</h2>')
-    out += [section(s, "node shape") for s in node_shapes]
-    out.append('<h2 id="property-shapes">Property shapes</h2>')
-    out += [section(s, "property shape") for s in prop_shapes]
-    out.append('<h2 id="sparql-constraints">SPARQL constraints</h2>')
-    out += [section(s, "SPARQL constraint") for s in constraints]
-    return _page(
-        title,
-        "\n".join(out),
-        '<a href="index.html">Ontology</a> · <a href="shapes.html">Shapes</a>',
+    groups = [
+        ("Node shapes", "node-shapes", [section(s, "node shape") for s in node_shapes]),
+        ("Property shapes", "property-shapes", [section(s, "property shape") for s in prop_shapes]),
+        (
+            "SPARQL constraints",
+            "sparql-constraints",
+            [section(s, "SPARQL constraint") for s in constraints],
+        ),
+    ]
+    return pages.render(
+        "docs/shapes.html", title=title, intro=intro, groups=groups, links=links, nonce=nonce
     )
 
 
@@ -408,12 +417,12 @@ def write_docs(
     base: str,
 ) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    pages = {
+    pages_ = {
         "index.html": ontology_html(ontology, prefixes, base),
         "shapes.html": shapes_html(shapes, prefixes, base),
     }
     written = []
-    for name, text in pages.items():
+    for name, text in pages_.items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -19,9 +19,6 @@ import pyoxigraph as ox
 from sgraph.serialize import PrefixMap
 from sgraph.terms import XSD_STRING, OxTerm
 
-#: Longest value shown in a ``table`` cell before it is shortened with an ellipsis.
-TABLE_CELL_WIDTH = 60
-
 
 @dataclass
 class QueryResult:
@@ -157,16 +154,20 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def write_table(result: QueryResult, prefixes: dict[str, str]) -> str:
+def write_table(result: QueryResult, prefixes: dict[str, str], *, width: int | None = None) -> str:
+    """An aligned text table. With ``width`` (a terminal's columns) the columns are shortened,
+    widest first, with an ellipsis, so every line fits; without it every value is written in
+    full (for a pipe or a file)."""
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
     pm = PrefixMap(prefixes)
     head = result.variables
-    cells = [
-        [_shorten(_display(row[v], pm), TABLE_CELL_WIDTH) if v in row else "" for v in head]
-        for row in result.rows
-    ]
+    cells = [[_display(row[v], pm) if v in row else "" for v in head] for row in result.rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(head)]
+    if width is not None:
+        widths = fit_widths(widths, width - 2 * max(0, len(widths) - 1))
+        head = [_shorten(h, w) for h, w in zip(head, widths, strict=True)]
+        cells = [[_shorten(c, w) for c, w in zip(r, widths, strict=True)] for r in cells]
 
     def line(values: list[str]) -> str:
         return "  ".join(val.ljust(w) for val, w in zip(values, widths, strict=True)).rstrip()
@@ -178,6 +179,22 @@ def write_table(result: QueryResult, prefixes: dict[str, str]) -> str:
     footer += ", truncated)" if result.truncated else ")"
     out.append(footer)
     return "\n".join(out) + "\n"
+
+
+def fit_widths(widths: list[int], room: int, least: int = 6) -> list[int]:
+    """Column widths summing to at most ``room``: narrow columns keep their width, the room left
+    is shared equally by the wider ones (water-filling); no column below ``least`` (or its own
+    width), so a very narrow terminal gets lines a little longer rather than empty columns."""
+    if sum(widths) <= room:
+        return list(widths)
+    out = list(widths)
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    left = room
+    for k, i in enumerate(order):
+        share = left // (len(order) - k)
+        out[i] = max(min(widths[i], share), min(widths[i], least))
+        left -= out[i]
+    return out
 
 
 def _md_cell(text: str) -> str:

@@ -10,13 +10,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from sgraph.errors import InputError
 from sgraph.queries import NamedQuery, get_query, load_library
+from sgraph.queries import check_entities as _check_entities
+from sgraph.server.page import is_navigation, wants_html
 from sgraph.server.protocol import too_large
 from sgraph.server.service import QueryService
+from sgraph.terms import OxTerm
 
 
 def library(request: Request) -> dict[str, NamedQuery]:
@@ -38,13 +44,29 @@ async def run_query(request: Request) -> Response:
     if size > service.config.max_request_bytes:
         raise too_large(size, service.config.max_request_bytes)
     query = get_query(request.path_params["name"], library(request))
+    if wants_html(request) and is_navigation(request):  # a browser: the query page, run
+        items = [("_named", query.name), *request.query_params.multi_items()]
+        return RedirectResponse("/sparql?" + urlencode(items), status_code=303)
+    bindings = query.bind(query_values(request), service.gs.prefixes)
+    await check_entities(request, query, bindings)
+    return await service.answer(request, query.query, bindings=bindings)
+
+
+def query_values(request: Request) -> dict[str, str]:
+    """The query parameters of a request to a named query (each given once)."""
     values: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key in values:
             raise InputError(f"parameter {key!r} is given more than once; give it once")
         values[key] = value
-    bindings = query.bind(values, service.gs.prefixes)
-    return await service.answer(request, query.query, bindings=bindings)
+    return values
+
+
+async def check_entities(request: Request, query: NamedQuery, bindings: dict[str, OxTerm]) -> None:
+    """Refuse an IRI parameter that names no entity of its class (``queries.check_entities``)."""
+    if any(p.type == "iri" for p in query.parameters):
+        gs = request.app.state.gs
+        await run_in_threadpool(_check_entities, query, bindings, gs.store, gs.prefixes)
 
 
 async def limits(request: Request) -> Response:

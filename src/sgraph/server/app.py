@@ -11,10 +11,10 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sgraph.server import api, network, page, protocol
+from sgraph.server import api, browse, graphview, network, workbench
 from sgraph.server.config import ServerConfig
 from sgraph.server.errors import EXCEPTION_HANDLERS
-from sgraph.server.linked_data import linked_data_routes
+from sgraph.server.linked_data import LinkedData, linked_data_routes
 from sgraph.server.service import QueryService
 from sgraph.store import GraphStore
 
@@ -58,7 +58,8 @@ class SecurityHeaders:
 
 
 def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
-    """The endpoint, the query page, the named-query API and the linked-data routes.
+    """The endpoint (and, for browsers, the query page at the same URL), the browse pages, the
+    named-query API, the network views and the linked-data routes.
 
     Query workers start with the app (its lifespan) and stop with it.
     """
@@ -73,17 +74,23 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
         finally:
             await service.pool.close()
 
+    ld = LinkedData(gs, config)
     routes: list[BaseRoute] = [
-        Route("/", page.query_page, methods=["GET"], name="query_page"),
-        Route("/assets/query-page/{name}", page.page_asset, methods=["GET"], name="page_asset"),
-        Route("/sparql", protocol.sparql_endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/", browse.home, methods=["GET"], name="home"),
+        Route("/sparql", workbench.sparql, methods=["GET", "POST"], name="sparql"),
+        Route("/search", browse.search, methods=["GET"], name="search"),
+        Route("/describe", browse.describe, methods=["GET"], name="describe"),
+        Route("/network", network.network_page, methods=["GET"], name="network"),
         Route("/api/queries", api.list_queries, methods=["GET"], name="queries"),
         Route("/api/queries/{name}", api.run_query, methods=["GET"], name="run_query"),
+        Route("/api/queries/{name}/network", graphview.named_network, methods=["GET"]),
+        Route("/api/network", graphview.query_network, methods=["GET", "POST"], name="graph_view"),
+        Route("/api/labels", browse.labels, methods=["POST"], name="labels"),
+        Route("/api/check", browse.check, methods=["POST"], name="check"),
         Route("/api/limits", api.limits, methods=["GET"], name="limits"),
-        Route("/network", network.network_page, methods=["GET"], name="network"),
     ]
     # linked-data routes come after the fixed paths above and before any catch-all
-    routes += linked_data_routes(gs, config)
+    routes += linked_data_routes(ld)
     app = Starlette(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -93,5 +100,6 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     app.state.service = service
     app.state.config = config
     app.state.gs = gs
+    app.state.linked_data = ld
     app.state.network_pages = network.NetworkPages(gs)
     return app

@@ -22,19 +22,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from sgraph.errors import NotFoundError, UnknownEntityError
 from sgraph.export.docs import ontology_html, shapes_html
 from sgraph.export.dumps import dump_files, export, export_context, gzip_bytes, jsonld_context
-from sgraph.export.entity_page import LABEL_PREDICATES, PageLinks, entity_html
+from sgraph.export.entity_page import LABEL_PREDICATES, Names, PageLinks, entity_view
 from sgraph.export.void import void_turtle
+from sgraph.namespaces import RDFS_SUBPROPERTYOF
 from sgraph.rdf.formats import GRAPH_FORMATS, TRIPLE_FORMATS, GraphFormat, write_triples
 from sgraph.serialize import canonical_triples
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
+from sgraph.server.page import html_response, secured_html, wants_html
 from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
 
@@ -66,6 +69,8 @@ class LinkedData:
         self.context = jsonld_context(gs)
         self._labels: dict[str, str | None] = {}
         self._shapes: list[ox.Triple] | None = None
+        self._supers: dict[str, set[str]] | None = None
+        self.derived_graph = self.base + "graph/materialised"
 
     # -- graph access ---------------------------------------------------------------------------
     def describe(self, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
@@ -73,6 +78,37 @@ class LinkedData:
         out = {q.triple for q in self.gs.store.quads_for_pattern(node, None, None, None)}
         inc = {q.triple for q in self.gs.store.quads_for_pattern(None, None, node, None)}
         return sorted(out, key=str), sorted(inc - out, key=str)
+
+    def describe_quads(self, iri: str) -> tuple[list[ox.Quad], list[ox.Quad]]:
+        """The quads with ``iri`` as subject, and as object (graphs kept: curated or derived)."""
+        node = ox.NamedNode(iri)
+        return (
+            list(self.gs.store.quads_for_pattern(node, None, None, None)),
+            list(self.gs.store.quads_for_pattern(None, None, node, None)),
+        )
+
+    def supers(self) -> dict[str, set[str]]:
+        """Each property's super-properties in the ontology (``rdfs:subPropertyOf``, closed)."""
+        if self._supers is None:
+            direct: dict[str, set[str]] = {}
+            for t in self.gs.ontology.triples:
+                s, o = t.subject, t.object
+                if t.predicate.value == RDFS_SUBPROPERTYOF and isinstance(o, ox.NamedNode):
+                    direct.setdefault(
+                        str(s.value) if isinstance(s, ox.NamedNode) else "", set()
+                    ).add(o.value)
+            closed: dict[str, set[str]] = {}
+            for p in direct:
+                seen: set[str] = set()
+                todo = list(direct[p])
+                while todo:
+                    q = todo.pop()
+                    if q not in seen:
+                        seen.add(q)
+                        todo += direct.get(q, ())
+                closed[p] = seen
+            self._supers = closed
+        return self._supers
 
     def exists(self, iri: str) -> bool:
         """True if the graph says anything about ``iri``; False for text that is no IRI at all
@@ -129,6 +165,42 @@ class LinkedData:
         if self._shapes is None:
             self._shapes = canonical_triples(shapes_triples(self.gs.settings))
         return self._shapes
+
+    # -- the page for people ------------------------------------------------------------------
+    async def entity_response(
+        self,
+        request: Request,
+        iri: str,
+        doc_path: str,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """The HTML page of ``iri`` (404 page if the graph has nothing about it)."""
+        from sgraph.server import browse
+
+        cat = await run_in_threadpool(browse.catalogue, request)
+        if not self.exists(iri):
+            message = f"no entity <{iri}> in the graph"
+            return browse.not_found_page(request, iri, message, "Check the IRI, or search.")
+        outgoing, incoming = self.describe_quads(iri)
+        alternates = (
+            []  # an IRI outside the base has no documents at paths of its own here
+            if doc_path.startswith("/describe")
+            else [(doc_path + f.suffix, f.media_type, f.label) for f in DOCUMENT_FORMATS.values()]
+        )
+        links = PageLinks(base=self.base, alternates=alternates, in_graph=cat.__contains__)
+        names = Names(lambda t: cat.label(t) or self.label(t), self.gs.prefixes, cat.kind_of)
+        located = self.gs.locate(iri)
+        view = entity_view(
+            iri,
+            outgoing,
+            incoming,
+            names,
+            links,
+            derived_graph=self.derived_graph,
+            supers=self.supers(),
+            located=f"{located.path.name}:{located.line}" if located else None,
+        )
+        return html_response("entity.html", headers=headers, e=view, section="browse")
 
     # -- serialising --------------------------------------------------------------------------------
     def rdf(self, triples: list[ox.Triple], fmt: GraphFormat) -> bytes:
@@ -205,9 +277,8 @@ def _choose(request: Request, suffix: str | None) -> tuple[Doc, bool]:
     return found, True
 
 
-def linked_data_routes(gs: GraphStore, config: ServerConfig) -> list[BaseRoute]:
+def linked_data_routes(ld: LinkedData) -> list[BaseRoute]:
     """The routes to mount before any catch-all: IRIs, ontology, shapes, dumps, dataset."""
-    ld = LinkedData(gs, config)
     base_path = urlsplit(ld.base).path or "/"
     prefixes = ["/"] if base_path == "/" else ["/", base_path]
     routes: list[BaseRoute] = []
@@ -241,38 +312,44 @@ Endpoint = Callable[[Request], Any]
 
 def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
     async def entity(request: Request) -> Response:
+        from sgraph.server import browse
+
         rest = request.path_params["rest"]
+        if space == "id/" and (rest == "" or (rest.endswith("/") and "/" not in rest[:-1])):
+            if rest == "":
+                return RedirectResponse(prefix, status_code=303)
+            return await browse.kind_list(request, rest[:-1])  # /id/person/: the list of people
         iri = ld.base + space + rest
         suffix: str | None = None
         if not ld.exists(iri):
             stem, suffix = _split_suffix(rest)
             iri = ld.base + space + stem
             if suffix is None or not ld.exists(iri):
+                missing = ld.base + space + rest
+                message = f"no entity <{missing}> in the graph"
+                if wants_html(request):
+                    hint = "It may have been renamed, or the address mistyped."
+                    return browse.not_found_page(request, missing, message, hint)
+                cat = browse.catalogue(request)
+                close = cat.closest(missing, n=3)
                 raise UnknownEntityError(
-                    f"no entity <{ld.base + space + rest}> in the graph",
-                    hint="entity IRIs look like /id/{kind}/{slug}; try the SPARQL endpoint at /sparql",
+                    message,
+                    hint=(
+                        "close matches: " + ", ".join(browse.entity_href(cat, c) for c in close)
+                        if close
+                        else "entity IRIs look like /id/{kind}/{slug}; the index is at /"
+                    ),
                 )
             rest = stem
         doc, negotiated = _choose(request, suffix)
         doc_path = prefix + space + rest
-        outgoing, incoming = ld.describe(iri)
         if doc is None:
-            links = PageLinks(
-                base=ld.base,
-                alternates=[
-                    (doc_path + f.suffix, f.media_type, f.label) for f in DOCUMENT_FORMATS.values()
-                ],
+            return await ld.entity_response(
+                request, iri, doc_path, _headers(doc_path, doc, prefix, negotiated)
             )
-            located = ld.gs.locate(iri)
-            where = f"{located.path.name}:{located.line}" if located else None
-            body = entity_html(
-                iri, outgoing, incoming, ld.label, ld.gs.prefixes, links, ld.graphs_of(iri), where
-            )
-            data = body.encode("utf-8")
-        else:
-            data = ld.rdf(outgoing + incoming, doc)
+        outgoing, incoming = ld.describe(iri)
         return Response(
-            data,
+            ld.rdf(outgoing + incoming, doc),
             media_type=_content_type(doc),
             headers=_headers(doc_path, doc, prefix, negotiated),
         )
@@ -287,16 +364,15 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
             raise NotFoundError(f"no document at {request.url.path}", hint=f"try {prefix}{which}")
         doc, negotiated = _choose(request, suffix)
         triples = ld.gs.ontology.triples if which == "ontology" else ld.shapes()
+        doc_path = prefix + which
         if doc is None:
             render = ontology_html if which == "ontology" else shapes_html
-            text = render(triples, ld.gs.prefixes, ld.base)
-            text = text.replace('href="shapes.html"', f'href="{prefix}shapes"').replace(
-                'href="index.html"', f'href="{prefix}ontology"'
+            links = {"ontology": prefix + "ontology", "shapes": prefix + "shapes", "home": "/"}
+            return secured_html(
+                lambda nonce: render(triples, ld.gs.prefixes, ld.base, links, nonce),
+                headers=_headers(doc_path, doc, prefix, negotiated),
             )
-            data = text.encode("utf-8")
-        else:
-            data = ld.rdf(list(triples), doc)
-        doc_path = prefix + which
+        data = ld.rdf(list(triples), doc)
         return Response(
             data,
             media_type=_content_type(doc),

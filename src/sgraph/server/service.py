@@ -10,11 +10,12 @@ from starlette.responses import Response
 
 from sgraph import sparql
 from sgraph.errors import ReadOnlyError
+from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
 from sgraph.server.pool import QueryPool
-from sgraph.server.worker import QueryTask
+from sgraph.server.worker import QueryReply, QueryTask
 from sgraph.store import GraphStore
 from sgraph.terms import OxTerm
 
@@ -50,6 +51,24 @@ class QueryService:
         named_graph_uris: list[str] | None = None,
     ) -> Response:
         """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
+        kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
+        offered, default = formats.offered(kind)
+        media_type = negotiate(request.headers.get("accept"), offered, default)
+        fmt = formats.format_of(media_type)
+        reply = await self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
+        headers = {"Vary": "Accept"}
+        if reply.truncated:
+            headers[TRUNCATED_HEADER] = "true"
+            headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
+        return Response(reply.body, media_type=fmt.content_type, headers=headers)
+
+    def _check(
+        self,
+        text: str,
+        default_graph_uris: list[str] | None,
+        named_graph_uris: list[str] | None,
+    ) -> tuple[str, list[str] | None, list[str] | None]:
+        """The policy's checks; the query's kind and the dataset it runs on."""
         from_default, from_named = policy.check_query(
             text,
             local_graphs=self.local_graphs,
@@ -67,24 +86,40 @@ class QueryService:
         # Protocol 2.1.4); without them the query's own dataset applies, not the union graph.
         default_graph = default_graph_uris or (None if named_graph_uris else from_default) or None
         named_graphs = named_graph_uris or (None if default_graph_uris else from_named) or None
-        offered, default = formats.offered(kind)
-        media_type = negotiate(request.headers.get("accept"), offered, default)
-        fmt = formats.format_of(media_type)
+        return kind, default_graph, named_graphs
+
+    async def result(
+        self, request: Request, text: str, *, bindings: dict[str, OxTerm] | None = None
+    ) -> QueryResult:
+        """Check and run one query as ``answer`` does, for the server's own views: the result
+        itself (read from the worker's SPARQL JSON), not a response."""
+        kind, default_graph, named_graphs = self._check(text, None, None)
+        if kind == "graph":
+            return QueryResult(kind="graph")
+        reply = await self._run(request, text, "json", bindings, default_graph, named_graphs)
+        result = read_json_results(reply.body)
+        result.truncated = reply.truncated
+        return result
+
+    async def _run(
+        self,
+        request: Request,
+        text: str,
+        fmt: str,
+        bindings: dict[str, OxTerm] | None,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+    ) -> QueryReply:
         task = QueryTask(
             text=text,
-            fmt=fmt.name,
+            fmt=fmt,
             bindings=bindings,
             max_rows=self.config.max_rows,
             default_graph=default_graph,
             named_graphs=named_graphs,
             truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
         )
-        reply = await self.pool.run(task)
-        headers = {"Vary": "Accept"}
-        if reply.truncated:
-            headers[TRUNCATED_HEADER] = "true"
-            headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
-        return Response(reply.body, media_type=fmt.content_type, headers=headers)
+        return await self.pool.run(task)
 
     def limits(self) -> dict[str, object]:
         return {

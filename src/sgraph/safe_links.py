@@ -32,11 +32,23 @@ def clickable(url: str) -> bool:
     return scheme in LINK_SCHEMES and url[m.end() : m.end() + 2] == "//"
 
 
-def safe_href(url: str, *, local: str | None = None) -> str | None:
-    """The ``href`` to write for ``url``, or None to show it as text.
+def relative(url: str) -> bool:
+    """True if ``url`` is a reference within this site: a path, ``?query`` or ``#fragment``
+    with no scheme (and not ``//host``, which leaves the site)."""
+    if not url or "\\" in url or url.startswith("//") or _CONTROL_OR_SPACE.search(url):
+        return False
+    first = re.split(r"[/?#]", url, maxsplit=1)[0]
+    return ":" not in first
+
+
+def safe_href(url: object, *, local: str | None = None) -> str | None:
+    """The ``href`` to write for ``url``, or None to show it as text: an ``http(s)://`` or
+    ``mailto:`` address, or a reference within this site.
 
     ``local``: the path the server answers ``url`` at, when it is one of its own IRIs.
     """
-    if local is not None and local.startswith("/") and not local.startswith("//"):
+    if local is not None and relative(local) and local.startswith("/"):
         return local
-    return url if clickable(url) else None
+    if not isinstance(url, str):
+        return None
+    return url if clickable(url) or relative(url) else None
