@@ -1,8 +1,9 @@
-"""The network page at scale, in headless Chromium: build time, size, and time to settle.
+"""The network page at scale, in headless Chromium: build time, size, time to interactive, labels
+at open, and the time a zoom step takes to redraw.
 
     python bench/page.py [--size 110k] [--runs 3] [--out bench/results/page.json]
 
-Example (some 5-9 minutes on two shared cores, most of it the uncapped page's layout):
+Example (some 5-9 minutes on two shared cores, most of it the uncapped page's build):
 
     .venv/bin/python bench/page.py --size 110k --runs 3
 
@@ -17,24 +18,26 @@ Three pages, built the way sgraph builds them:
 
 For each page: the Python-side build (projection, analytics, layout, render; median of
 --build-runs), the page's size, and in headless Chromium (Debian's, driven by Playwright; the
-page opened from a ``file://`` URL, every other request refused), the median of --runs fresh
-loads of:
+page opened from a ``file://`` URL, every other request refused), at each --viewports size, the
+median of --runs fresh loads of, all read from the renderer's own state (``network``, the object
+draw.js returns):
 
-* drawn: time from navigation start to the first full draw of the network. The page sets
-  ``window.sgraphTiming.drawn`` on vis-network's first ``afterDrawing`` event. Physics is off
-  and every position is precomputed, so there is no stabilisation phase and that first draw is
-  the settled picture: the bench checks that sampled nodes sit at their precomputed positions,
-  that none moves in the following second, and counts the redraws in that second;
-* frame: the next animation frame after that draw (the drawn canvas is on screen);
-* idle: the end of the last main-thread long task (> 50 ms) seen up to a second after the draw;
-* load: the page's load event (HTML parsed, the inlined vis-network and page scripts run);
-* nodes and edges in the drawn network, painted canvas pixels, JS heap.
+* interactive: ms from navigation start until the page is drawn and every control works (the
+  page sets ``window.sgraphTiming.drawn`` and ``sgraphReady`` then);
+* labels at open: how many are drawn, the smallest font in CSS px, the share of pairs of drawn
+  label boxes that overlap, whether the 15 most connected entities are labelled, repeats;
+* zoom step: --zoom-steps animated zoom steps (``network.zoom(1.25)``, as the + button and a
+  wheel step do): ms from the step to its first redrawn frame (``first``: a network of many links
+  leaves them out while the camera moves, as sigma.js's hideEdgesOnMove does), and to the frame
+  that ends it (``settled``: everything drawn again);
 
 Checks (a failure is printed as FAIL and the script exits with status 1): every page draws
-without console errors or requests; drawn node and edge counts equal the page data; the capped
-page shows its note and the others show none; the uncapped page has at least --min-nodes nodes.
-Loads of the three pages are interleaved run by run, so drift on a shared machine hits all
-three alike; read the results as ratios to the curated page. The load average is recorded.
+without console errors or requests; labels at open are at least 11 px, at most 2% of their
+pairs overlap and the 15 most connected entities are labelled; the renderer holds every node and link of the page data at
+the page data's positions; the capped page shows its note and the others show none; the
+uncapped page has at least --min-nodes nodes. Loads of the three pages are interleaved run by
+run, so drift on a shared machine hits all three alike; read the results as ratios to the
+curated page. The load average is recorded.
 """
 
 from __future__ import annotations
@@ -75,82 +78,77 @@ from sgraph.serialize import paused_gc  # noqa: E402
 from sgraph.store import GraphStore  # noqa: E402
 from sgraph.synth import parse_count  # noqa: E402
 
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORTS = ((1280, 720), (1920, 1080))
 PAGES = ("curated", "capped", "uncapped")
+TOP_LABELLED = 15
 
 #: Runs in the page before its own scripts (through the DevTools protocol, so the page's CSP does
-#: not apply): records long tasks, and the next animation frame after the page says it is drawn.
+#: not apply): a promise that resolves when the page says it is drawn and ready.
 INIT_SCRIPT = """
-window.__sgLong = [];
-try {
-  new PerformanceObserver(function (list) {
-    list.getEntries().forEach(function (e) { window.__sgLong.push([e.startTime, e.duration]); });
-  }).observe({ type: "longtask", buffered: true });
-} catch (e) {}
 (function () {
   var ready = false, resolve;
   window.__sgReady = new Promise(function (r) { resolve = r; });
   Object.defineProperty(window, "sgraphReady", {
     configurable: true,
     get: function () { return ready; },
-    set: function (v) {
-      ready = v;
-      if (v !== true) return;
-      resolve(true);
-      requestAnimationFrame(function () { window.__sgFrame = performance.now(); });
-    }
+    set: function (v) { ready = v; if (v === true) resolve(true); }
   });
 })();
 """
 
-#: After the first draw: is the picture stable? Positions against the precomputed ones, and
-#: again after a quiet second; redraws in that second; painted pixels; counts; timings.
-SETTLE_JS = """
-() => new Promise(resolve => {
-  const ids = network.body.nodeIndices;
-  const step = Math.max(1, Math.floor(ids.length / 500));
-  const sample = ids.filter((_, i) => i % step === 0);
-  // vis-network keeps whole pixels (366.3 -> 366): off means a pixel or more away
-  const off = (p, q) => Math.abs(p.x - q.x) >= 1 || Math.abs(p.y - q.y) >= 1;
-  const before = network.getPositions(sample);
-  const offLayout = sample.filter(id => off(before[id], allNodes[id])).length;
-  const scale = network.getScale();
-  let draws = 0;
-  const count = () => { draws += 1; };
-  network.on("afterDrawing", count);
-  setTimeout(() => {
-    network.off("afterDrawing", count);
-    const after = network.getPositions(sample);
-    const moved = sample.filter(id => off(before[id], after[id])).length;
-    const c = document.querySelector("#network canvas");
-    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-    let painted = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) painted++;
-    }
-    const nav = performance.getEntriesByType("navigation")[0] || {};
-    const drawn = window.sgraphTiming.drawn;
-    const long = window.__sgLong.filter(t => t[0] <= drawn + 1000);
-    const blocking = long.filter(t => t[0] < drawn)
-      .reduce((s, t) => s + Math.max(0, Math.min(t[1], drawn - t[0]) - 50), 0);
-    const idle = long.reduce((m, t) => Math.max(m, t[0] + t[1]), drawn);
-    const hidden = nodes.get({ filter: n => n.hidden }).length;
-    const mem = performance.memory ? performance.memory.usedJSHeapSize : null;
-    resolve({
-      response_ms: nav.responseEnd, dom_content_loaded_ms: nav.domContentLoadedEventEnd,
-      load_ms: nav.loadEventEnd, script_ms: window.sgraphTiming.script, drawn_ms: drawn,
-      frame_ms: window.__sgFrame === undefined ? null : window.__sgFrame, idle_ms: idle,
-      long_tasks: long.length, longest_task_ms: long.reduce((m, t) => Math.max(m, t[1]), 0),
-      blocking_ms: blocking,
-      data_nodes: network.body.data.nodes.length, data_edges: network.body.data.edges.length,
-      drawn_nodes: ids.length - hidden, drawn_edges: network.body.edgeIndices.length,
-      sampled: sample.length, off_layout: offLayout, moved: moved,
-      rescaled: network.getScale() !== scale, redraws_after: draws,
-      painted_px: painted, js_heap_mb: mem === null ? null : mem / 1048576,
-      physics: network.physics.physicsEnabled,
-    });
-  }, 1000);
-})
+#: Labels at open, positions against the page data, counts.
+OPEN_JS = """
+top => {
+  const labels = network.labels();
+  let pairs = 0, hits = 0;
+  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+    const a = labels[i].box, b = labels[j].box; pairs++;
+    if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) hits++;
+  }
+  const data = sgraph.data.nodes;
+  const ranked = data.slice().sort((a, b) => (b.degree || 0) - (a.degree || 0) || (a.id < b.id ? -1 : 1));
+  const labelled = new Set(labels.map(l => l.id));
+  const step = Math.max(1, Math.floor(data.length / 500));
+  let offLayout = 0, sampled = 0;
+  for (let i = 0; i < data.length; i += step) {
+    const at = network.graph.getNodeAttributes(data[i].id); sampled++;
+    if (at.x !== data[i].x || at.y !== data[i].y) offLayout++;
+  }
+  const nav = performance.getEntriesByType("navigation")[0] || {};
+  const mem = performance.memory ? performance.memory.usedJSHeapSize : null;
+  return {
+    interactive_ms: window.sgraphTiming.drawn, script_ms: window.sgraphTiming.script,
+    load_ms: nav.loadEventEnd, response_ms: nav.responseEnd,
+    labels: labels.length, min_label_px: labels.length ? Math.min(...labels.map(l => l.px)) : null,
+    overlap: pairs ? hits / pairs : 0, repeated: labels.length - new Set(labels.map(l => l.text)).size,
+    top_labelled: ranked.slice(0, top).filter(n => labelled.has(n.id)).length,
+    data_nodes: data.length, data_edges: sgraph.data.edges.length,
+    drawn_nodes: network.graph.order, drawn_edges: network.graph.size,
+    sampled: sampled, off_layout: offLayout, frame_js_ms: network.lastFrameMs,
+    label_ms: network.labelMs, js_heap_mb: mem === null ? null : mem / 1048576,
+  };
+}
+"""
+
+#: Animated zoom steps: ms to the first redraw after each step, and to the frame that ends it.
+ZOOM_JS = """
+async steps => {
+  const out = [];
+  for (let i = 0; i < steps; i++) {
+    const factor = i % 4 < 2 ? 1.25 : 0.8;
+    const t = performance.now();
+    let first = null, last = null;
+    const count = () => { const now = performance.now(); if (first === null) first = now - t; last = now - t; };
+    network.sigma.on("afterRender", count);
+    network.zoom(factor);
+    await new Promise(r => setTimeout(r, 150 + 60));      // the animation, and a little more
+    await new Promise(r => { const quiet = () => { const n = network.frames;
+      setTimeout(() => network.frames === n ? r() : quiet(), 120); }; quiet(); });
+    network.sigma.off("afterRender", count);
+    out.push({ first_ms: first, settled_ms: last });
+  }
+  return out;
+}
 """
 
 
@@ -251,9 +249,11 @@ def build_page(
 # -- browser -----------------------------------------------------------------------------------
 
 
-def visit(browser: Any, path: Path, timeout_s: float) -> dict[str, Any]:
-    """One fresh load of ``path``: timings and counts, console errors, refused requests."""
-    context = browser.new_context(viewport=VIEWPORT)
+def visit(
+    browser: Any, path: Path, viewport: tuple[int, int], timeout_s: float, zoom_steps: int
+) -> dict[str, Any]:
+    """One fresh load of ``path``: timings, labels, zoom steps, console errors, requests."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     try:
         page = context.new_page()
         errors: list[str] = []
@@ -286,11 +286,16 @@ def visit(browser: Any, path: Path, timeout_s: float) -> dict[str, Any]:
         if ready is not True:
             raise TimeoutError(f"the page did not draw within {timeout_s:.0f} s")
         wall = time.perf_counter() - t
-        out: dict[str, Any] = page.evaluate(SETTLE_JS)
+        out: dict[str, Any] = page.evaluate(OPEN_JS, TOP_LABELLED)
+        steps = page.evaluate(ZOOM_JS, zoom_steps)
+        firsts = [s["first_ms"] for s in steps if s["first_ms"] is not None]
+        settled = [s["settled_ms"] for s in steps if s["settled_ms"] is not None]
+        out["zoom_first_ms"] = statistics.median(firsts) if firsts else None
+        out["zoom_settled_ms"] = statistics.median(settled) if settled else None
+        out["zoom_steps"] = steps
         note = page.locator("#note")
         out["note_visible"] = note.is_visible()
         out["note_text"] = note.text_content() or ""
-        out["stats_text"] = page.locator("#stats").text_content() or ""
         out["wall_to_ready_s"] = wall
         out["errors"] = errors
         out["requests"] = requests
@@ -305,26 +310,19 @@ def check_visit(name: str, page: dict[str, Any], v: dict[str, Any], max_nodes: i
         bad.append(f"{name}: console errors: {v['errors'][:3]}")
     if v["requests"]:
         bad.append(f"{name}: the page asked for {v['requests'][:3]}")
-    if (v["data_nodes"], v["data_edges"]) != (page["nodes"], page["edges"]):
-        bad.append(
-            f"{name}: network holds {v['data_nodes']} nodes / {v['data_edges']} edges, "
-            f"the page data {page['nodes']} / {page['edges']}"
-        )
     if (v["drawn_nodes"], v["drawn_edges"]) != (page["nodes"], page["edges"]):
         bad.append(
-            f"{name}: drew {v['drawn_nodes']} nodes / {v['drawn_edges']} edges of "
+            f"{name}: the renderer holds {v['drawn_nodes']} nodes / {v['drawn_edges']} links of "
             f"{page['nodes']} / {page['edges']}"
         )
-    if v["physics"]:
-        bad.append(f"{name}: physics is on")
-    if v["off_layout"] or v["moved"] or v["rescaled"]:
-        bad.append(
-            f"{name}: not settled at first draw: {v['off_layout']} of {v['sampled']} sampled "
-            f"nodes off their precomputed position, {v['moved']} moved in the next second, "
-            f"rescaled {v['rescaled']}"
-        )
-    if v["painted_px"] < 2000:
-        bad.append(f"{name}: canvas looks blank ({v['painted_px']} painted pixels)")
+    if not v["labels"] or (v["min_label_px"] or 0) < 11:
+        bad.append(f"{name}: labels at open: {v['labels']}, smallest {v['min_label_px']} px")
+    if v["overlap"] > 0.02:
+        bad.append(f"{name}: {v['overlap']:.1%} of pairs of labels overlap at open")
+    if v["top_labelled"] < min(TOP_LABELLED, page["nodes"]):
+        bad.append(f"{name}: {v['top_labelled']} of the {TOP_LABELLED} most connected labelled")
+    if v["off_layout"]:
+        bad.append(f"{name}: {v['off_layout']} of {v['sampled']} sampled nodes off their layout")
     if name == "capped":
         want = f"{max_nodes:,} most central of {page['graph_nodes']:,}"
         if not v["note_visible"] or want not in v["note_text"]:
@@ -338,14 +336,18 @@ def check_visit(name: str, page: dict[str, Any], v: dict[str, Any], max_nodes: i
 
 
 def browse(
-    pages: dict[str, dict[str, Any]], runs: int, timeout_s: float, failures: list[str]
+    pages: dict[str, dict[str, Any]],
+    runs: int,
+    timeout_s: float,
+    zoom_steps: int,
+    viewports: list[tuple[int, int]],
+    failures: list[str],
 ) -> str | None:
-    """Load every page ``runs`` times; adds ``runs`` and ``median`` to each. Returns the
-    browser's version."""
+    """Load every page ``runs`` times at every viewport; adds ``views`` (per viewport: runs and
+    medians) to each page. Returns the browser's version."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         failures.append(f"Chromium not found at {CHROMIUM} (set SGRAPH_CHROMIUM)")
         return None
-    version: str | None = None
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -353,99 +355,82 @@ def browse(
         version = str(browser.version)
         try:
             # one unmeasured load first: browser start-up costs are not the page's
-            visit(browser, Path(pages["curated"]["path"]), timeout_s)
+            visit(browser, Path(pages["curated"]["path"]), viewports[0], timeout_s, 1)
             for r in range(runs):
-                for name, page in pages.items():
-                    try:
-                        v = visit(browser, Path(page["path"]), timeout_s)
-                    except Exception as exc:  # a timeout is a result, not a crash
-                        failures.append(
-                            f"{name}: run {r + 1}: {type(exc).__name__}: {str(exc)[:300]}"
+                for vp in viewports:
+                    key = f"{vp[0]}x{vp[1]}"
+                    for name, page in pages.items():
+                        try:
+                            v = visit(browser, Path(page["path"]), vp, timeout_s, zoom_steps)
+                        except Exception as exc:  # a timeout is a result, not a crash
+                            failures.append(
+                                f"{name} {key}: run {r + 1}: {type(exc).__name__}: {str(exc)[:300]}"
+                            )
+                            continue
+                        page.setdefault("views", {}).setdefault(key, {"runs": []})["runs"].append(v)
+                        failures.extend(
+                            f"{b} ({key}, run {r + 1})"
+                            for b in check_visit(name, page, v, DEFAULT_MAX_NODES)
                         )
-                        continue
-                    page.setdefault("runs", []).append(v)
-                    failures.extend(
-                        f"{b} (run {r + 1})" for b in check_visit(name, page, v, DEFAULT_MAX_NODES)
-                    )
-                    say(
-                        f"    {name} load {r + 1}/{runs}: drawn {v['drawn_ms']:.0f} ms, idle {v['idle_ms']:.0f} ms, "
-                        f"{v['drawn_nodes']} nodes, {v['drawn_edges']} edges"
-                    )
+                        say(
+                            f"    {name} {key} load {r + 1}/{runs}: interactive "
+                            f"{v['interactive_ms']:.0f} ms, {v['labels']} labels >= "
+                            f"{v['min_label_px']} px, overlap {v['overlap']:.3f}, zoom step "
+                            f"{v['zoom_first_ms'] or 0:.0f} / {v['zoom_settled_ms'] or 0:.0f} ms"
+                        )
         finally:
             browser.close()
     for page in pages.values():
-        runs_ = page.get("runs", [])
-        if not runs_:
-            continue
-        med: dict[str, Any] = {}
-        for key, value in runs_[0].items():
-            nums = [
-                r[key]
-                for r in runs_
-                if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)
-            ]
-            if nums and isinstance(value, int | float) and not isinstance(value, bool):
-                med[key] = statistics.median(nums)
-        page["median"] = med
+        for view in page.get("views", {}).values():
+            runs_ = view["runs"]
+            med: dict[str, Any] = {}
+            for key, value in runs_[0].items():
+                nums = [
+                    x[key]
+                    for x in runs_
+                    if isinstance(x.get(key), int | float) and not isinstance(x.get(key), bool)
+                ]
+                if nums and isinstance(value, int | float) and not isinstance(value, bool):
+                    med[key] = statistics.median(nums)
+            # the worst run for the legibility rules, not the median
+            med["min_label_px"] = min((x["min_label_px"] or 0) for x in runs_)
+            med["overlap"] = max(x["overlap"] for x in runs_)
+            med["top_labelled"] = min(x["top_labelled"] for x in runs_)
+            view["median"] = med
     return version
 
 
 # -- report ------------------------------------------------------------------------------------
 
 
-def ratios(pages: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    base = pages["curated"]
-    out: dict[str, dict[str, float | None]] = {}
-
-    def div(a: Any, b: Any) -> float | None:
-        return (
-            round(a / b, 2)
-            if isinstance(a, int | float) and isinstance(b, int | float) and b
-            else None
-        )
-
-    for name in ("capped", "uncapped"):
-        p = pages[name]
-        bm, pm = base.get("median", {}), p.get("median", {})
-        out[name] = {
-            "nodes": div(p["nodes"], base["nodes"]),
-            "bytes": div(p["bytes"], base["bytes"]),
-            "build_s": div(p["build"]["build_s"], base["build"]["build_s"]),
-            "drawn_ms": div(pm.get("drawn_ms"), bm.get("drawn_ms")),
-            "idle_ms": div(pm.get("idle_ms"), bm.get("idle_ms")),
-        }
-    return out
-
-
 def table(results: dict[str, Any]) -> str:
-    def ms(v: Any) -> str:
-        return f"{v:,.0f}" if isinstance(v, int | float) else "-"
+    def num(v: Any, fmt: str = ",.0f") -> str:
+        return format(v, fmt) if isinstance(v, int | float) else "-"
 
-    head = (
-        f"{'page':<9}{'nodes':>8}{'edges':>8}{'MB':>7}{'build s':>9}{'layout s':>9}"
-        f"{'load ms':>9}{'drawn ms':>10}{'frame ms':>10}{'idle ms':>9}{'TBT ms':>8}{'redraws':>8}{'heap MB':>8}"
-    )
     lines = [
-        f"network page, medians ({results['args']['runs']} loads, {results['args']['build_runs']} builds); "
-        f"synthetic {results['size']} triples (seed {results['args']['seed']}); load average "
-        f"{results['loadavg_before']} -> {results['loadavg_after']}",
-        head,
+        f"network page, medians ({results['args']['runs']} loads, {results['args']['build_runs']} "
+        f"builds); synthetic {results['size']} triples (seed {results['args']['seed']}); load "
+        f"average {results['loadavg_before']} -> {results['loadavg_after']}",
+        f"{'page':<9}{'view':>10}{'nodes':>8}{'links':>8}{'KiB':>8}{'build s':>9}"
+        f"{'interactive ms':>15}{'labels':>7}{'min px':>7}{'overlap':>8}{'top15':>6}"
+        f"{'zoom first':>11}{'zoom settled':>13}",
     ]
     for name, p in results["pages"].items():
-        m = p.get("median", {})
-        lines.append(
-            f"{name:<9}{p['nodes']:>8,}{p['edges']:>8,}{p['bytes'] / 1e6:>7.2f}{p['build']['build_s']:>9.2f}"
-            f"{p['build']['layout_s']:>9.2f}{ms(m.get('load_ms')):>9}{ms(m.get('drawn_ms')):>10}"
-            f"{ms(m.get('frame_ms')):>10}{ms(m.get('idle_ms')):>9}{ms(m.get('blocking_ms')):>8}"
-            f"{ms(m.get('redraws_after')):>8}{m.get('js_heap_mb', 0):>8.0f}"
-        )
+        for key, view in p.get("views", {}).items():
+            m = view["median"]
+            lines.append(
+                f"{name:<9}{key:>10}{p['nodes']:>8,}{p['edges']:>8,}{p['bytes'] / 1024:>8,.0f}"
+                f"{p['build']['build_s']:>9.2f}{num(m.get('interactive_ms')):>15}"
+                f"{num(m.get('labels')):>7}{num(m.get('min_label_px')):>7}"
+                f"{num(m.get('overlap'), '.3f'):>8}{num(m.get('top_labelled')):>6}"
+                f"{num(m.get('zoom_first_ms')):>11}{num(m.get('zoom_settled_ms')):>13}"
+            )
     lines.append(
-        "(ms from navigation start; drawn = first full draw = settled; frame = next frame; "
-        "idle = end of last long task; TBT = blocking time before the draw; redraws in the "
-        "second after; build = project + analyse + render, layout timed apart)"
+        "(interactive = ms from navigation start to drawn with every control working; labels at "
+        "open: count, smallest font, share of overlapping pairs (worst run), how many of the 15 "
+        "most connected are labelled; zoom: ms from an animated zoom step to its first redraw and "
+        "to its last frame)"
     )
-    for name, r in results["ratios"].items():
-        lines.append(f"{name} / curated: " + ", ".join(f"{k} x{v}" for k, v in r.items()))
     cap_page = results["pages"]["capped"]
     lines.append(f"capped note: {cap_page['note']}")
     return "\n".join(lines)
@@ -471,6 +456,12 @@ def main() -> int:
         help="the uncapped page must have at least this many nodes (default 10000)",
     )
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds a page may take to draw")
+    ap.add_argument("--zoom-steps", type=int, default=8, help="zoom steps per load (median)")
+    ap.add_argument(
+        "--viewports",
+        default="1280x720,1920x1080",
+        help="window sizes, WxH,... (default %(default)s)",
+    )
     ap.add_argument(
         "--keep-pages", type=Path, default=None, help="folder to keep the built pages in"
     )
@@ -484,6 +475,7 @@ def main() -> int:
         "size": label(args.size),
         "loadavg_before": loadavg(),
         "max_nodes": DEFAULT_MAX_NODES,
+        "renderer": "sigma.js 3.0.3 + graphology 0.26.0 (WebGL; SwiftShader in headless Chromium)",
         "blas_threads": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")},
     }
     work = Path(tempfile.mkdtemp(prefix="sgraph-bench-page."))
@@ -510,9 +502,11 @@ def main() -> int:
                 f"capped: {pages['capped']['nodes']} nodes, not the cap {DEFAULT_MAX_NODES}"
             )
         say("[browser] headless Chromium ...")
-        results["chromium"] = browse(pages, args.runs, args.timeout, failures)
+        viewports = [(int(w), int(h)) for w, h in (v.split("x") for v in args.viewports.split(","))]
+        results["chromium"] = browse(
+            pages, args.runs, args.timeout, args.zoom_steps, viewports, failures
+        )
         results["pages"] = pages
-        results["ratios"] = ratios(pages)
         results["loadavg_after"] = loadavg()
         results["failures"] = failures
         results["ok"] = not failures

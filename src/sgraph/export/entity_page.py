@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -135,6 +136,8 @@ def entity_html(
     )
     parts.append(f"<h1>{escape(title)}</h1>")
     parts.append(f'<div class="iri">{escape(iri)}</div>')
+    network = escape("/network?" + urlencode({"focus": iri, "depth": 1}))
+    parts.append(f'<p><a href="{network}">See it on the network map, with what it links to</a></p>')
     parts.append(
         '<ul class="types">' + "".join(f"<li>{link(ox.NamedNode(t))}</li>" for t in types) + "</ul>"
     )

@@ -1,9 +1,15 @@
-"""The network as one self-contained HTML page (vis-network inlined; works from file://).
+"""The network as one self-contained HTML page (sigma.js and graphology inlined; works from
+file://).
+
+The page is drawn by ``assets/network/draw.js`` (``drawNetwork(container, data, options)``,
+WebGL through sigma.js, with labels placed so that none overlaps another) and its controls by
+``assets/network/app.js``. Positions come from ``sgraph.network.layout`` and colours, shapes and
+sizes from ``sgraph.network.style``, so the page, GEXF, GraphML and pyvis agree.
 
 Safety: the data goes into the page as JSON inside ``<script type="application/json">`` with
-``<``, ``>`` and ``&`` escaped as ``\\u003c`` etc., and the page script puts every string into the
+``<``, ``>`` and ``&`` escaped as ``\\u003c`` etc., and the page scripts put every string into the
 DOM as text only. The only other data in the markup is the heading in ``<title>``, HTML-escaped.
-A Content-Security-Policy allows only the page's own two scripts (by hash) and no requests at all.
+A Content-Security-Policy allows only the page's own scripts (by hash) and no requests at all.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -34,19 +41,12 @@ DEFAULT_TITLE = "sgraph: child-safeguarding publications in England"
 #: Above this many nodes the page shows only the most central ones, with a note saying so.
 DEFAULT_MAX_NODES = 2000
 PAGE_NAME = "network.html"
-
-#: Group -> (label, fill colour, border colour, vis shape). Unknown groups get grey dots.
-GROUP_STYLE: dict[str, tuple[str, str, str, str]] = {
-    "Publication": ("Publications", "#3182ce", "#1a4e8a", "square"),
-    "Review": ("Reviews", "#ecc94b", "#975a16", "diamond"),
-    "Person": ("People", "#48bb78", "#22543d", "dot"),
-    "Organisation": ("Organisations", "#e53e3e", "#822727", "triangle"),
-    "Legislation": ("Legislation", "#805ad5", "#44337a", "star"),
-    "Concept": ("Themes and topics", "#38b2ac", "#1d4044", "hexagon"),
-    "Period": ("Periods", "#a0aec0", "#4a5568", "triangleDown"),
-    "Collection": ("Collections", "#ed8936", "#7b341e", "square"),
-}
-_OTHER_STYLE = ("Other", "#718096", "#2d3748", "dot")
+#: The page's scripts, in the order they run: the vendored renderer, the drawing module, the
+#: controls.
+SCRIPTS = ("sigma-graphology.min.js", "draw.js", "app.js")
+#: A node connects otherwise separate groups when its betweenness is at least this share of
+#: the highest one (and above zero).
+BRIDGE_SHARE = 0.25
 
 
 @cache
@@ -76,76 +76,153 @@ def _labels(g: nx.MultiDiGraph, node: str, relation: str) -> list[str]:
     )
 
 
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _words(name: str) -> str:
+    """A class's local name as words: ``GovernmentResponse`` -> ``government response``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+
+
+def _compact(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` without empty strings, empty lists and None (the page reads them as absent)."""
+    return {k: v for k, v in record.items() if v not in ("", None, [])}
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """How every node of a graph is drawn: position, radius, colour, shape, short label: what
+    the page shows and the GEXF, GraphML and pyvis exports repeat."""
+
+    x: dict[str, float]
+    y: dict[str, float]
+    size: dict[str, float]
+    color: dict[str, str]
+    border: dict[str, str]
+    shape: dict[str, str]
+    short: dict[str, str]
+
+
+def drawing(g: nx.MultiDiGraph) -> Drawing:
+    """Positions (``layout.positions``; y turned to grow upwards, as the renderer and Gephi
+    have it), sizes and colours (``style``), short labels."""
+    from sgraph.network.labels import short_labels
+    from sgraph.network.layout import positions
+    from sgraph.network.style import group_style, radius
+
+    pos = positions(g)
+    nodes = sorted(g.nodes)
+    data = g.nodes
+    known = frozenset(str(a) for n in nodes for a in data[n].get("alt_labels", []) or [])
+    short = short_labels(
+        {n: str(data[n].get("label", n)) for n in nodes},
+        {n: str(data[n].get("type_label", data[n].get("type", ""))) for n in nodes},
+        {n: _int(data[n].get("year")) for n in nodes},
+        known,
+    )
+    styles = {n: group_style(str(data[n].get("group", "Other"))) for n in nodes}
+    return Drawing(
+        x={n: pos[n][0] for n in nodes},
+        y={n: -pos[n][1] + 0.0 for n in nodes},
+        size={n: radius(int(g.degree(n))) for n in nodes},
+        color={n: styles[n].color for n in nodes},
+        border={n: styles[n].border for n in nodes},
+        shape={n: styles[n].shape for n in nodes},
+        short=short,
+    )
+
+
 def page_data(
     g: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, note: str = "", top: int = 10
 ) -> dict[str, Any]:
     """What the page script draws: nodes with positions, edges, legend, relations, meta."""
     from sgraph.network.analytics import most_connected
-    from sgraph.network.layout import positions
+    from sgraph.network.labels import search_text
+    from sgraph.network.style import GROUP_ORDER, group_style
 
-    pos = positions(g)
+    look = drawing(g)
+    ordered = sorted(g.nodes)
+    index = {n: i for i, n in enumerate(ordered)}
+    top_between = max((float(g.nodes[n].get("betweenness", 0.0)) for n in ordered), default=0.0)
+    cluster_size: dict[int, int] = {}
+    for n in ordered:
+        c = _int(g.nodes[n].get("community"))
+        if c is not None:
+            cluster_size[c] = cluster_size.get(c, 0) + 1
     nodes: list[dict[str, Any]] = []
     years: list[int] = []
-    for n, d in sorted(g.nodes(data=True)):
-        x, y = pos.get(n, (0.0, 0.0))
+    for n in ordered:
+        d = g.nodes[n]
         for key in ("year", "end_year"):
-            if isinstance(d.get(key), int):
+            if _int(d.get(key)) is not None:
                 years.append(d[key])
+        label = str(d.get("label", n))
+        alt = [str(a) for a in d.get("alt_labels", []) or []]
+        type_label = str(d.get("type_label", d.get("type", "")))
+        types = [_words(str(t)) for t in d.get("types", []) or []]
+        between = float(d.get("betweenness", 0.0))
+        cluster = _int(d.get("community"))
         nodes.append(
-            {
-                "id": n,
-                "label": str(d.get("label", n)),
-                "group": str(d.get("group", "Other")),
-                "type": str(d.get("type", "")),
-                "typeLabel": str(d.get("type_label", d.get("type", ""))),
-                "types": [str(t) for t in d.get("types", [])],
-                "alt": [str(a) for a in d.get("alt_labels", [])],
-                "date": str(d.get("date", "") or ""),
-                "endDate": str(d.get("end_date", "") or ""),
-                "year": d.get("year") if isinstance(d.get("year"), int) else None,
-                "endYear": d.get("end_year") if isinstance(d.get("end_year"), int) else None,
-                "url": str(d.get("url", "") or ""),
-                "sources": [str(s) for s in d.get("sources", [])],
-                "publishers": _labels(g, n, "publishedBy"),
-                "authors": _labels(g, n, "authoredBy"),
-                "identifier": str(d.get("identifier", "") or ""),
-                "jobTitle": str(d.get("job_title", "") or ""),
-                "comment": str(d.get("comment", "") or ""),
-                "degree": int(g.degree(n)),
-                "betweenness": float(d.get("betweenness", 0.0)),
-                "community": int(d.get("community", 0)),
-                "x": x,
-                "y": y,
-            }
+            _compact(
+                {
+                    "id": n,
+                    "label": label,
+                    "short": look.short[n],
+                    "group": str(d.get("group", "Other")),
+                    "typeLabel": type_label,
+                    "types": types if len(types) > 1 else [],
+                    "alt": alt,
+                    "date": str(d.get("date", "") or ""),
+                    "endDate": str(d.get("end_date", "") or ""),
+                    "year": _int(d.get("year")),
+                    "endYear": _int(d.get("end_year")),
+                    "url": str(d.get("url", "") or ""),
+                    "sources": [str(s) for s in d.get("sources", []) or []],
+                    "publishers": _labels(g, n, "publishedBy"),
+                    "authors": _labels(g, n, "authoredBy"),
+                    "identifier": str(d.get("identifier", "") or ""),
+                    "jobTitle": str(d.get("job_title", "") or ""),
+                    "comment": str(d.get("comment", "") or ""),
+                    "degree": int(g.degree(n)),
+                    "bridge": bool(top_between > 0 and between >= BRIDGE_SHARE * top_between),
+                    "cluster": None if cluster is None else cluster + 1,
+                    "clusterSize": None if cluster is None else cluster_size[cluster],
+                    "search": search_text([label, *alt], [type_label]),
+                    "x": look.x[n],
+                    "y": look.y[n],
+                    "size": look.size[n],
+                }
+            )
         )
     edges: list[dict[str, Any]] = []
     rel_count: dict[str, int] = {}
     rel_label: dict[str, str] = {}
-    for i, (u, v, _k, d) in enumerate(
-        sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
-    ):
+    for u, v, _k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
         rel = str(d.get("relation", "related"))
         rel_count[rel] = rel_count.get(rel, 0) + 1
-        rel_label[rel] = str(d.get("relation_label", rel))
-        edges.append(
-            {"id": f"e{i}", "from": u, "to": v, "relation": rel, "label": str(d.get("label", rel))}
-        )
+        rel_label.setdefault(rel, str(d.get("relation_label", rel)))
+        label = str(d.get("label", rel))
+        edge: dict[str, Any] = {"source": index[u], "target": index[v], "relation": rel}
+        if label != rel_label[rel]:
+            edge["label"] = label
+        edges.append(edge)
     group_count: dict[str, int] = {}
     for node in nodes:
         group_count[node["group"]] = group_count.get(node["group"], 0) + 1
-    order = list(GROUP_STYLE)
     groups = []
     for name in sorted(
-        group_count, key=lambda gname: (order.index(gname) if gname in order else 99, gname)
+        group_count,
+        key=lambda gname: (GROUP_ORDER.index(gname) if gname in GROUP_ORDER else 99, gname),
     ):
-        label, color, border, shape = GROUP_STYLE.get(name, (name, *_OTHER_STYLE[1:]))
+        style = group_style(name)
         groups.append(
             {
                 "name": name,
-                "label": label,
-                "color": color,
-                "border": border,
-                "shape": shape,
+                "label": style.label,
+                "color": style.color,
+                "border": style.border,
+                "shape": style.shape,
                 "count": group_count[name],
             }
         )
@@ -153,12 +230,17 @@ def page_data(
         {"name": r, "label": rel_label[r], "count": rel_count[r]}
         for r in sorted(rel_count, key=lambda r: (-rel_count[r], r))
     ]
+    from sgraph.network.layout import view_of
+
+    view = view_of(g)
     return {
         "meta": {
             "title": title,
             "note": note,
             "minYear": min(years) if years else None,
             "maxYear": max(years) if years else None,
+            "view": view.kind,
+            "viewEntities": list(view.entities),
         },
         "groups": groups,
         "relations": relations,
@@ -173,6 +255,17 @@ def _csp_hash(script: str) -> str:
         "'sha256-"
         + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         + "'"
+    )
+
+
+def content_security_policy() -> str:
+    """The page's policy: its own scripts (by hash) and inline styles; no request at all."""
+    scripts = [_asset(name) for name in SCRIPTS]
+    return (
+        "default-src 'none'; "
+        f"script-src {' '.join(_csp_hash(js) for js in scripts)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
     )
 
 
@@ -227,22 +320,13 @@ def render_page(
         g = analyse(g.copy())
     g, cap_note = cap(g, max_nodes)
     data = page_data(g, title=title, note=" ".join(x for x in (note, cap_note) if x))
-    vis_js = _asset("vis-network.min.js")
-    app_js = _asset("app.js")
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
+    scripts = [_asset(name) for name in SCRIPTS]
     return _TEMPLATE.format(
-        csp=html.escape(csp, quote=True),
+        csp=html.escape(content_security_policy(), quote=True),
         title=html.escape(title, quote=True),
-        vis_css=_asset("vis-network.css"),
         app_css=_asset("app.css"),
         data=json_for_html(data),
-        vis_js=vis_js,
-        app_js=app_js,
+        scripts="\n".join(f"<script>{js}</script>" for js in scripts),
     )
 
 
@@ -254,38 +338,48 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="sgraph network">
 <title>{title}</title>
-<style>/* vis-network 9.1.2 CSS. (c) Almende B.V. and visjs contributors; MIT or Apache-2.0. */
-{vis_css}</style>
 <style>{app_css}</style>
 </head>
 <body>
 <header>
   <h1 id="heading"></h1>
   <span class="stats" id="stats"></span>
-  <div id="search-box">
-    <input id="search" type="search" placeholder="Search people, reports, organisations ..." aria-label="Search" autocomplete="off">
-    <div id="search-results" role="listbox"></div>
+  <div id="search-box" class="finder">
+    <input id="search" type="search" placeholder="Find a person, report, organisation ..." aria-label="Find" autocomplete="off">
+    <div id="search-results" class="results" role="listbox"></div>
   </div>
 </header>
 <aside id="side">
   <div class="note" id="note"></div>
-  <h2>Types (click to show or hide)</h2>
+  <h2>What the shapes are <span class="hint">(untick to hide)</span></h2>
   <div id="legend"></div>
   <h2>Years</h2>
   <div class="years"><input id="year-from" type="number" aria-label="From year"> to
     <input id="year-to" type="number" aria-label="To year"></div>
-  <label class="row"><input id="undated" type="checkbox" checked> <span>include undated entities</span></label>
+  <label class="row"><input id="undated" type="checkbox" checked> <span>also show people, organisations and other entities without a date</span></label>
   <h2>Most connected</h2>
   <ol id="top"></ol>
-  <h2>Relations</h2>
+  <h2>How are these connected?</h2>
+  <div class="finder"><input id="path-from" type="search" placeholder="First: a name or title" aria-label="First entity" autocomplete="off"><div class="results" id="path-from-results" role="listbox"></div></div>
+  <div class="finder"><input id="path-to" type="search" placeholder="Second: a name or title" aria-label="Second entity" autocomplete="off"><div class="results" id="path-to-results" role="listbox"></div></div>
+  <button id="path-go" type="button">Show how they connect</button>
+  <div id="path-message" class="message" aria-live="polite"></div>
+  <h2>Kinds of link <span class="hint">(untick to hide)</span></h2>
   <div id="relations"></div>
 </aside>
-<main><div id="network" role="img" aria-label="Network of entities and relations"></div></main>
+<main>
+  <div id="network" role="img" aria-label="Map of entities and how they are connected"></div>
+  <div id="map-controls">
+    <button id="fit-all" type="button" title="Show the whole map">Fit all</button>
+    <button id="zoom-in" type="button" title="Zoom in" aria-label="Zoom in">+</button>
+    <button id="zoom-out" type="button" title="Zoom out" aria-label="Zoom out">\u2212</button>
+  </div>
+  <div id="map-message" class="map-message" aria-live="polite"></div>
+</main>
 <section id="panel" aria-live="polite"><button id="panel-close" type="button" aria-label="Close">\u00d7</button><div id="panel-body"></div></section>
 <div id="timeline"></div>
 <script type="application/json" id="sgraph-data">{data}</script>
-<script>{vis_js}</script>
-<script>{app_js}</script>
+{scripts}
 </body>
 </html>
 """
@@ -353,9 +447,12 @@ def view(gs: GraphStore, **selection: Any) -> NetworkView:
 
 
 __all__ = [
+    "Drawing",
     "NetworkView",
     "cap",
     "cap_note",
+    "content_security_policy",
+    "drawing",
     "json_for_html",
     "most_central",
     "page_data",

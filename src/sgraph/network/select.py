@@ -10,6 +10,7 @@ import networkx as nx
 
 from sgraph.errors import AmbiguousEntityError, InputError, UnknownEntityError
 from sgraph.network.analytics import undirected
+from sgraph.network.layout import VIEW_KEY, mark_view
 
 #: How many shortest paths ``--path`` draws at most.
 MAX_PATHS = 25
@@ -195,7 +196,7 @@ def select(
                     f"{g.nodes[end].get('label', end)!r} is filtered out",
                     hint="drop the --types or --from/--to filter that hides it",
                 )
-        h = shortest_paths(h, a, b)
+        h = mark_view(shortest_paths(h, a, b), "path", a, b)
     if selection.focus is not None:
         f = resolve_entity(g, selection.focus, prefixes)
         if f not in h:
@@ -203,6 +204,11 @@ def select(
                 f"{g.nodes[f].get('label', f)!r} is filtered out",
                 hint="drop the --types or --from/--to filter that hides it",
             )
-        h = neighbourhood(h, f, selection.depth)
+        h = mark_view(neighbourhood(h, f, selection.depth), "focus", f)
+    view = h.graph.get(VIEW_KEY)
     h.graph.update(g.graph)
+    if view is None:
+        h.graph.pop(VIEW_KEY, None)
+    else:
+        h.graph[VIEW_KEY] = view
     return h

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from sgraph.server import api, page, protocol
+from sgraph.server import api, network, page, protocol
 from sgraph.server.config import ServerConfig
 from sgraph.server.errors import EXCEPTION_HANDLERS
 from sgraph.server.linked_data import linked_data_routes
@@ -39,6 +39,7 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
         Route("/api/queries", api.list_queries, methods=["GET"], name="queries"),
         Route("/api/queries/{name}", api.run_query, methods=["GET"], name="run_query"),
         Route("/api/limits", api.limits, methods=["GET"], name="limits"),
+        Route("/network", network.network_page, methods=["GET"], name="network"),
     ]
     # linked-data routes come after the fixed paths above and before any catch-all
     routes += linked_data_routes(gs, config)
@@ -46,4 +47,5 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     app.state.service = service
     app.state.config = config
     app.state.gs = gs
+    app.state.network_pages = network.NetworkPages(gs)
     return app
