@@ -112,10 +112,27 @@ def random_header_value(rng: random.Random) -> str:
     return "".join(chr(rng.randint(0x20, 0x7E)) for _ in range(rng.randint(0, 40)))
 
 
-def check(status: int, body: bytes, headers: http.client.HTTPMessage, what: str) -> None:
+DATA_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".xml", ".json", ".csv", ".tsv")
+
+
+def check(
+    status: int,
+    body: bytes,
+    headers: http.client.HTTPMessage,
+    what: str,
+    *,
+    accept: str = "",
+    path: str = "",
+) -> None:
     assert status != 500, f"{what}: 500 {body[:300]!r}"
     assert status < 500 or status == 503, f"{what}: {status}"
-    if status >= 400:
+    content_type = headers.get("content-type") or ""
+    if status == 404 and content_type.startswith("text/html"):
+        # a browser asking for a page gets the not-found page; a request for data never does
+        stem = path.split("?", 1)[0]
+        assert "text/html" in accept and not stem.endswith(DATA_SUFFIXES), what
+        assert body.lstrip().startswith(b"<!DOCTYPE html>"), what
+    elif status >= 400:
         assert (headers.get("content-type") or "").startswith("application/json"), what
         doc = json.loads(body)
         assert {"status", "error", "message"} <= set(doc) and doc["status"] == status, what
@@ -167,7 +184,7 @@ def structured(rng: random.Random, port: int, statuses: Counter[int]) -> int:
             if isinstance(exc, http.client.RemoteDisconnected):
                 continue
             raise AssertionError(f"{what}: {exc!r}") from exc
-        check(r.status, data, r.headers, what)
+        check(r.status, data, r.headers, what, accept=headers["Accept"], path=path)
         statuses[r.status] += 1
         if r.headers.get("connection", "").lower() == "close":
             conn.close()

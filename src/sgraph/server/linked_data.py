@@ -327,7 +327,8 @@ def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
             if suffix is None or not ld.exists(iri):
                 missing = ld.base + space + rest
                 message = f"no entity <{missing}> in the graph"
-                if wants_html(request):
+                # a data suffix (.ttl, .jsonld, ...) asks for data: its error is the JSON shape
+                if suffix in (None, HTML_SUFFIX) and wants_html(request):
                     hint = "It may have been renamed, or the address mistyped."
                     return browse.not_found_page(request, missing, message, hint)
                 cat = browse.catalogue(request)
