@@ -105,10 +105,17 @@ def test_same_rows_on_every_store(
     on_oxigraph = _rows(_query(name, params, "--endpoint", oxigraph_server), ordered)
     assert on_oxigraph == local, f"{name} {params}: Oxigraph server differs"
     on_virtuoso = _rows(_query(name, params, "--endpoint", virtuoso.sparql), ordered)
-    missing = [r for r in local if r not in on_virtuoso][:3]
-    extra = [r for r in on_virtuoso if r not in local][:3]
-    assert on_virtuoso == local, (
-        f"{name} {params}: Virtuoso differs; missing {missing}, extra {extra}"
+    assert on_virtuoso == local, f"{name} {params}: Virtuoso differs: {_diff(local, on_virtuoso)}"
+
+
+def _diff(want: list[list[tuple[str, str]]], got: list[list[tuple[str, str]]]) -> str:
+    if sorted(want) == sorted(got):
+        i = next(i for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b)
+        return f"same rows, other order from row {i}: {want[i]} / {got[i]}"
+    i = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    return (
+        f"{len(want)} rows wanted, {len(got)} given; from row {i}: "
+        f"{want[i] if i < len(want) else None} / {got[i] if i < len(got) else None}"
     )
 
 
