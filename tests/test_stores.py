@@ -33,10 +33,25 @@ SECOND: dict[str, dict[str, str]] = {
         "partnership": "sgorg:croydon-safeguarding-children-partnership"
     },
     "local-reviews-by-theme-and-year": {"theme": "sgcon:neglect", "year": "2022"},
-    "post-holders-on-date": {"date": "2023-01-01"},
+    "post-holders-on-date": {"date": "2016-06-01"},
     "publications-by-topic": {"topic": "sgcon:sudden-unexpected-death-in-infancy"},
 }
 CASES = [(name, {}) for name in sorted(LIBRARY)] + sorted(SECOND.items())
+#: columns that join several values with "; " (GROUP_CONCAT): SPARQL leaves the order of the
+#: values to the store (Oxigraph keeps the sub-SELECT's ORDER BY, Virtuoso does not), so they
+#: are compared as sets of values (queries/README.md, "Writing a query")
+JOINED = {
+    "publications": {"type", "kind", "creators", "publishers"},
+    "local-reviews-by-partnership": {"themes"},
+}
+#: the queries Virtuoso 7.2.5 does not run as the other stores do (each an error or other rows);
+#: strict: a fix shows up as a failure, to be moved out of this list
+VIRTUOSO_DIFFERS = {
+    "government-responses": "Virtuoso refuses it: SQ199 maximum size (32767) of a code vector",
+    "minister-when-published": "Virtuoso raises SR008 on SUBSTR(?d, 1, STRLEN(?unbound)) "
+    "where SPARQL gives an error value that || and && absorb",
+    "post-holders-on-date": "as minister-when-published",
+}
 
 
 def invoke(*args: str) -> Result:
@@ -69,9 +84,17 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Iterat
         yield server
 
 
-def _rows(body: str, ordered: bool) -> list[list[tuple[str, str]]]:
+def _rows(
+    body: str, ordered: bool, joined: frozenset[str] | set[str] = frozenset()
+) -> list[list[tuple[str, str]]]:
     result = read_json_results(body.encode())
-    rows = [sorted((v, str(t)) for v, t in row.items()) for row in result.rows]
+
+    def value(v: str, t: object) -> str:
+        if v in joined and isinstance(t, ox.Literal):
+            return "; ".join(sorted(t.value.split("; ")))
+        return str(t)
+
+    rows = [sorted((v, value(v, t)) for v, t in row.items()) for row in result.rows]
     return rows if ordered else sorted(rows)
 
 
@@ -100,11 +123,19 @@ def test_same_rows_on_every_store(
     name: str, params: dict[str, str], oxigraph_server: str, virtuoso: Virtuoso
 ) -> None:
     ordered = _has_order_by(LIBRARY[name].query)
-    local = _rows(_query(name, params), ordered)
+    joined = JOINED.get(name, frozenset())
+    local = _rows(_query(name, params), ordered, joined)
     assert local, f"{name} {params}: no rows on the embedded store"
-    on_oxigraph = _rows(_query(name, params, "--endpoint", oxigraph_server), ordered)
+    on_oxigraph = _rows(_query(name, params, "--endpoint", oxigraph_server), ordered, joined)
     assert on_oxigraph == local, f"{name} {params}: Oxigraph server differs"
-    on_virtuoso = _rows(_query(name, params, "--endpoint", virtuoso.sparql), ordered)
+    args = [x for k, v in params.items() for x in ("-p", f"{k}={v}")]
+    r = invoke("query", name, *args, "--format", "json", "--endpoint", virtuoso.sparql)
+    if name in VIRTUOSO_DIFFERS:
+        same = r.exit_code == 0 and _rows(r.stdout, ordered, joined) == local
+        assert not same, f"{name} now runs alike on Virtuoso: remove it from VIRTUOSO_DIFFERS"
+        pytest.xfail(f"{name} on Virtuoso 7.2: {VIRTUOSO_DIFFERS[name]}")
+    assert r.exit_code == 0, r.stderr
+    on_virtuoso = _rows(r.stdout, ordered, joined)
     assert on_virtuoso == local, f"{name} {params}: Virtuoso differs: {_diff(local, on_virtuoso)}"
 
 
@@ -112,7 +143,10 @@ def _diff(want: list[list[tuple[str, str]]], got: list[list[tuple[str, str]]]) -
     if sorted(want) == sorted(got):
         i = next(i for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b)
         return f"same rows, other order from row {i}: {want[i]} / {got[i]}"
-    i = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    i = next(
+        (i for i, (a, b) in enumerate(zip(want, got, strict=False)) if a != b),
+        min(len(want), len(got)),
+    )
     return (
         f"{len(want)} rows wanted, {len(got)} given; from row {i}: "
         f"{want[i] if i < len(want) else None} / {got[i] if i < len(got) else None}"
