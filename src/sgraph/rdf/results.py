@@ -295,4 +295,6 @@ def _json_term(value: dict[str, str]) -> OxTerm:
             return ox.Literal(text, datatype=ox.NamedNode(datatype))
         return ox.Literal(text)
     except ValueError as exc:
-        raise ValueError(f"unreadable term {json.dumps(value, ensure_ascii=False)}: {exc}") from None
+        raise ValueError(
+            f"unreadable term {json.dumps(value, ensure_ascii=False)}: {exc}"
+        ) from None
