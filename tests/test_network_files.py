@@ -121,6 +121,28 @@ def test_short_labels_never_repeat(g: nx.MultiDiGraph) -> None:
         {"a": 2020, "b": None},
     )
     assert same == {"a": "Annual report (Report, 2020)", "b": "Annual report (Letter)"}
+    # a review and its report under one long title: the words of the kind that differ, the
+    # label cut only as far as 48 characters need, never to a stub
+    title = "Effective multi-agency practice in identifying and responding to child neglect"
+    pair = short_labels(
+        {"r": title, "p": title, "w1": "Working Together", "w2": "Working Together"},
+        {
+            "r": "Local child safeguarding practice review",
+            "p": "Local review report",
+            "w1": "Statutory guidance",
+            "w2": "Statutory guidance",
+        },
+        {"r": None, "p": 2021, "w1": 1999, "w2": 2006},
+    )
+    assert pair == {
+        "r": "Effective multi-agency practice in… (review)",
+        "p": "Effective multi-agency practice… (report, 2021)",
+        "w1": "Working Together (1999)",
+        "w2": "Working Together (2006)",
+    }
+    assert all(len(s) <= 48 for s in pair.values())
+    # no entity of the curated graph needs a number to be told apart
+    assert not [s for s in short.values() if re.search(r" #\d+$", s)]
     assert fold("Sørensen Éire") == "sorensen eire"
     assert "csprp" in search_text(["Child Safeguarding Practice Review Panel"]).split("\n")
 
