@@ -363,16 +363,56 @@ def test_search_forgives(curated_page: Path, curated_graph: nx.MultiDiGraph, vis
     assert v.errors == []
 
 
+@pytest.mark.parametrize("size", SIZES)
 def test_timeline_draws_every_dated_entity(
-    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any
+    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any, size: tuple[int, int]
 ) -> None:
-    v = visit(curated_page)
+    """Every dated entity has a dot, none on another, in its year's band, at both window sizes,
+    with the panel closed and open (a narrower strip)."""
+    v = visit(curated_page, size)
     dated = sum(1 for _, d in curated_graph.nodes(data=True) if d["year"] is not None)
-    assert v.page.locator("#timeline .dot").count() == dated
-    assert v.page.evaluate("sgraph.timeline()") == {"dated": dated, "shown": dated}
-    assert "all shown" in (v.page.locator("#timeline .label").text_content() or "")
+    busiest = max(
+        sum(1 for _, d in curated_graph.nodes(data=True) if d["year"] == y)
+        for y in {d["year"] for _, d in curated_graph.nodes(data=True) if d["year"] is not None}
+    )
+    assert busiest > 12  # more than the strip's 9 px dots hold in a year
+    for step in ("closed", "open"):
+        if step == "open":
+            v.page.locator("#timeline .dot").first.click()
+            assert v.page.locator("#panel.open").count() == 1
+        assert v.page.locator("#timeline .dot").count() == dated, step
+        state = v.page.evaluate("sgraph.timeline()")
+        assert (state["dated"], state["shown"]) == (dated, dated), step
+        assert state["dot"] >= 5, step
+        assert "all shown" in (v.page.locator("#timeline .label").text_content() or ""), step
+        boxes = v.page.eval_on_selector_all(
+            "#timeline .dot",
+            "ds => ds.map(d => { const r = d.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })",
+        )
+        strip = v.page.eval_on_selector(
+            "#timeline",
+            "t => { const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }",
+        )
+        for i, a in enumerate(boxes):
+            assert strip[0] <= a[0] and a[2] <= strip[2] and strip[1] <= a[1] and a[3] <= strip[3]
+            for b in boxes[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, f"{step}: timeline dots {a} and {b} overlap"
+    assert v.errors == []
+
+
+def test_timeline_says_what_it_leaves_out(bigger_page: Path, visit: Any) -> None:
+    """Where even the smallest dots have no room (hundreds of dated entities in a strip narrowed
+    by the open panel), the strip draws the most connected, counts the others and says why."""
+    v = visit(bigger_page)
     v.page.locator("#timeline .dot").first.click()
     assert v.page.locator("#panel.open").count() == 1
+    state = v.page.evaluate("sgraph.timeline()")
+    assert v.page.locator("#timeline .dot").count() == state["shown"] < state["dated"]
+    text = v.page.locator("#timeline .label").text_content() or ""
+    left = f"{state['dated'] - state['shown']:,}"
+    assert f"{left} not shown: no room left in" in text and "Years filter" in text
+    assert v.errors == []
 
 
 def test_how_are_these_connected(
