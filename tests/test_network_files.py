@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -17,7 +18,7 @@ from sgraph.cli import cli
 from sgraph.network import analyse, project, select, to_pyvis
 from sgraph.network.formats import serialize
 from sgraph.network.labels import fold, search_text, short_labels
-from sgraph.network.layout import overlaps, positions, radii
+from sgraph.network.layout import CELL, overlaps, positions, radii, separate
 from sgraph.network.page import page_data
 from sgraph.network.rows import from_rows
 from sgraph.network.select import Selection
@@ -105,6 +106,38 @@ def test_whole_graph_separates_groups(g: nx.MultiDiGraph) -> None:
             nearer += min(d, key=lambda k: d[k]) == c
             total += 1
     assert nearer / total > 0.8
+
+
+def test_whole_graph_is_compact(g: nx.MultiDiGraph) -> None:
+    """The whole graph's box holds about CELL x CELL layout units per node (not a few knots in
+    empty space, which the first view would draw as specks), and no two shapes overlap."""
+    pos = positions(g)
+    r = radii(g)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    per_node = (max(xs) - min(xs)) * (max(ys) - min(ys)) / g.number_of_nodes()
+    assert per_node <= (1.5 * CELL) ** 2
+    assert overlaps(pos, r) == []
+
+
+def test_overlap_removal_spreads_a_crowd() -> None:
+    """Thousands of shapes dropped on a small square, a few of them hubs many times larger:
+    none overlaps another afterwards, and the same input gives the same positions."""
+    rng = np.random.default_rng(1)
+    xy = rng.random((1000, 2)) * 100
+    xy[:10] = xy[0]  # coincident points
+    rr = np.full(1000, 7.0)
+    rr[::100] = 60.0
+    out = separate(xy, rr)
+    keys = [str(i) for i in range(len(xy))]
+    assert (
+        overlaps(
+            dict(zip(keys, map(tuple, out.tolist()), strict=True)),
+            dict(zip(keys, rr.tolist(), strict=True)),
+        )
+        == []
+    )
+    assert np.array_equal(separate(xy, rr), out)
 
 
 def test_short_labels_never_repeat(g: nx.MultiDiGraph) -> None:

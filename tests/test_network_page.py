@@ -43,6 +43,12 @@ SIZES = [(1280, 720), (1920, 1080)]
 MIN_LABEL_PX = 11
 MAX_OVERLAP = 0.02
 TOP_LABELLED = 15
+#: Node shapes on the first view: every one at least this radius in CSS px, the median at least
+#: MEDIAN_NODE_PX (shapes, not specks), and the drawing fills at least FILL of the map's width or
+#: height (not a small knot in the middle).
+MIN_NODE_PX = 2.0
+MEDIAN_NODE_PX = 3.0
+FILL = 0.8
 
 
 #: Runs before the page's own scripts (through the DevTools protocol, so the page's CSP does not
@@ -119,6 +125,26 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+
+
+def shapes_are_visible(
+    v: Visit, least: float = MIN_NODE_PX, median: float = MEDIAN_NODE_PX
+) -> list[float]:
+    """Every node drawn as a shape, not a speck, and the drawing filling the map; the radii."""
+    nodes: list[dict[str, float]] = v.page.evaluate(
+        "sgraph.data.nodes.map(n => network.screen(n.id))"
+    )
+    radii = sorted(n["r"] for n in nodes)
+    assert radii[0] >= least, radii[:5]
+    assert radii[len(radii) // 2] >= median, radii[len(radii) // 2]
+    w, h = v.page.evaluate(
+        "[document.getElementById('network').clientWidth, document.getElementById('network').clientHeight]"
+    )
+    xs = [n["x"] for n in nodes]
+    ys = [n["y"] for n in nodes]
+    assert all(0 <= x <= w for x in xs) and all(0 <= y <= h for y in ys)
+    assert (max(xs) - min(xs)) / w >= FILL or (max(ys) - min(ys)) / h >= FILL
+    return radii
 
 
 def overlap_fraction(labels: list[dict[str, Any]]) -> float:
@@ -217,6 +243,7 @@ def test_legible_on_open(curated_page: Path, visit: Any, size: tuple[int, int]) 
     # the short label is the page's, the full title is in the data for tooltip and panel
     short = {n["id"]: n["short"] for n in data["nodes"]}
     assert all(lab["text"] == short[lab["id"]] for lab in labels)
+    shapes_are_visible(v)
     # level of detail: zooming in shows more labels where one looks, each as legible
     v.page.evaluate("network.zoom(2.5, 0)")
     v.settle()
@@ -241,6 +268,9 @@ def test_legible_on_open_with_a_bigger_graph(
     assert set(most_connected(data, TOP_LABELLED)) <= {lab["id"] for lab in labels}
     texts = [n["short"] for n in data["nodes"]]
     assert len({t.casefold() for t in texts}) == len(texts)
+    # a thousand entities and more leave each a smaller share of the map: no shape overlaps
+    # another at any zoom, so they are smaller on the first view, but still not sub-pixel
+    shapes_are_visible(v, least=1.2, median=1.5)
     assert v.errors == []
 
 
