@@ -274,10 +274,11 @@ def test_legible_on_open_with_a_bigger_graph(
     assert v.errors == []
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_select_fits_the_view_to_the_neighbours(
-    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any
+    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any, size: tuple[int, int]
 ) -> None:
-    v = visit(curated_page)
+    v = visit(curated_page, size)
     page = v.page
     before = page.evaluate("network.camera()")
     person = next(
@@ -317,6 +318,12 @@ def test_select_fits_the_view_to_the_neighbours(
     near = {other} | set(nx.all_neighbors(curated_graph, other))
     labelled = {lab["id"]: lab for lab in v.labels()}
     assert near <= set(labelled)
+    assert min(labelled[n]["px"] for n in near) >= 12
+    # "Fit all" shows the whole map again, at the zoom it opened with
+    page.click("#fit-all")
+    v.settle()
+    assert page.evaluate("network.camera().ratio") == pytest.approx(before["ratio"])
+    assert sorted(v.on_screen(sorted(curated_graph.nodes))) == sorted(curated_graph.nodes)
     assert v.errors == [] and v.requests == []
 
 
