@@ -40,8 +40,10 @@ VIEW_KEY = "sgraph_view"
 EDGE = 70.0
 #: Space kept between two node shapes, in layout units.
 GAP = 6.0
-#: Up to this many nodes a part gets 120 force-directed steps, above it 60.
+#: Up to this many nodes a part gets 120 force-directed steps, above it 40, and above
+#: BIG_SPRING_LIMIT 30 (each step costs the square of the nodes).
 SPRING_LIMIT = 500
+BIG_SPRING_LIMIT = 1500
 #: A part with at least this many nodes has its groups (communities) laid out as clusters.
 CLUSTER_MIN = 24
 #: Layout units per node (each way) a whole-graph layout is shrunk towards (``compact``).
@@ -162,7 +164,8 @@ def force(h: nx.Graph, r: Mapping[str, float], seed: int = SEED) -> dict[str, Po
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
     ordered.add_edges_from(sorted(tuple(sorted(e)) for e in h.edges()))
-    raw = fruchterman_reingold(ordered, seed=seed, iterations=120 if n <= SPRING_LIMIT else 60)
+    steps = 120 if n <= SPRING_LIMIT else 40 if n <= BIG_SPRING_LIMIT else 30
+    raw = fruchterman_reingold(ordered, seed=seed, iterations=steps)
     xy = np.array([raw[k] for k in nodes], dtype=float)
     xy -= xy.mean(axis=0)
     # scale so the median relation is EDGE long (plus the radii at its ends)
@@ -365,8 +368,8 @@ def separate(
     rr: np.ndarray,
     *,
     gap: float = GAP,
-    iterations: int = 40,
-    rounds: int = 40,
+    iterations: int = 25,
+    rounds: int = 60,
     grow: float = 1.1,
 ) -> np.ndarray:
     """Positions moved apart until no two circles (radii ``rr``) come closer than ``gap``: each
@@ -428,7 +431,9 @@ def _near_pairs(
         b = near["j"].astype(np.int64)
         keep = a != b
         keys = np.concatenate([keys, (np.minimum(a, b) * n + np.maximum(a, b))[keep]])
-    keys = np.unique(keys)  # one sort of integers: the same order every run
+    keys = np.sort(keys)  # one sort of integers: the same order every run
+    if len(keys) > 1:
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
     out: np.ndarray = np.stack([keys // n, keys % n], axis=1)
     return out
 
