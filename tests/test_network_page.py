@@ -244,6 +244,26 @@ def test_legible_on_open(curated_page: Path, visit: Any, size: tuple[int, int]) 
     short = {n["id"]: n["short"] for n in data["nodes"]}
     assert all(lab["text"] == short[lab["id"]] for lab in labels)
     shapes_are_visible(v)
+    # labels are not written over other entities' shapes: only the 25 most connected may be,
+    # when no free place is left for them
+    screen: dict[str, dict[str, float]] = v.page.evaluate(
+        "Object.fromEntries(sgraph.data.nodes.map(n => [n.id, network.screen(n.id)]))"
+    )
+    first = set(most_connected(data, 25))
+    for lab in labels:
+        if lab["id"] in first:
+            continue
+        x0, y0, x1, y1 = lab["box"]
+        for other, p in screen.items():
+            if other == lab["id"] or p["r"] < 1.5:
+                continue
+            hit = (
+                x0 < p["x"] + p["r"]
+                and p["x"] - p["r"] < x1
+                and y0 < p["y"] + p["r"]
+                and p["y"] - p["r"] < y1
+            )
+            assert not hit, f"the label {lab['text']!r} is written over {other}"
     # level of detail: zooming in shows more labels where one looks, each as legible
     v.page.evaluate("network.zoom(2.5, 0)")
     v.settle()
