@@ -416,12 +416,13 @@ def test_reviews(graph_store: GraphStore, library: dict[str, NamedQuery]) -> Non
             "led by",
             "person/christine-lenehan",
         ),
-        (
-            "review/hackney-child-q",
-            "commissioned by",
-            "organisation/city-and-hackney-safeguarding-children-partnership",
-        ),
     } <= rows
+    # no page says who commissioned Child Q: the partnership publishes its report, no more
+    assert (
+        "review/hackney-child-q",
+        "commissioned by",
+        "organisation/city-and-hackney-safeguarding-children-partnership",
+    ) not in rows
     assert (
         "review/national-review-disabilities-and-complex-health-needs-in-residential-settings",
         "undertaken by",
@@ -434,7 +435,7 @@ def test_reviews(graph_store: GraphStore, library: dict[str, NamedQuery]) -> Non
     )
     assert isinstance(curated, ox.QuerySolutions)
     n = int(next(iter(curated))["n"].value)
-    assert len({r for r in rows if r[1] == "commissioned by"}) == n > 30
+    assert len({r for r in rows if r[1] == "commissioned by"}) == n > 5
 
 
 def test_connections_to_the_2017_act(
