@@ -306,7 +306,7 @@
 
     // the first of eight places round a node (right, above, below, left, the corners) that is on
     // screen and free
-    function place(p, gap, tw, th, w, h, self, overShapes) {
+    function place(p, gap, tw, th, w, h, self, overShapes, clamp) {
       var c = gap * 0.7;
       var places = [
         [p.x + gap, p.y - th / 2], [p.x - tw / 2, p.y - gap - th], [p.x - tw / 2, p.y + gap],
@@ -314,6 +314,8 @@
         [p.x - c - tw, p.y - c - th], [p.x - c - tw, p.y + c]];
       for (var k = 0; k < places.length; k++) {
         var b = [places[k][0], places[k][1], places[k][0] + tw, places[k][1] + th];
+        // near the edge of the map: moved inside it (only when asked: the last resort)
+        if (clamp) b = clampBox(b, w, h);
         if (b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h && free(b, self, overShapes)) return b;
       }
       return null;
@@ -391,11 +393,19 @@
         var far = forced || rankOf[id] < 25;
         for (var ring = 1; !box && ring <= 3 && far; ring++)
           box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h, id, false);
-        for (ring = 0; !box && ring <= 3 && far; ring++)
-          box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h, id, true);
+        // then moved inside the map if it would cross its edge, and further out (in a crowd of
+        // long labels)
+        for (ring = 0; !box && ring <= 8 && far; ring++)
+          box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h, id, true, true);
         if (!box && forced) box = clampBox([p.x + r + 3, p.y - th / 2, p.x + r + 3 + tw, p.y + th / 2], w, h);
         if (!box) continue;
         take(box);
+        // a label placed away from its node (in a crowd) gets a thin line to it
+        var qx = Math.max(box[0], Math.min(p.x, box[2])), qy = Math.max(box[1], Math.min(p.y, box[3]));
+        if (Math.hypot(qx - p.x, qy - p.y) > r + th) {
+          ctx.strokeStyle = "#718096"; ctx.lineWidth = 1;
+          ctx.beginPath(); ctx.moveTo(p.x, p.y); ctx.lineTo(qx, qy); ctx.stroke();
+        }
         ctx.font = font(px, bold);
         ctx.strokeStyle = "rgba(255,255,255,0.92)";
         ctx.lineWidth = 3.5;
