@@ -13,6 +13,7 @@ the CLI to an exit code (``exit_code``) and the server to an HTTP status (``http
     │   │   └── UnknownEntityError                      no entity matches
     │   ├── AmbiguousEntityError                        several entities match
     │   ├── QueryRefusedError                           SERVICE, LOAD, remote FROM ...
+    │   ├── QueryTooComplexError                        nested too deep, too long (before parsing)
     │   ├── RequestTooLargeError     HTTP 413
     │   └── NotAcceptableError       HTTP 406
     ├── ReadOnlyError                exit 2, HTTP 403   an update on a read-only endpoint
@@ -40,6 +41,7 @@ __all__ = [
     "QueryRefusedError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "QueryTooComplexError",
     "ReadOnlyError",
     "RemoteStoreError",
     "RequestTooLargeError",
@@ -178,6 +180,21 @@ class AmbiguousEntityError(InputError):
 class QueryRefusedError(InputError):
     """A query sgraph will not run: it would reach outside the machine (SERVICE, LOAD, a FROM
     graph the store does not hold)."""
+
+
+class QueryTooComplexError(InputError):
+    """A query past the bounds checked before it is parsed (``sgraph.query_policy.check_bounds``):
+    nested too deeply, too many operators, too long. ``limit`` names the bound that was passed."""
+
+    def __init__(self, message: str, *, limit: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.limit = limit
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error shape, with the name of the bound that was passed."""
+        body = super().to_dict()
+        body["limit"] = self.limit
+        return body
 
 
 class RequestTooLargeError(InputError):

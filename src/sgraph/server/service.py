@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sgraph import sparql
+from sgraph import query_policy, sparql
 from sgraph.errors import ReadOnlyError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
@@ -69,6 +69,7 @@ class QueryService:
         named_graph_uris: list[str] | None,
     ) -> tuple[str, list[str] | None, list[str] | None]:
         """The policy's checks; the query's kind and the dataset it runs on."""
+        query_policy.check_bounds(text)  # nesting and size, before anything parses it
         from_default, from_named = policy.check_query(
             text,
             local_graphs=self.local_graphs,
@@ -131,5 +132,8 @@ class QueryService:
                 f"the header '{TRUNCATED_HEADER}: true', and SPARQL JSON and XML results list "
                 f"this page's URL in head.link"
             ),
+            "max_query_depth": query_policy.MAX_QUERY_DEPTH,
+            "max_query_operators": query_policy.MAX_QUERY_OPERATORS,
+            "max_query_chars": query_policy.MAX_QUERY_CHARS,
             "network_isolated_workers": self.pool.network_isolated,
         }
