@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -133,3 +134,70 @@ def test_the_cli_refuses_a_deep_query_with_exit_2(tmp_path: Path, project_root: 
     assert r.returncode == 2, (r.returncode, r.stderr)  # it was 139 (SIGSEGV)
     assert "max_query_depth" in r.stderr and "Traceback" not in r.stderr
     assert r.stdout == ""
+
+
+# -- finding 3: a memory limit per worker -------------------------------------------------------
+#: An ORDER BY over a cross product: 2,500 x 2,500 rows sorted before the first one is returned.
+BOMB = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+WORKER_MEMORY_MB = 300
+
+
+def synthetic_data(folder: Path, triples: int = 2500) -> Path:
+    """A small graph of ``triples`` distinct triples (no shapes apply: served unvalidated)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = (
+        f'<http://example.org/e/{i}> <http://example.org/p/{i % 10}> "v{i}" .'
+        for i in range(triples)
+    )
+    (folder / "synthetic.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def data_limit_mb(pid: int) -> int | None:
+    """The soft RLIMIT_DATA of process ``pid`` in MiB (None: unlimited)."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max data size"):
+            soft = line.split()[3]
+            return None if soft == "unlimited" else int(soft) // (1024 * 1024)
+    raise AssertionError("no 'Max data size' in /proc/PID/limits")
+
+
+@pytest.fixture(scope="module")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = synthetic_data(tmp_path_factory.mktemp("small") / "triples")
+    port = free_port()
+    proc = start_server(
+        port,
+        *("--data", str(data), "--no-store", "--workers", "2", "--timeout", "30"),
+        *("--worker-memory", str(WORKER_MEMORY_MB)),
+    )
+    yield Server(proc, port)
+    stop_server(proc)
+
+
+def test_each_worker_runs_under_the_memory_limit(small_server: Server) -> None:
+    workers = children(small_server.proc.pid)
+    assert len(workers) == 2
+    assert {data_limit_mb(pid) for pid in workers} == {WORKER_MEMORY_MB}
+    with urllib.request.urlopen(small_server.url + "/api/limits", timeout=10) as r:
+        assert json.loads(r.read())["worker_memory_mb"] == WORKER_MEMORY_MB
+
+
+def test_a_query_past_the_memory_limit_gets_503_and_a_fresh_worker(small_server: Server) -> None:
+    before = children(small_server.proc.pid)
+    started = time.monotonic()
+    status, doc = small_server.post(BOMB)
+    took = time.monotonic() - started
+    assert status == 503, doc
+    assert doc["error"] == "QueryMemoryError" and doc["limit"] == "worker_memory", doc
+    assert f"{WORKER_MEMORY_MB} MiB" in doc["message"]
+    assert took < 30  # stopped by the memory limit, not the time limit
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the dead worker is replaced in the background
+        after = children(small_server.proc.pid)
+        if len(after) == 2 and after != before:
+            break
+        time.sleep(0.2)
+    assert len(after) == 2 and len(after & before) == 1, (before, after)
+    status, doc = small_server.post("ASK { ?s ?p ?o }")
+    assert status == 200 and doc["boolean"] is True

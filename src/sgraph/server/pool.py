@@ -6,6 +6,10 @@ answer comes back fully serialised, so a response is all or nothing. If the answ
 within the time limit, the worker is killed (a running pyoxigraph query cannot be interrupted
 any other way), the client gets 503, and a fresh worker is started in the background. Workers
 are reused between queries, so the cost per query is one pickle round trip over a pipe.
+
+Each worker's memory is bounded too (``memory_mb``, see ``sgraph.server.worker``): a query that
+passes it ends its worker, the client gets 503 naming the limit (``QueryMemoryError``), and a
+fresh worker is started.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,8 +31,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from sgraph import errors
-from sgraph.errors import QueryTimeoutError, SgraphError
-from sgraph.server.worker import ErrorInfo, QueryReply, QueryTask, WorkerInit
+from sgraph.errors import QueryMemoryError, QueryTimeoutError, SgraphError
+from sgraph.server.worker import EXIT_MEMORY, ErrorInfo, QueryReply, QueryTask, WorkerInit
 
 log = logging.getLogger("sgraph.server")
 
@@ -85,6 +90,12 @@ class Worker:
             raise WorkerDied(f"query worker {self.pid} is gone") from exc
         return self._receive(timeout)
 
+    def exit_code(self, timeout: float = 2.0) -> int | None:
+        """The worker's exit status once it has ended (``-N``: killed by signal N)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return self.proc.wait(timeout=timeout)
+        return None
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             self.proc.kill()
@@ -99,10 +110,17 @@ class QueryPool:
     """A fixed number of reusable query workers with a per-query time limit."""
 
     def __init__(
-        self, store: ox.Store, prefixes: dict[str, str], *, size: int, timeout_s: float
+        self,
+        store: ox.Store,
+        prefixes: dict[str, str],
+        *,
+        size: int,
+        timeout_s: float,
+        memory_mb: int = 0,
     ) -> None:
         self.size = max(1, size)
         self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
         self._store = store
         self._prefixes = prefixes
         self._tmp: Path | None = None
@@ -140,7 +158,7 @@ class QueryPool:
         self._tmp = Path(tempfile.mkdtemp(prefix="sgraph-serve-"))
         path = self._tmp / "store.nq"
         self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
-        return WorkerInit(str(path), dict(self._prefixes))
+        return WorkerInit(str(path), dict(self._prefixes), self.memory_mb)
 
     async def close(self) -> None:
         self.closed = True
@@ -183,12 +201,9 @@ class QueryPool:
                 "or run it locally with `sgraph query`",
             ) from None
         except WorkerDied as exc:
-            log.error("%s", exc)
+            error = self._death_error(worker, exc)
             self._replace(worker)
-            raise SgraphError(
-                "the query worker stopped while running this query",
-                hint="the server log has the details; the worker has been restarted",
-            ) from None
+            raise error from None
         except asyncio.CancelledError:
             # the client went away: give the worker back once it has answered (or replace it)
             future.add_done_callback(lambda f: self._recycle(worker, f))
@@ -196,12 +211,29 @@ class QueryPool:
         log.debug(
             "query took %.1f ms in worker %d", 1000 * (time.monotonic() - started), worker.pid
         )
-        self._idle.put_nowait(worker)
+        if kind == "error" and payload.cls == QueryMemoryError.__name__:
+            self._replace(worker)  # it exits after answering: see worker.serve
+        else:
+            self._idle.put_nowait(worker)
         if kind == "ok":
             assert isinstance(payload, QueryReply)
             return payload
         assert isinstance(payload, ErrorInfo)
         raise rebuild_error(payload)
+
+    def _death_error(self, worker: Worker, exc: WorkerDied) -> SgraphError:
+        """Why a worker ended in the middle of a query, as the error its client gets."""
+        code = worker.exit_code()
+        if self.memory_mb and code in (-signal.SIGABRT, EXIT_MEMORY):
+            log.warning(
+                "query worker %d passed its memory limit (%d MiB)", worker.pid, self.memory_mb
+            )
+            return out_of_memory(self.memory_mb)
+        log.error("%s", exc)
+        return SgraphError(
+            "the query worker stopped while running this query",
+            hint="the server log has the details; the worker has been restarted",
+        )
 
     def _recycle(self, worker: Worker, future: asyncio.Future[tuple[str, Any]]) -> None:
         if future.exception() is None and self._idle is not None and not self.closed:
@@ -235,6 +267,16 @@ class QueryPool:
             self._workers.add(worker)
             self._idle.put_nowait(worker)
             return
+
+
+def out_of_memory(memory_mb: int) -> QueryMemoryError:
+    return QueryMemoryError(
+        f"the query needed more memory than a query worker may use ({memory_mb} MiB, "
+        "worker_memory) and was stopped",
+        limit="worker_memory",
+        hint="make it more selective (no ORDER BY over a cross product, a LIMIT), or ask the "
+        "operator for a larger --worker-memory",
+    )
 
 
 def rebuild_error(info: ErrorInfo) -> SgraphError:

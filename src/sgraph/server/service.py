@@ -32,7 +32,13 @@ class QueryService:
 
     @classmethod
     def create(cls, gs: GraphStore, config: ServerConfig) -> QueryService:
-        pool = QueryPool(gs.store, gs.prefixes, size=config.workers, timeout_s=config.timeout_s)
+        pool = QueryPool(
+            gs.store,
+            gs.prefixes,
+            size=config.workers,
+            timeout_s=config.timeout_s,
+            memory_mb=config.worker_memory_mb,
+        )
         return cls(gs, config, pool)
 
     def __post_init__(self) -> None:
@@ -126,6 +132,7 @@ class QueryService:
         return {
             "timeout_s": self.config.timeout_s,
             "max_rows": self.config.max_rows,
+            "worker_memory_mb": self.config.worker_memory_mb,
             "max_request_bytes": self.config.max_request_bytes,
             "truncation": (
                 f"results longer than max_rows are cut to max_rows rows; the response then has "
