@@ -25,7 +25,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from sgraph.errors import SgraphError
+from sgraph.errors import ServerBusyError, SgraphError
 
 log = logging.getLogger("sgraph.server")
 
@@ -48,6 +48,8 @@ def error_response(exc: SgraphError, headers: dict[str, str] | None = None) -> J
 
 async def sgraph_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SgraphError)
+    if isinstance(exc, ServerBusyError):  # 503 with the time to wait before trying again
+        return error_response(exc, headers={"Retry-After": str(exc.retry_after_s)})
     return error_response(exc)
 
 

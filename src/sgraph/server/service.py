@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -57,11 +58,14 @@ class QueryService:
         named_graph_uris: list[str] | None = None,
     ) -> Response:
         """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
+        arrived = time.monotonic()  # the time limit counts from here
         kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        reply = await self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
+        reply = await self._run(
+            request, text, fmt.name, bindings, default_graph, named_graphs, arrived
+        )
         headers = {"Vary": "Accept"}
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
@@ -100,10 +104,13 @@ class QueryService:
     ) -> QueryResult:
         """Check and run one query as ``answer`` does, for the server's own views: the result
         itself (read from the worker's SPARQL JSON), not a response."""
+        arrived = time.monotonic()
         kind, default_graph, named_graphs = self._check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
-        reply = await self._run(request, text, "json", bindings, default_graph, named_graphs)
+        reply = await self._run(
+            request, text, "json", bindings, default_graph, named_graphs, arrived
+        )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
         return result
@@ -116,6 +123,7 @@ class QueryService:
         bindings: dict[str, OxTerm] | None,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
+        arrived: float,
     ) -> QueryReply:
         task = QueryTask(
             text=text,
@@ -126,7 +134,7 @@ class QueryService:
             named_graphs=named_graphs,
             truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
         )
-        return await self.pool.run(task)
+        return await self.pool.run(task, arrived)
 
     def limits(self) -> dict[str, object]:
         return {
