@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -201,3 +202,77 @@ def test_a_query_past_the_memory_limit_gets_503_and_a_fresh_worker(small_server:
     assert len(after) == 3 and len(after & before) == 2, (before, after)
     status, doc = small_server.post("ASK { ?s ?p ?o }")
     assert status == 200 and doc["boolean"] is True
+
+
+# -- finding 4: starvation and overrun ---------------------------------------------------------
+#: A cross product of three patterns, counted: minutes of CPU, little memory.
+CPU_BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIMIT_S = 3.0
+
+
+def timed_post(server: Server, query: str) -> tuple[float, int, dict[str, Any]]:
+    started = time.monotonic()
+    status, doc = server.post(query, timeout=60)
+    return time.monotonic() - started, status, doc
+
+
+def under_bombs(server: Server, clients: int, seconds: float) -> tuple[list[Any], list[Any]]:
+    """``clients`` threads send CPU_BOMB again and again for ``seconds``; meanwhile ``ASK {}`` is
+    sent every 0.5 s, from ``LIMIT_S`` on. Returns (bomb answers, ASK answers).
+
+    The first bomb that finds every general worker busy takes the reserved one, which stops it
+    after 1 s and is restarted; until then (a worker's start-up, 1-3 s here) a short query
+    waits. From then on that bomb's text is known to be slow and never takes the reserved
+    worker again: the steady state, which the ASK probes measure."""
+    bombs: list[Any] = []
+    asks: list[Any] = []
+    stop = time.monotonic() + seconds
+
+    def bomber() -> None:
+        while time.monotonic() < stop:
+            bombs.append(timed_post(server, CPU_BOMB))
+
+    threads = [threading.Thread(target=bomber) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(LIMIT_S)
+    while time.monotonic() < stop - 0.5:
+        asks.append(timed_post(server, "ASK {}"))
+        time.sleep(0.5)
+    for t in threads:
+        t.join()
+    return bombs, asks
+
+
+@pytest.fixture(scope="module", params=[2, 8], ids=["2-workers", "8-workers"])
+def busy_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    data = synthetic_data(tmp_path_factory.mktemp("busy") / "triples")
+    port = free_port()
+    proc = start_server(
+        port,
+        *("--data", str(data), "--no-store", "--timeout", str(LIMIT_S)),
+        *("--workers", str(request.param)),
+    )
+    yield Server(proc, port)
+    stop_server(proc)
+
+
+def test_bombs_end_by_the_time_limit_and_a_cheap_query_is_answered_meanwhile(
+    busy_server: Server,
+) -> None:
+    """Eight clients send bombs without pause: each is answered (503) within the time limit
+    plus 10 %, counted from when it was sent, however long it waited for a worker; ``ASK {}``
+    is answered (200) within 1 s throughout. It got 503 in 8 of 9 tries; bombs took 7-10 s with
+    a 5 s limit, and with 8 workers the default thread pool (6 threads) was the real bound."""
+    bombs, asks = under_bombs(busy_server, clients=8, seconds=4 * LIMIT_S)
+    assert len(bombs) >= 8 and len(asks) >= 8
+    for took, status, doc in bombs:
+        assert status == 503, doc
+        assert doc["error"] in ("QueryTimeoutError", "ServerBusyError"), doc
+        assert took <= LIMIT_S * 1.1, (took, doc)
+    assert sum(doc["error"] == "QueryTimeoutError" for _, _, doc in bombs) >= 4
+    slow = [(took, status) for took, status, doc in asks if status != 200 or took > 1.0]
+    assert not slow, (slow, [round(t, 2) for t, _, _ in asks])
+    assert all(doc["boolean"] is True for _, _, doc in asks)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
 
 from sgraph.errors import ServerBusyError
@@ -66,15 +67,18 @@ class Lanes(Generic[W]):
         self._changed = asyncio.Condition()
         self.waiting = 0
 
-    def _pick(self, slow: bool) -> W | None:
+    def _pick(self, slow: Callable[[], bool]) -> W | None:
         if self._general:
             return self._general.pop()
-        if not slow and self._reserved:
+        if self._reserved and not slow():
             return self._reserved.pop()
         return None
 
-    async def take(self, *, slow: bool, timeout: float) -> W:
-        """An idle worker: a general one if any, else (unless ``slow``) the reserved one.
+    async def take(self, *, slow: Callable[[], bool], timeout: float) -> W:
+        """An idle worker: a general one if any, else (unless ``slow()``) the reserved one.
+
+        ``slow`` is asked each time a worker is free: a query that waits may become known to
+        be slow meanwhile (the same text, sent earlier, passed ``RESERVED_S``).
 
         ``TimeoutError`` when none is free within ``timeout``; ``ServerBusyError`` at once when
         ``max_waiting`` queries are already waiting.

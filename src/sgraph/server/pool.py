@@ -197,9 +197,10 @@ class QueryPool:
         if self._idle is None:
             await self.start()
         assert self._idle is not None
-        slow = task.text in self._costly
         try:
-            worker = await self._idle.take(slow=slow, timeout=deadline - time.monotonic())
+            worker = await self._idle.take(
+                slow=lambda: task.text in self._costly, timeout=deadline - time.monotonic()
+            )
         except TimeoutError:
             raise QueryTimeoutError(
                 f"all {self.size} query workers stayed busy for the whole time limit "
