@@ -207,7 +207,7 @@ def test_a_query_past_the_memory_limit_gets_503_and_a_fresh_worker(small_server:
 # -- finding 4: starvation and overrun ---------------------------------------------------------
 #: A cross product of three patterns, counted: minutes of CPU, little memory.
 CPU_BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-LIMIT_S = 3.0
+LIMIT_S = 5.0  # the default --timeout
 
 
 def timed_post(server: Server, query: str) -> tuple[float, int, dict[str, Any]]:
@@ -266,8 +266,8 @@ def test_bombs_end_by_the_time_limit_and_a_cheap_query_is_answered_meanwhile(
     plus 10 %, counted from when it was sent, however long it waited for a worker; ``ASK {}``
     is answered (200) within 1 s throughout. It got 503 in 8 of 9 tries; bombs took 7-10 s with
     a 5 s limit, and with 8 workers the default thread pool (6 threads) was the real bound."""
-    bombs, asks = under_bombs(busy_server, clients=8, seconds=4 * LIMIT_S)
-    assert len(bombs) >= 8 and len(asks) >= 8
+    bombs, asks = under_bombs(busy_server, clients=8, seconds=3 * LIMIT_S)
+    assert len(bombs) >= 8 and len(asks) >= 5
     for took, status, doc in bombs:
         assert status == 503, doc
         assert doc["error"] in ("QueryTimeoutError", "ServerBusyError"), doc

@@ -34,6 +34,8 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 #: The exit status of a worker that stopped after a query ran out of memory in Python code.
 EXIT_MEMORY = 75
+#: How much lower than the server's a worker's CPU priority is (``nice``).
+WORKER_NICENESS = 5
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,9 @@ def main() -> None:
     from sgraph.process import die_with_parent
 
     die_with_parent()
+    # below the server in CPU priority: under load, the server still answers on time (a 503 at
+    # the time limit, the next query handed out) while the workers run long queries
+    os.nice(WORKER_NICENESS)
     os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation: one line in the log, not a trace
     isolated = isolate_network()
     # the protocol owns the original stdout; anything printed goes to stderr instead
