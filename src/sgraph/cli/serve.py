@@ -119,7 +119,7 @@ def serve_command(
     import uvicorn
 
     from sgraph.server import ServerConfig, create_app
-    from sgraph.server.errors import JsonErrorH11Protocol
+    from sgraph.server.errors import KEEP_ALIVE_S, JsonErrorH11Protocol
 
     if public_url is not None and not public_url.startswith(("http://", "https://")):
         raise InputError(
@@ -155,6 +155,8 @@ def serve_command(
             http=JsonErrorH11Protocol,  # uvicorn's own errors in the JSON error shape
             # let long GET queries reach the endpoint, which answers 413 above its own limit
             h11_max_incomplete_event_size=max(65536, 4 * max_request_bytes),
+            timeout_keep_alive=int(KEEP_ALIVE_S),  # idle between requests; the request itself:
+            # errors.REQUEST_READ_S (408)
         )
     except OSError as exc:  # pragma: no cover - e.g. port in use
         raise InputError(
