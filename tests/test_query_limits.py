@@ -276,3 +276,33 @@ def test_bombs_end_by_the_time_limit_and_a_cheap_query_is_answered_meanwhile(
     slow = [(took, status) for took, status, doc in asks if status != 200 or took > 1.0]
     assert not slow, (slow, [round(t, 2) for t, _, _ in asks])
     assert all(doc["boolean"] is True for _, _, doc in asks)
+
+
+# -- the bounds themselves (no server) -----------------------------------------------------------
+def test_brackets_in_strings_comments_and_iris_do_not_count() -> None:
+    from sgraph.query_policy import check_bounds
+
+    hidden = '"' + "{" * 500 + '" # ' + "(" * 500 + "\n<http://x/a>"
+    check_bounds(f"SELECT * WHERE {{ ?s ?p {hidden} }}")
+    check_bounds("ASK { " + "{ " * 98 + "}" * 98 + " }")  # 99 levels: inside the bound
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        ("ASK { " + "{ " * 100 + "}" * 100 + " }", "max_query_depth"),
+        ("ASK { FILTER(" + "!" * 100 + "true) }", "max_query_depth"),
+        ("ASK { BIND(1" + " -1" * 1001 + " AS ?x) }", "max_query_operators"),  # a subtraction
+        ("ASK { " + " UNION ".join(["{}"] * 1002) + " }", "max_query_operators"),
+        ("ASK {} #" + "x" * 1_000_000, "max_query_chars"),
+    ],
+    ids=["101-groups", "100-not", "1001-minus", "1001-union", "1MB"],
+)
+def test_each_bound_is_named_when_passed(text: str, limit: str) -> None:
+    from sgraph.errors import QueryTooComplexError
+    from sgraph.query_policy import check_bounds
+
+    with pytest.raises(QueryTooComplexError) as caught:
+        check_bounds(text)
+    assert caught.value.limit == limit and limit in caught.value.message
+    assert caught.value.to_dict()["limit"] == limit

@@ -67,8 +67,8 @@ class Lanes(Generic[W]):
         self._changed = asyncio.Condition()
         self.waiting = 0
 
-    def _pick(self, slow: Callable[[], bool]) -> W | None:
-        if self._general:
+    def _pick(self, slow: Callable[[], bool], general: bool = True) -> W | None:
+        if general and self._general:
             return self._general.pop()
         if self._reserved and not slow():
             return self._reserved.pop()
@@ -83,7 +83,8 @@ class Lanes(Generic[W]):
         ``TimeoutError`` when none is free within ``timeout``; ``ServerBusyError`` at once when
         ``max_waiting`` queries are already waiting.
         """
-        worker = self._pick(slow)
+        # a general worker goes to the queries already waiting first (they are woken in order)
+        worker = self._pick(slow, general=self.waiting == 0)
         if worker is not None:
             return worker
         if self.waiting >= self.max_waiting:
