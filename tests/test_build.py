@@ -47,6 +47,21 @@ def test_build_writes_conforming_graph(built, dist_dir: Path) -> None:
     assert built.triples > 0 and built.entities > 0
 
 
+def test_summary_groups_warnings_by_what_they_say(built) -> None:
+    """The build summary stays short however many warnings there are: one line per kind of
+    warning with its count and first place, every warning counted once."""
+    warnings = built.report.warnings
+    assert len(warnings) > 20  # the curated data has many (missing dates, themes, authors)
+    summary = built.summary().splitlines()
+    kinds = {w.message for w in warnings}
+    counted = [line for line in summary if line.strip() and line.split()[0].isdigit()]
+    lines = [line for line in counted if line.split(None, 1)[1] in kinds]
+    assert len(lines) == len(kinds) < len(warnings)
+    assert sum(int(line.split()[0]) for line in lines) == len(warnings)
+    assert sum(1 for line in summary if line.lstrip().startswith("first at ")) == len(kinds)
+    assert any("sgraph validate" in line for line in summary)
+
+
 def test_build_output_is_deterministic_across_hash_seeds(
     tmp_path: Path, project_root: Path
 ) -> None:

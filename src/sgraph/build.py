@@ -15,7 +15,7 @@ from sgraph.io import staged_dir
 from sgraph.serialize import to_turtle
 from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
-from sgraph.validate import ValidationReport, validate_store
+from sgraph.validate import ValidationReport, Violation, validate_store
 
 Progress = Callable[[str], None]
 
@@ -42,13 +42,29 @@ class BuildResult:
         ]
         for cls, n in sorted(self.class_counts.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {n:5d}  {cls.rsplit('#', 1)[-1]}")
-        lines.append(f"Warnings: {len(self.report.warnings)}")
-        for w in self.report.warnings:
-            where = f"{w.source_file}:{w.line}: " if w.source_file else ""
-            lines.append(f"  {where}{w.message} (<{w.focus}>)")
+        lines.extend(self._warnings())
         lines.append("Files:")
         lines.extend(f"  {self.out_dir / f}" for f in self.files)
         return "\n".join(lines)
+
+    def _warnings(self) -> list[str]:
+        """Warnings grouped by what they say, most frequent first, each with its first place:
+        a curator sees what is missing at a glance; ``sgraph validate`` lists every one."""
+        warnings = self.report.warnings
+        if not warnings:
+            return ["Warnings: none"]
+        groups: dict[str, list[Violation]] = {}
+        for w in warnings:
+            groups.setdefault(w.message, []).append(w)
+        lines = [f"Warnings: {len(warnings)} (the data conforms; these say what is missing)"]
+        for message, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            first = group[0]
+            where = f"{first.source_file}:{first.line}" if first.source_file else f"<{first.focus}>"
+            more = f", and {len(group) - 1} more" if len(group) > 1 else ""
+            lines.append(f"  {len(group):4d}  {message}")
+            lines.append(f"        first at {where}{more}")
+        lines.append("  `sgraph validate` lists each one with its file and line.")
+        return lines
 
 
 def publishers() -> list[Publisher]:
