@@ -103,3 +103,18 @@ def test_a_bad_answer_from_an_endpoint_is_a_clear_error(
     with http.use_transport(transport), pytest.raises(RemoteStoreError, match=message) as info:
         execute_remote(ENDPOINT, text)
     assert info.value.message.startswith(f"SPARQL endpoint {ENDPOINT} failed")
+
+
+def test_a_store_slow_to_answer_the_look_still_gets_the_upload() -> None:
+    """The GET before the upload only looks: when it times out, the PUT is sent anyway."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        if request.method == "GET":
+            raise httpx.ReadTimeout("timed out", request=request)
+        return httpx.Response(201)
+
+    with http.use_transport(httpx.MockTransport(handler)):
+        assert push_ntriples(STORE, b"<http://a/> <http://b/> <http://c/> .\n") == 201
+    assert seen == ["GET", "PUT"]

@@ -46,6 +46,8 @@ BATCH = 10_000
 #: The upload's format.
 NTRIPLES = GRAPH_FORMATS["ntriples"]
 PASSWORD_VARIABLE = "SGRAPH_PUSH_PASSWORD"
+#: how long the look before the upload waits for the first bytes of an answer
+LOOK_TIMEOUT_S = 30.0
 Scheme = Literal["auto", "basic", "digest"]
 GSP_HINT = (
     "check that the URL is the store's Graph Store Protocol endpoint (Oxigraph server: "
@@ -287,19 +289,22 @@ def upload(
     """PUT ``body`` (N-Triples) to the store, after a look at the target; the HTTP status.
     RemoteStoreError on failure, with the store's status and message and a hint."""
     url = target_url(store_url, graph)
+    auth = _auth("", login, scheme)
+    look: http.Probe | None = None
     try:
-        look = http.probe("GET", url, timeout_s=60.0)
-        challenge = look.headers.get("www-authenticate", "")
-        auth = _auth(challenge, login, scheme)
+        look = http.probe("GET", url, timeout_s=LOOK_TIMEOUT_S)
+        auth = _auth(look.headers.get("www-authenticate", ""), login, scheme)
         if look.status_code == 401 and auth is not None:
-            look = http.probe("GET", url, timeout_s=60.0, auth=auth)
+            look = http.probe("GET", url, timeout_s=LOOK_TIMEOUT_S, auth=auth)
     except UnreachableError as exc:
-        raise RemoteStoreError(
-            f"cannot reach the store at {url}: {exc.reason}", hint=GSP_HINT
-        ) from None
+        if not exc.reason.startswith("no answer within"):
+            raise RemoteStoreError(
+                f"cannot reach the store at {url}: {exc.reason}", hint=GSP_HINT
+            ) from None
+        # a store slow to start sending the graph it holds: nothing learnt, upload anyway
     # the look is a GET: a store that cannot serve the target graph (404, or 405/501 for a
     # write-only URL) may still take a PUT; a login refused or an error is final
-    if look.status_code in (401, 403) or look.status_code >= 500:
+    if look is not None and (look.status_code in (401, 403) or look.status_code >= 500):
         raise RemoteStoreError(
             _refused(url, look.status_code, look.reason_phrase, look.content, login),
             hint=_hint(look.status_code, look.content, login, graph),
