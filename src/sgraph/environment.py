@@ -90,6 +90,12 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "--worker-memory",
     ),
     EnvSetting(
+        "SGRAPH_PUSH_PASSWORD",
+        "text",
+        "unset (then ~/.netrc, then a prompt)",
+        "The password of `push --user NAME` (Basic or Digest, as the store asks).",
+    ),
+    EnvSetting(
         "XDG_CACHE_HOME",
         "folder",
         "~/.cache",

@@ -344,7 +344,7 @@ def execute_remote(
 def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
     return RemoteStoreError(
         f"SPARQL endpoint {endpoint} failed: {what}",
-        hint="check the URL (for Oxigraph server it ends in /query, for sgraph serve in /sparql) "
+        hint="check the URL (Oxigraph server: .../query; Virtuoso and sgraph serve: .../sparql) "
         "and that the store is running and reachable",
     )
 
