@@ -211,6 +211,7 @@ def open_graph(
             progress(f"Building the persistent store {store_path} (new or sources changed) ...")
         gs = rebuild(settings, store_path)
         if memory:
+            gs.disk_path = store_path / _STORE
             return gs  # already in memory
     # Read-only: several processes (a server and a query) can open the same store at once.
     disk = ox.Store.read_only(str(store_path / _STORE))
@@ -230,4 +231,5 @@ def open_graph(
         settings=settings,
         ontology=ontology,
         sources=_sources_from_index(settings, store_path),
+        disk_path=store_path / _STORE,
     )

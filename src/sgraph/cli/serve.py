@@ -60,7 +60,7 @@ from sgraph.errors import InputError
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Query worker processes, each with its own copy of the graph.",
+    help="Query worker processes; they share one on-disk store, opened read-only.",
 )
 @click.option(
     "--dist",
@@ -116,7 +116,9 @@ def serve_command(
             hint="give the address as clients use it, e.g. --public-url https://example.org/sgraph",
         )
     settings = make_settings(data_dir, base)
-    gs = open_store(settings, store_path, no_store, memory=True)
+    # the persisted store is opened read-only, not copied into memory: the query workers open
+    # the same folder, so start-up is quick and memory does not grow with --workers
+    gs = open_store(settings, store_path, no_store)
     config = ServerConfig(
         host=host,
         port=port,

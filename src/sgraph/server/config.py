@@ -13,7 +13,7 @@ class ServerConfig:
     ``timeout_s``         wall-clock limit of one query (answered 503, never a cut body);
     ``max_rows``          rows (or triples) returned at most; more are cut with a visible flag;
     ``max_request_bytes`` largest query or request body accepted (413 above);
-    ``workers``           query worker processes (each holds its own copy of the store);
+    ``workers``           query worker processes (sharing one on-disk store, read-only);
     ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
     ``public_url``        the address clients reach the server at (behind a proxy, say), used in
                           links the server writes (``head.link``, the service description);

@@ -1,7 +1,8 @@
 """Query workers seen from the server: start them, hand them queries, kill them at the time limit.
 
-Each worker (``sgraph.server.worker``) is a child process with its own copy of the store, loaded
-from an N-Quads dump of the server's store. A query goes to an idle worker over a pipe; the
+Each worker (``sgraph.server.worker``) is a child process that opens one shared on-disk store
+read-only: the persisted store the server was opened from (``sgraph.persist``), or, for a graph
+that lives only in memory (``--no-store``, tests), a copy written once to a temporary folder. A query goes to an idle worker over a pipe; the
 answer comes back fully serialised, so a response is all or nothing. If the answer does not come
 within the time limit, the worker is killed (a running pyoxigraph query cannot be interrupted
 any other way), the client gets 503, and a fresh worker is started in the background. Workers
@@ -99,11 +100,18 @@ class QueryPool:
     """A fixed number of reusable query workers with a per-query time limit."""
 
     def __init__(
-        self, store: ox.Store, prefixes: dict[str, str], *, size: int, timeout_s: float
+        self,
+        store: ox.Store,
+        prefixes: dict[str, str],
+        *,
+        size: int,
+        timeout_s: float,
+        store_path: Path | None = None,
     ) -> None:
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self._store = store
+        self._store_path = store_path  # on disk, holding the same quads as ``store``
         self._prefixes = prefixes
         self._tmp: Path | None = None
         self._init: WorkerInit | None = None
@@ -119,7 +127,7 @@ class QueryPool:
             if self._idle is not None:
                 return
             loop = asyncio.get_running_loop()
-            self._init = await loop.run_in_executor(None, self._dump)
+            self._init = await loop.run_in_executor(None, self._shared_store)
             idle: asyncio.Queue[Worker] = asyncio.Queue()
             workers = await asyncio.gather(
                 *(loop.run_in_executor(None, Worker, self._init) for _ in range(self.size))
@@ -130,16 +138,22 @@ class QueryPool:
             self._idle = idle
             info = workers[0].info
             log.info(
-                "%d query workers ready (%d quads each; network isolation %s)",
+                "%d query workers ready (sharing %d quads read-only; network isolation %s)",
                 len(workers),
                 info.get("quads", 0),
                 "on" if info.get("network_isolated") else "not available",
             )
 
-    def _dump(self) -> WorkerInit:
+    def _shared_store(self) -> WorkerInit:
+        """The on-disk store the workers open: the given one, else a copy written once."""
+        if self._store_path is not None:
+            return WorkerInit(str(self._store_path), dict(self._prefixes))
         self._tmp = Path(tempfile.mkdtemp(prefix="sgraph-serve-"))
-        path = self._tmp / "store.nq"
-        self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+        path = self._tmp / "oxigraph"
+        disk = ox.Store(str(path))
+        disk.bulk_extend(self._store)
+        disk.flush()
+        del disk  # closed: read-only openers must not share it with a writer
         return WorkerInit(str(path), dict(self._prefixes))
 
     async def close(self) -> None:

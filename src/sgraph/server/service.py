@@ -32,7 +32,13 @@ class QueryService:
 
     @classmethod
     def create(cls, gs: GraphStore, config: ServerConfig) -> QueryService:
-        pool = QueryPool(gs.store, gs.prefixes, size=config.workers, timeout_s=config.timeout_s)
+        pool = QueryPool(
+            gs.store,
+            gs.prefixes,
+            size=config.workers,
+            timeout_s=config.timeout_s,
+            store_path=gs.disk_path,
+        )
         return cls(gs, config, pool)
 
     def __post_init__(self) -> None:

@@ -1,4 +1,8 @@
-"""The query worker: a child process that holds its own copy of the store and runs queries.
+"""The query worker: a child process that opens the server's on-disk store read-only and runs queries.
+
+Every worker opens the same on-disk pyoxigraph store (``pyoxigraph.Store.read_only``): no copy of
+the graph per worker, so starting one takes milliseconds and memory does not grow with the number
+of workers beyond the shared page cache (measured in docs/benchmarks.md).
 
 pyoxigraph cannot stop a running query, so queries run here, in a separate process, and the
 server (``sgraph.server.pool``) kills the process when a query passes its time limit. Run as
@@ -28,7 +32,7 @@ CLONE_NEWNET = 0x40000000
 
 @dataclass(frozen=True)
 class WorkerInit:
-    nquads_path: str
+    store_path: str  # an on-disk pyoxigraph store, opened read-only by every worker
     prefixes: dict[str, str]
 
 
@@ -128,8 +132,7 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
 
     init = inp.recv()
     assert isinstance(init, WorkerInit)
-    store = ox.Store()
-    store.load(path=init.nquads_path, format=ox.RdfFormat.N_QUADS)
+    store = ox.Store.read_only(init.store_path)
     from sgraph import sparql  # noqa: F401  (import once, before the first query)
 
     out.send(("ready", {"pid": os.getpid(), "quads": len(store), "network_isolated": isolated}))
