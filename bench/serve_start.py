@@ -55,8 +55,11 @@ def measure(sgraph: list[str], data: str, store: str, workers: int) -> dict[str,
     base = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     proc = subprocess.Popen(
-        [*sgraph, "serve", "--data", data, "--store", store, "--port", str(port)]
-        + ["--workers", str(workers), "--timeout", "120", "--max-rows", "1000000"],
+        [
+            *sgraph,
+            *("serve", "--data", data, "--store", store, "--port", str(port)),
+            *("--workers", str(workers), "--timeout", "120", "--max-rows", "1000000"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
