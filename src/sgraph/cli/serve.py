@@ -76,6 +76,14 @@ from sgraph.errors import InputError
     help="The address clients reach this server at (behind a proxy), for the links it "
     "writes. Default: http://HOST:PORT.",
 )
+@click.option(
+    "--cache-bytes",
+    default=None,
+    type=click.IntRange(min=0),
+    metavar="BYTES",
+    help="Memory bound of the server-side result cache; 0 turns it off. "
+    "Default: $SGRAPH_RESULT_CACHE_BYTES, else 64 MiB.",
+)
 @store_option
 def serve_command(
     host: str,
@@ -88,6 +96,7 @@ def serve_command(
     workers: int,
     dist_dir: Path | None,
     public_url: str | None,
+    cache_bytes: int | None,
     store_path: Path | None,
     no_store: bool,
 ) -> None:
@@ -96,7 +105,9 @@ def serve_command(
     Queries may not update anything (403), reach other servers (SERVICE, LOAD and
     remote FROM are refused with 400), run past --timeout (503) or return more
     than --max-rows rows (cut, with the header X-Sgraph-Truncated: true).
-    Named queries run at /api/queries/NAME?param=value. Stop with Ctrl-C.
+    Named queries run at /api/queries/NAME?param=value. Answers carry an ETag
+    (If-None-Match gives 304) and are kept in a result cache of --cache-bytes.
+    Stop with Ctrl-C.
 
     \b
     Example:
@@ -115,6 +126,8 @@ def serve_command(
             f"--public-url {public_url!r} is not an http(s) address",
             hint="give the address as clients use it, e.g. --public-url https://example.org/sgraph",
         )
+    if cache_bytes is None:
+        cache_bytes = _cache_bytes_setting()
     settings = make_settings(data_dir, base)
     # the persisted store is opened read-only, not copied into memory: the query workers open
     # the same folder, so start-up is quick and memory does not grow with --workers
@@ -128,6 +141,7 @@ def serve_command(
         dist_dir=dist_dir,
         workers=workers,
         public_url=public_url,
+        cache_bytes=cache_bytes,
     )
     app = create_app(gs, config)
     shown = f"[{host}]" if ":" in host else host
@@ -149,6 +163,21 @@ def serve_command(
         raise InputError(
             f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another --port"
         ) from None
+
+
+def _cache_bytes_setting() -> int:
+    from sgraph import environment
+    from sgraph.server.cache import DEFAULT_CACHE_BYTES
+
+    value = environment.read("SGRAPH_RESULT_CACHE_BYTES")
+    if value is None:
+        return DEFAULT_CACHE_BYTES
+    if not value.strip().isdigit():
+        raise InputError(
+            f"SGRAPH_RESULT_CACHE_BYTES={value!r} is not a number of bytes",
+            hint="set it to a whole number such as 67108864 (0 turns the cache off), or unset it",
+        )
+    return int(value)
 
 
 def register(group: click.Group) -> None:

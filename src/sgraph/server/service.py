@@ -12,6 +12,7 @@ from sgraph import sparql
 from sgraph.errors import ReadOnlyError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
+from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
 from sgraph.server.pool import QueryPool
@@ -21,6 +22,8 @@ from sgraph.terms import OxTerm
 
 #: Response header set on every query response whose rows were cut at the row cap.
 TRUNCATED_HEADER = "X-Sgraph-Truncated"
+#: Response header saying whether the answer came from the result cache (``hit``) or was run.
+CACHE_HEADER = "X-Sgraph-Cache"
 LIMITS_PATH = "/api/limits"
 
 
@@ -46,6 +49,9 @@ class QueryService:
         self.local_graphs = sorted(
             g.value for g in self.gs.store.named_graphs() if isinstance(g, ox.NamedNode)
         )
+        # ... nor does anything else: answers are cached by the graph's version
+        self.version = graph_version(self.gs)
+        self.cache = ResultCache(self.config.cache_bytes)
 
     async def answer(
         self,
@@ -61,8 +67,14 @@ class QueryService:
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        reply = await self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
-        headers = {"Vary": "Accept"}
+        key = self._key(text, fmt.name, bindings, default_graph, named_graphs)
+        headers = {"Vary": "Accept", "ETag": etag(key), "Cache-Control": CACHE_CONTROL}
+        if matches(request.headers.get("if-none-match"), headers["ETag"]):
+            return Response(status_code=304, headers=headers)
+        reply, hit = await self.cache.fetch(
+            key, lambda: self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
+        )
+        headers[CACHE_HEADER] = "hit" if hit else "miss"
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
             headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
@@ -102,10 +114,25 @@ class QueryService:
         kind, default_graph, named_graphs = self._check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
-        reply = await self._run(request, text, "json", bindings, default_graph, named_graphs)
+        key = self._key(text, "json", bindings, default_graph, named_graphs)
+        reply, _ = await self.cache.fetch(
+            key, lambda: self._run(request, text, "json", bindings, default_graph, named_graphs)
+        )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
         return result
+
+    def _key(
+        self,
+        text: str,
+        fmt: str,
+        bindings: dict[str, OxTerm] | None,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+    ) -> str:
+        return cache_key(
+            self.version, text, bindings, fmt, default_graph, named_graphs, self.config.max_rows
+        )
 
     async def _run(
         self,
@@ -138,4 +165,6 @@ class QueryService:
                 f"this page's URL in head.link"
             ),
             "network_isolated_workers": self.pool.network_isolated,
+            "graph_version": self.version,
+            "result_cache": self.cache.stats(),
         }
