@@ -73,9 +73,10 @@ def measure(sgraph: list[str], data: str, store: str, workers: int) -> dict[str,
             except OSError:
                 time.sleep(0.05)
         ready_s = time.monotonic() - started
+        print(f"{workers} workers: ready after {ready_s:.1f} s", file=sys.stderr)
         idle = memory_kib(tree(proc.pid))
         with urllib.request.urlopen(base + "/api/queries", timeout=30) as r:
-            names = [q["name"] for q in json.load(r)["queries"]]
+            names = [q["name"] for q in json.load(r)]
         timings = {}
         for name in names:
             t0 = time.monotonic()

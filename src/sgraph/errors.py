@@ -200,6 +200,12 @@ class QueryTimeoutError(SgraphError):
     http_status = 503
 
 
+class ResultTooLargeError(SgraphError):
+    """A complete result would pass the server's byte limit (``--max-result-bytes``)."""
+
+    http_status = 503
+
+
 class RemoteStoreError(SgraphError):
     """A remote SPARQL endpoint or graph store that cannot be reached or refuses a request."""
 

@@ -46,7 +46,7 @@ from sgraph.errors import InputError
     default=10000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Most rows (or triples) one query returns; longer results are cut and flagged.",
+    help="Most rows one page of the query page or /api holds (page on with _offset).",
 )
 @click.option(
     "--max-request-bytes",
@@ -54,6 +54,14 @@ from sgraph.errors import InputError
     show_default=True,
     type=click.IntRange(min=1024),
     help="Largest request (query) accepted (413 above).",
+)
+@click.option(
+    "--max-result-bytes",
+    default=256 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Largest complete result /sparql sends a protocol client; a longer one is an "
+    "error (503) naming this limit, never a cut result.",
 )
 @click.option(
     "--workers",
@@ -93,6 +101,7 @@ def serve_command(
     timeout_s: float,
     max_rows: int,
     max_request_bytes: int,
+    max_result_bytes: int,
     workers: int,
     dist_dir: Path | None,
     public_url: str | None,
@@ -103,8 +112,10 @@ def serve_command(
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, a query page at /.
 
     Queries may not update anything (403), reach other servers (SERVICE, LOAD and
-    remote FROM are refused with 400), run past --timeout (503) or return more
-    than --max-rows rows (cut, with the header X-Sgraph-Truncated: true).
+    remote FROM are refused with 400) or run past --timeout (503). A SPARQL client
+    gets every row, or an error (503) past --max-result-bytes; the query page and
+    /api/queries/NAME answer pages of at most --max-rows rows (_limit, _offset)
+    with the total in the header X-Sgraph-Total.
     Named queries run at /api/queries/NAME?param=value. Answers carry an ETag
     (If-None-Match gives 304) and are kept in a result cache of --cache-bytes.
     Stop with Ctrl-C.
@@ -138,6 +149,7 @@ def serve_command(
         timeout_s=timeout_s,
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
+        max_result_bytes=max_result_bytes,
         dist_dir=dist_dir,
         workers=workers,
         public_url=public_url,

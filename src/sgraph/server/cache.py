@@ -50,7 +50,7 @@ def cache_key(
     fmt: str,
     default_graph: Sequence[str] | None,
     named_graphs: Sequence[str] | None,
-    max_rows: int | None,
+    bound: int | str | None,
 ) -> str:
     """A digest of everything an answer depends on (the ETag's value)."""
     parts = {
@@ -60,7 +60,7 @@ def cache_key(
         "f": fmt,
         "d": list(default_graph or []),
         "n": list(named_graphs or []),
-        "r": max_rows,
+        "r": bound,  # the row cap, or the byte limit of a complete result
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 

@@ -12,6 +12,8 @@ class ServerConfig:
 
     ``timeout_s``         wall-clock limit of one query (answered 503, never a cut body);
     ``max_rows``          rows (or triples) returned at most; more are cut with a visible flag;
+    ``max_result_bytes``  largest complete result ``/sparql`` sends a protocol client (which
+                          gets every row or an error, never a cut result);
     ``max_request_bytes`` largest query or request body accepted (413 above);
     ``workers``           query worker processes (sharing one on-disk store, read-only);
     ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
@@ -26,6 +28,7 @@ class ServerConfig:
     timeout_s: float = 5.0
     max_rows: int = 10000
     max_request_bytes: int = 100_000
+    max_result_bytes: int = 256 * 1024 * 1024
     dist_dir: Path | None = None
     workers: int = 2
     public_url: str | None = None

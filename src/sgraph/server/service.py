@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -9,12 +10,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sgraph import sparql
-from sgraph.errors import ReadOnlyError
+from sgraph.errors import ReadOnlyError, SgraphError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
 from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
+from sgraph.server.paging import (
+    TOTAL_HEADER,
+    TOTAL_VAR,
+    Page,
+    count_query,
+    page_query,
+    paged_headers,
+)
 from sgraph.server.pool import QueryPool
 from sgraph.server.worker import QueryReply, QueryTask
 from sgraph.store import GraphStore
@@ -61,24 +70,67 @@ class QueryService:
         bindings: dict[str, OxTerm] | None = None,
         default_graph_uris: list[str] | None = None,
         named_graph_uris: list[str] | None = None,
+        page: Page | None = None,
+        complete: bool = False,
     ) -> Response:
-        """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
+        """Check, negotiate, run and answer one query (errors raise ``SgraphError``).
+
+        With ``page`` (the query page, ``/api``) a SELECT answers that page of its rows, its
+        LIMIT/OFFSET pushed into the query, with the total in a header. ``complete`` (``/sparql``
+        for protocol clients): every row, or ``ResultTooLargeError`` past ``max_result_bytes``,
+        never a result cut at the row cap."""
         kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
+        total: asyncio.Future[int | None] | None = None
+        if page is not None and kind == "select":
+            text = sparql.inject_values(text, bindings) if bindings else text
+            bindings = None
+            total = asyncio.ensure_future(self._total(request, text, default_graph, named_graphs))
+            text = page_query(text, page)
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        key = self._key(text, fmt.name, bindings, default_graph, named_graphs)
+        key = self._key(text, fmt.name, bindings, default_graph, named_graphs, complete)
         headers = {"Vary": "Accept", "ETag": etag(key), "Cache-Control": CACHE_CONTROL}
         if matches(request.headers.get("if-none-match"), headers["ETag"]):
+            if total is not None:
+                total.cancel()
             return Response(status_code=304, headers=headers)
         reply, hit = await self.cache.fetch(
-            key, lambda: self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
+            key,
+            lambda: self._run(
+                request, text, fmt.name, bindings, default_graph, named_graphs, complete
+            ),
         )
         headers[CACHE_HEADER] = "hit" if hit else "miss"
+        if page is not None and total is not None:
+            count = await total
+            headers.update(paged_headers(page, reply.count, count))
+            if count is not None and count > page.offset + reply.count:
+                headers[TRUNCATED_HEADER] = "true"  # more pages: the page says so
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
             headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
         return Response(reply.body, media_type=fmt.content_type, headers=headers)
+
+    async def _total(
+        self,
+        request: Request,
+        text: str,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+    ) -> int | None:
+        """The number of rows of the whole result (None when it cannot be counted so)."""
+        counting = count_query(text)
+        key = self._key(counting, "json", None, default_graph, named_graphs)
+        try:
+            reply, _ = await self.cache.fetch(
+                key, lambda: self._run(request, counting, "json", None, default_graph, named_graphs)
+            )
+        except SgraphError:
+            return None  # e.g. FROM in the query: not allowed in a sub-select
+        rows = read_json_results(reply.body).rows
+        value = rows[0].get(TOTAL_VAR) if rows else None
+        return int(value.value) if isinstance(value, ox.Literal) else None
 
     def _check(
         self,
@@ -129,10 +181,10 @@ class QueryService:
         bindings: dict[str, OxTerm] | None,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
+        complete: bool = False,
     ) -> str:
-        return cache_key(
-            self.version, text, bindings, fmt, default_graph, named_graphs, self.config.max_rows
-        )
+        bound = f"bytes:{self.config.max_result_bytes}" if complete else self.config.max_rows
+        return cache_key(self.version, text, bindings, fmt, default_graph, named_graphs, bound)
 
     async def _run(
         self,
@@ -142,12 +194,14 @@ class QueryService:
         bindings: dict[str, OxTerm] | None,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
+        complete: bool = False,
     ) -> QueryReply:
         task = QueryTask(
             text=text,
             fmt=fmt,
             bindings=bindings,
-            max_rows=self.config.max_rows,
+            max_rows=None if complete else self.config.max_rows,
+            max_bytes=self.config.max_result_bytes if complete else None,
             default_graph=default_graph,
             named_graphs=named_graphs,
             truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
@@ -159,10 +213,14 @@ class QueryService:
             "timeout_s": self.config.timeout_s,
             "max_rows": self.config.max_rows,
             "max_request_bytes": self.config.max_request_bytes,
+            "max_result_bytes": self.config.max_result_bytes,
             "truncation": (
-                f"results longer than max_rows are cut to max_rows rows; the response then has "
-                f"the header '{TRUNCATED_HEADER}: true', and SPARQL JSON and XML results list "
-                f"this page's URL in head.link"
+                "/sparql sends SPARQL protocol clients every row of a result, or, when the "
+                "complete result is longer than max_result_bytes, an error (503) saying so: "
+                "never a cut result. The query page and /api/queries/NAME answer one page of at "
+                f"most max_rows rows (_limit, _offset) with the total in '{TOTAL_HEADER}'; when "
+                f"rows are left out the response has the header '{TRUNCATED_HEADER}: true', and "
+                "SPARQL JSON and XML results cut at max_rows list this page's URL in head.link"
             ),
             "network_isolated_workers": self.pool.network_isolated,
             "graph_version": self.version,

@@ -45,6 +45,7 @@ class QueryTask:
     default_graph: list[str] | None = None
     named_graphs: list[str] | None = None
     truncation_link: str | None = None  # added to the results' head.link when rows were cut
+    max_bytes: int | None = None  # a longer serialised result is an error, never cut
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,21 @@ def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryRepl
     if result.truncated and task.truncation_link:
         result.links.append(task.truncation_link)  # JSON and XML results carry it in head.link
     body = sparql.serialize(result, task.fmt, prefixes=prefixes)
+    if task.max_bytes is not None and len(body) > task.max_bytes:
+        raise _too_large(len(body), task.max_bytes, task.fmt)
     count = len(result.triples) if result.kind == "graph" else len(result.rows)
     return QueryReply(result.kind, body, result.truncated, count)
+
+
+def _too_large(size: int, limit: int, fmt: str) -> Exception:
+    from sgraph.errors import ResultTooLargeError
+
+    return ResultTooLargeError(
+        f"the complete result is {size} bytes of {fmt}, more than this endpoint's limit of "
+        f"{limit} bytes; nothing was cut, nothing was sent",
+        hint="page through it with LIMIT and OFFSET, or ask the operator to raise "
+        "`sgraph serve --max-result-bytes`",
+    )
 
 
 def _not_acceptable(fmt: str, kind: str) -> Exception:
