@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sgraph import sparql
-from sgraph.errors import ReadOnlyError, SgraphError
+from sgraph.errors import QuerySyntaxError, ReadOnlyError, SgraphError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
 from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
@@ -81,10 +81,12 @@ class QueryService:
         never a result cut at the row cap."""
         kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
         total: asyncio.Future[int | None] | None = None
+        original = text
         if page is not None and kind == "select":
             text = sparql.inject_values(text, bindings) if bindings else text
             bindings = None
             total = asyncio.ensure_future(self._total(request, text, default_graph, named_graphs))
+            original = text
             text = page_query(text, page)
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
@@ -95,12 +97,24 @@ class QueryService:
             if total is not None:
                 total.cancel()
             return Response(status_code=304, headers=headers)
-        reply, hit = await self.cache.fetch(
-            key,
-            lambda: self._run(
-                request, text, fmt.name, bindings, default_graph, named_graphs, complete
-            ),
-        )
+        try:
+            reply, hit = await self.cache.fetch(
+                key,
+                lambda: self._run(
+                    request, text, fmt.name, bindings, default_graph, named_graphs, complete
+                ),
+            )
+        except QuerySyntaxError:
+            if total is None:
+                raise
+            total.cancel()
+            # the error's line and column as in the text the client sent, not the paged one
+            await self._run(request, original, fmt.name, None, default_graph, named_graphs)
+            raise
+        except BaseException:
+            if total is not None:
+                total.cancel()
+            raise
         headers[CACHE_HEADER] = "hit" if hit else "miss"
         if page is not None and total is not None:
             count = await total
