@@ -50,7 +50,10 @@ def memory_kib(pids: list[int]) -> dict[str, int]:
     return total
 
 
-def measure(sgraph: list[str], data: str, store: str, workers: int) -> dict[str, Any]:
+def measure(
+    sgraph: list[str], data: str, store: str, workers: int, only: list[str] | None = None
+) -> dict[str, Any]:
+    """One start of ``sgraph serve`` with ``workers`` workers: ready time, memory, query times."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.monotonic()
@@ -66,7 +69,12 @@ def measure(sgraph: list[str], data: str, store: str, workers: int) -> dict[str,
     try:
         while True:
             if proc.poll() is not None:
-                raise SystemExit(f"sgraph serve exited with {proc.returncode}")
+                failed = {
+                    "workers": workers,
+                    "failed": f"sgraph serve exited with {proc.returncode}",
+                }
+                failed["after_s"] = round(time.monotonic() - started, 1)
+                return failed
             try:
                 with urllib.request.urlopen(base + "/api/limits", timeout=2):
                     break
@@ -76,7 +84,7 @@ def measure(sgraph: list[str], data: str, store: str, workers: int) -> dict[str,
         print(f"{workers} workers: ready after {ready_s:.1f} s", file=sys.stderr)
         idle = memory_kib(tree(proc.pid))
         with urllib.request.urlopen(base + "/api/queries", timeout=30) as r:
-            names = [q["name"] for q in json.load(r)]
+            names = [q["name"] for q in json.load(r) if not only or q["name"] in only]
         timings = {}
         for name in names:
             t0 = time.monotonic()
@@ -104,10 +112,14 @@ def main() -> None:
     ap.add_argument("--data", required=True)
     ap.add_argument("--store", required=True)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    ap.add_argument("--queries", nargs="*", help="named queries to run (default: all)")
     ap.add_argument("--sgraph", default=str(Path(sys.executable).with_name("sgraph")))
     args = ap.parse_args()
     env_note = os.environ.get("PYTHONPATH", "")
-    runs = [measure([args.sgraph], args.data, args.store, w) for w in args.workers]
+    runs = []
+    for w in args.workers:
+        runs.append(measure([args.sgraph], args.data, args.store, w, args.queries))
+        print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     print(json.dumps({"pythonpath": env_note, "runs": runs}, indent=2))
 
 

@@ -64,12 +64,20 @@ class LinkedData:
         self.gs = gs
         self.config = config
         self.base = gs.settings.base
-        self.context = jsonld_context(gs)
+        self._context: dict[str, Any] | None = None
         self._labels: dict[str, str | None] = {}
         self._shapes: list[ox.Triple] | None = None
         self._supers: dict[str, set[str]] | None = None
         self.derived_graph = self.base + "graph/materialised"
         self.files = ServedFiles(gs, config.dist_dir, version)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The JSON-LD context of the whole graph, made on first use (it summarises every
+        triple: about two minutes at a million triples on disk, so never at start-up)."""
+        if self._context is None:
+            self._context = jsonld_context(self.gs)
+        return self._context
 
     # -- graph access ---------------------------------------------------------------------------
     def describe(self, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
