@@ -129,6 +129,7 @@ def serve_command(
     """
     import uvicorn
 
+    from sgraph.persist import triple_count
     from sgraph.server import ServerConfig, create_app
     from sgraph.server.errors import JsonErrorH11Protocol
 
@@ -158,7 +159,7 @@ def serve_command(
     app = create_app(gs, config)
     shown = f"[{host}]" if ":" in host else host
     progress(
-        f"{len(gs)} triples. SPARQL endpoint: http://{shown}:{port}/sparql  query page: http://{shown}:{port}/"
+        f"{triple_count(gs)} triples. SPARQL endpoint: http://{shown}:{port}/sparql  query page: http://{shown}:{port}/"
     )
     try:
         uvicorn.run(

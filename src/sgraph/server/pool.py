@@ -138,9 +138,9 @@ class QueryPool:
             self._idle = idle
             info = workers[0].info
             log.info(
-                "%d query workers ready (sharing %d quads read-only; network isolation %s)",
+                "%d query workers ready (sharing %s read-only; network isolation %s)",
                 len(workers),
-                info.get("quads", 0),
+                self._init.store_path,
                 "on" if info.get("network_isolated") else "not available",
             )
 
