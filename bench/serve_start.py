@@ -31,8 +31,13 @@ def free_port() -> int:
 def tree(pid: int) -> list[int]:
     """``pid`` and all its descendants."""
     out = [pid]
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        out += tree(int(child))
+    for task in Path(f"/proc/{pid}/task").iterdir():  # children of every thread
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            out += tree(int(child))
     return out
 
 

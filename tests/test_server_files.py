@@ -24,6 +24,9 @@ def test_limits_answer_while_the_dumps_are_made_and_the_files_stay_on_disk(
     port = free_port()
     proc = start_server(port, "--data", str(tmp_path / "data"), "--store", str(store))
     base = f"http://127.0.0.1:{port}"
+    stale = store / "served" / "an-earlier-version"
+    stale.mkdir(parents=True)
+    (stale / "graph.nt").write_text("old\n")
     try:
         done: dict[str, object] = {}
 
@@ -60,6 +63,7 @@ def test_limits_answer_while_the_dumps_are_made_and_the_files_stay_on_disk(
         assert gz.headers["content-type"] == "application/gzip"
         assert gz.content == (folder / "graph.ttl.gz").read_bytes()
         assert httpx.get(base + "/dumps/nothing.ttl").status_code == 404
+        assert not stale.exists()  # the files of an earlier build of the store are removed
     finally:
         stop_server(proc)
     # the next start of the same graph serves the same files without making them again

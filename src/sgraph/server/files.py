@@ -93,9 +93,16 @@ class ServedFiles:
         if not (self.folder / "void.ttl").is_file():  # void.ttl is written last
             if self._making is None or (self._making.done() and self._making.exception()):
                 loop = asyncio.get_running_loop()
-                self._making = loop.run_in_executor(None, make_files, self.gs, self.folder)
+                self._making = loop.run_in_executor(None, self._make)
             await asyncio.shield(self._making)
         return FileResponse(path, media_type=media)
+
+    def _make(self) -> None:
+        make_files(self.gs, self.folder)
+        if self._tmp is None:  # the files of earlier versions of this store are stale now
+            for old in self.folder.parent.iterdir():
+                if old.name != self.folder.name and not old.name.startswith("."):
+                    shutil.rmtree(old, ignore_errors=True)
 
     def close(self) -> None:
         if self._tmp is not None:
