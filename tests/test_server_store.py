@@ -89,3 +89,19 @@ def test_a_graph_only_in_memory_is_written_once_for_all_workers(persisted: Graph
     finally:
         asyncio.run(pool.close())
     assert not pool._tmp.exists()  # the copy goes with the pool
+
+
+def test_in_memory_workers_read_the_same_results(persisted: GraphStore) -> None:
+    pool = QueryPool(
+        persisted.store,
+        persisted.prefixes,
+        size=2,
+        timeout_s=30,
+        store_path=persisted.disk_path,
+        in_memory=True,
+    )
+    try:
+        ask_every_worker(persisted, pool)
+        assert pool._init is not None and pool._init.in_memory
+    finally:
+        asyncio.run(pool.close())

@@ -17,6 +17,7 @@ class ServerConfig:
     ``max_request_bytes`` largest query or request body accepted (413 above);
     ``workers``           query worker processes (sharing one on-disk store, read-only);
     ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
+    ``in_memory_workers`` each worker holds an in-memory copy (faster scans, memory per worker);
     ``cache_bytes``       memory bound of the server-side result cache (0: no cache);
     ``public_url``        the address clients reach the server at (behind a proxy, say), used in
                           links the server writes (``head.link``, the service description);
@@ -33,6 +34,7 @@ class ServerConfig:
     workers: int = 2
     public_url: str | None = None
     cache_bytes: int = 64 * 1024 * 1024
+    in_memory_workers: bool = False
 
     @property
     def url(self) -> str:

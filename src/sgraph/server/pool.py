@@ -107,11 +107,13 @@ class QueryPool:
         size: int,
         timeout_s: float,
         store_path: Path | None = None,
+        in_memory: bool = False,
     ) -> None:
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self._store = store
         self._store_path = store_path  # on disk, holding the same quads as ``store``
+        self._in_memory = in_memory
         self._prefixes = prefixes
         self._tmp: Path | None = None
         self._init: WorkerInit | None = None
@@ -147,14 +149,14 @@ class QueryPool:
     def _shared_store(self) -> WorkerInit:
         """The on-disk store the workers open: the given one, else a copy written once."""
         if self._store_path is not None:
-            return WorkerInit(str(self._store_path), dict(self._prefixes))
+            return WorkerInit(str(self._store_path), dict(self._prefixes), self._in_memory)
         self._tmp = Path(tempfile.mkdtemp(prefix="sgraph-serve-"))
         path = self._tmp / "oxigraph"
         disk = ox.Store(str(path))
         disk.bulk_extend(self._store)
         disk.flush()
         del disk  # closed: read-only openers must not share it with a writer
-        return WorkerInit(str(path), dict(self._prefixes))
+        return WorkerInit(str(path), dict(self._prefixes), self._in_memory)
 
     async def close(self) -> None:
         self.closed = True

@@ -50,6 +50,7 @@ class QueryService:
             size=config.workers,
             timeout_s=config.timeout_s,
             store_path=gs.disk_path,
+            in_memory=config.in_memory_workers,
         )
         return cls(gs, config, pool)
 

@@ -34,6 +34,9 @@ CLONE_NEWNET = 0x40000000
 class WorkerInit:
     store_path: str  # an on-disk pyoxigraph store, opened read-only by every worker
     prefixes: dict[str, str]
+    #: load an in-memory copy of it: scans and aggregates about 10x faster at 1M, at the cost
+    #: of the graph's size in memory per worker and a start of minutes at 1M
+    in_memory: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,10 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
     init = inp.recv()
     assert isinstance(init, WorkerInit)
     store = ox.Store.read_only(init.store_path)
+    if init.in_memory:  # a copy from the (checked) on-disk store, dumped and bulk-loaded
+        copy = ox.Store()
+        copy.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        store = copy
     from sgraph import sparql  # noqa: F401  (import once, before the first query)
 
     # no count of the store here: at a million triples on disk it takes seconds per worker
