@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -20,6 +23,7 @@ from sgraph.server.worker import QueryTask
 from sgraph.store import GraphStore
 from sgraph.synth import generate
 
+T = TypeVar("T")
 QUERIES = [
     "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -33,6 +37,12 @@ def persisted(tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
     root = tmp_path_factory.mktemp("shared")
     generate(3000, root / "data", seed=3)
     return open_graph(Settings(data_dir=root / "data"), root / "store")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own (another test may leave a loop running here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def expected(gs: GraphStore, text: str) -> list[dict[str, object]]:
@@ -59,7 +69,7 @@ def ask_every_worker(gs: GraphStore, pool: QueryPool) -> list[Worker]:
                 assert got == want, (w.pid, text)
         return workers
 
-    return asyncio.run(go())
+    return run(go())
 
 
 def test_workers_share_the_persisted_store_and_read_the_same_results(
@@ -75,7 +85,7 @@ def test_workers_share_the_persisted_store_and_read_the_same_results(
         # no per-worker copy: every worker read the whole graph from the same folder (above)
         assert pool._tmp is None  # nothing was dumped for the workers
     finally:
-        asyncio.run(pool.close())
+        run(pool.close())
 
 
 def test_a_graph_only_in_memory_is_written_once_for_all_workers(persisted: GraphStore) -> None:
@@ -87,7 +97,7 @@ def test_a_graph_only_in_memory_is_written_once_for_all_workers(persisted: Graph
         assert pool._init is not None
         assert Path(pool._init.store_path).is_relative_to(pool._tmp)
     finally:
-        asyncio.run(pool.close())
+        run(pool.close())
     assert not pool._tmp.exists()  # the copy goes with the pool
 
 
@@ -104,4 +114,4 @@ def test_in_memory_workers_read_the_same_results(persisted: GraphStore) -> None:
         ask_every_worker(persisted, pool)
         assert pool._init is not None and pool._init.in_memory
     finally:
-        asyncio.run(pool.close())
+        run(pool.close())

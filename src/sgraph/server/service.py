@@ -88,11 +88,14 @@ class QueryService:
             bindings = None
             total = asyncio.ensure_future(self._total(request, text, default_graph, named_graphs))
             original = text
-            text = page_query(text, page)
+            # one row more than the page: the worker cuts it off and flags the cut (header and
+            # head.link), so a page says there is more without waiting for the total
+            text = page_query(text, Page(page.limit + 1, page.offset))
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        key = self._key(text, fmt.name, bindings, default_graph, named_graphs, complete)
+        rows = page.limit if page is not None and total is not None else None
+        key = self._key(text, fmt.name, bindings, default_graph, named_graphs, complete, rows)
         headers = {"Vary": "Accept", "ETag": etag(key), "Cache-Control": CACHE_CONTROL}
         if matches(request.headers.get("if-none-match"), headers["ETag"]):
             if total is not None:
@@ -102,7 +105,7 @@ class QueryService:
             reply, hit = await self.cache.fetch(
                 key,
                 lambda: self._run(
-                    request, text, fmt.name, bindings, default_graph, named_graphs, complete
+                    request, text, fmt.name, bindings, default_graph, named_graphs, complete, rows
                 ),
             )
         except QuerySyntaxError:
@@ -124,7 +127,7 @@ class QueryService:
                 headers[TRUNCATED_HEADER] = "true"  # more pages: the page says so
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
-            headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
+            headers["X-Sgraph-Max-Rows"] = str(rows or self.config.max_rows)
         return Response(reply.body, media_type=fmt.content_type, headers=headers)
 
     async def _total(
@@ -197,8 +200,11 @@ class QueryService:
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         complete: bool = False,
+        rows: int | None = None,
     ) -> str:
-        bound = f"bytes:{self.config.max_result_bytes}" if complete else self.config.max_rows
+        bound = (
+            f"bytes:{self.config.max_result_bytes}" if complete else rows or self.config.max_rows
+        )
         return cache_key(self.version, text, bindings, fmt, default_graph, named_graphs, bound)
 
     async def _run(
@@ -210,12 +216,13 @@ class QueryService:
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         complete: bool = False,
+        rows: int | None = None,
     ) -> QueryReply:
         task = QueryTask(
             text=text,
             fmt=fmt,
             bindings=bindings,
-            max_rows=None if complete else self.config.max_rows,
+            max_rows=None if complete else rows or self.config.max_rows,
             max_bytes=self.config.max_result_bytes if complete else None,
             default_graph=default_graph,
             named_graphs=named_graphs,
