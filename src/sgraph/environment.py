@@ -90,6 +90,14 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "--cache-bytes",
     ),
     EnvSetting(
+        "SGRAPH_WORKER_MEMORY",
+        "MiB",
+        "2048",
+        "Memory limit of each query worker of `serve` (its store and the query it runs; "
+        "RLIMIT_DATA); a query past it gets 503 and a fresh worker. 0: no limit.",
+        "--worker-memory",
+    ),
+    EnvSetting(
         "XDG_CACHE_HOME",
         "folder",
         "~/.cache",

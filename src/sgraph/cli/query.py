@@ -291,6 +291,9 @@ def query_command(
     from sgraph.sparql import execute, execute_remote, query_kind, serialize
 
     named = _resolve(target, queries_dir)
+    from sgraph import query_policy
+
+    query_policy.check_bounds(named.query)  # a deep nesting would crash the parser (SIGSEGV)
     settings = make_settings(data_dir, base)
     prefixes = all_prefixes(settings.base)
     bindings = named.bind(_parse_params(params), prefixes)
@@ -310,7 +313,6 @@ def query_command(
     if endpoint:
         result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
     else:
-        from sgraph import query_policy
         from sgraph.queries import check_entities
 
         if not allow_service and query_policy.mentions_refused(named.query):

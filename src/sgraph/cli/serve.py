@@ -77,6 +77,15 @@ from sgraph.errors import InputError
     "10x faster at a million triples, but memory grows with --workers and start takes minutes.",
 )
 @click.option(
+    "--worker-memory",
+    "worker_memory_mb",
+    default=None,
+    type=click.IntRange(min=0),
+    metavar="MIB",
+    help="Memory limit of each query worker in MiB, its copy of the graph included (503 when "
+    "a query passes it; 0: none). Default: SGRAPH_WORKER_MEMORY, else 2048.",
+)
+@click.option(
     "--dist",
     "dist_dir",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -110,6 +119,7 @@ def serve_command(
     max_result_bytes: int,
     workers: int,
     in_memory_workers: bool,
+    worker_memory_mb: int | None,
     dist_dir: Path | None,
     public_url: str | None,
     cache_bytes: int | None,
@@ -119,13 +129,13 @@ def serve_command(
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, a query page at /.
 
     Queries may not update anything (403), reach other servers (SERVICE, LOAD and
-    remote FROM are refused with 400) or run past --timeout (503). A SPARQL client
-    gets every row, or an error (503) past --max-result-bytes; the query page and
-    /api/queries/NAME answer pages of at most --max-rows rows (_limit, _offset)
-    with the total in the header X-Sgraph-Total.
-    Named queries run at /api/queries/NAME?param=value. Answers carry an ETag
-    (If-None-Match gives 304) and are kept in a result cache of --cache-bytes.
-    Stop with Ctrl-C.
+    remote FROM are refused with 400), run past --timeout (503) or use more than
+    --worker-memory (503). A SPARQL client gets every row, or an error (503) past
+    --max-result-bytes; the query page and /api/queries/NAME answer pages of at
+    most --max-rows rows (_limit, _offset) with the total in the header
+    X-Sgraph-Total. Named queries run at /api/queries/NAME?param=value. Answers
+    carry an ETag (If-None-Match gives 304) and are kept in a result cache of
+    --cache-bytes. Stop with Ctrl-C.
 
     \b
     Example:
@@ -138,7 +148,7 @@ def serve_command(
 
     from sgraph.persist import triple_count
     from sgraph.server import ServerConfig, create_app
-    from sgraph.server.errors import JsonErrorH11Protocol
+    from sgraph.server.errors import KEEP_ALIVE_S, JsonErrorH11Protocol
 
     if public_url is not None and not public_url.startswith(("http://", "https://")):
         raise InputError(
@@ -147,6 +157,7 @@ def serve_command(
         )
     if cache_bytes is None:
         cache_bytes = _cache_bytes_setting()
+    memory_mb = worker_memory_mb if worker_memory_mb is not None else _worker_memory_setting()
     settings = make_settings(data_dir, base)
     # the persisted store is opened read-only, not copied into memory: the query workers open
     # the same folder, so start-up is quick and memory does not grow with --workers
@@ -161,6 +172,7 @@ def serve_command(
         dist_dir=dist_dir,
         workers=workers,
         in_memory_workers=in_memory_workers,
+        worker_memory_mb=memory_mb,
         public_url=public_url,
         cache_bytes=cache_bytes,
     )
@@ -179,6 +191,8 @@ def serve_command(
             http=JsonErrorH11Protocol,  # uvicorn's own errors in the JSON error shape
             # let long GET queries reach the endpoint, which answers 413 above its own limit
             h11_max_incomplete_event_size=max(65536, 4 * max_request_bytes),
+            timeout_keep_alive=int(KEEP_ALIVE_S),  # idle between requests; the request itself:
+            # errors.REQUEST_READ_S (408)
         )
     except OSError as exc:  # pragma: no cover - e.g. port in use
         raise InputError(
@@ -199,6 +213,24 @@ def _cache_bytes_setting() -> int:
             hint="set it to a whole number such as 67108864 (0 turns the cache off), or unset it",
         )
     return int(value)
+
+
+def _worker_memory_setting() -> int:
+    from sgraph import environment
+
+    value = environment.read("SGRAPH_WORKER_MEMORY")
+    if value is None:
+        return 2048
+    try:
+        mb = int(value.strip())
+    except ValueError:
+        mb = -1
+    if mb < 0:
+        raise InputError(
+            f"SGRAPH_WORKER_MEMORY={value!r} is not a number of MiB",
+            hint="set it to a whole number of MiB, e.g. SGRAPH_WORKER_MEMORY=2048 (0: no limit)",
+        )
+    return mb
 
 
 def register(group: click.Group) -> None:

@@ -16,6 +16,7 @@ class ServerConfig:
                           gets every row or an error, never a cut result);
     ``max_request_bytes`` largest query or request body accepted (413 above);
     ``workers``           query worker processes (sharing one on-disk store, read-only);
+    ``worker_memory_mb``  memory limit of each worker in MiB (0: none); a query past it: 503;
     ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
     ``in_memory_workers`` each worker holds an in-memory copy (faster scans, memory per worker);
     ``cache_bytes``       memory bound of the server-side result cache (0: no cache);
@@ -32,6 +33,7 @@ class ServerConfig:
     max_result_bytes: int = 256 * 1024 * 1024
     dist_dir: Path | None = None
     workers: int = 2
+    worker_memory_mb: int = 2048
     public_url: str | None = None
     cache_bytes: int = 64 * 1024 * 1024
     in_memory_workers: bool = False

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sgraph import sparql
+from sgraph import query_policy, sparql
 from sgraph.errors import QuerySyntaxError, ReadOnlyError, SgraphError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
@@ -49,6 +50,7 @@ class QueryService:
             gs.prefixes,
             size=config.workers,
             timeout_s=config.timeout_s,
+            memory_mb=config.worker_memory_mb,
             store_path=gs.disk_path,
             in_memory=config.in_memory_workers,
         )
@@ -80,13 +82,16 @@ class QueryService:
         LIMIT/OFFSET pushed into the query, with the total in a header. ``complete`` (``/sparql``
         for protocol clients): every row, or ``ResultTooLargeError`` past ``max_result_bytes``,
         never a result cut at the row cap."""
+        arrived = time.monotonic()  # the time limit counts from here
         kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
         total: asyncio.Future[int | None] | None = None
         original = text
         if page is not None and kind == "select":
             text = sparql.inject_values(text, bindings) if bindings else text
             bindings = None
-            total = asyncio.ensure_future(self._total(request, text, default_graph, named_graphs))
+            total = asyncio.ensure_future(
+                self._total(request, text, default_graph, named_graphs, arrived)
+            )
             original = text
             # one row more than the page: the worker cuts it off and flags the cut (header and
             # head.link), so a page says there is more without waiting for the total
@@ -105,7 +110,15 @@ class QueryService:
             reply, hit = await self.cache.fetch(
                 key,
                 lambda: self._run(
-                    request, text, fmt.name, bindings, default_graph, named_graphs, complete, rows
+                    request,
+                    text,
+                    fmt.name,
+                    bindings,
+                    default_graph,
+                    named_graphs,
+                    arrived,
+                    complete=complete,
+                    rows=rows,
                 ),
             )
         except QuerySyntaxError:
@@ -113,7 +126,7 @@ class QueryService:
                 raise
             total.cancel()
             # the error's line and column as in the text the client sent, not the paged one
-            await self._run(request, original, fmt.name, None, default_graph, named_graphs)
+            await self._run(request, original, fmt.name, None, default_graph, named_graphs, arrived)
             raise
         except BaseException:
             if total is not None:
@@ -136,13 +149,17 @@ class QueryService:
         text: str,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
+        arrived: float,
     ) -> int | None:
         """The number of rows of the whole result (None when it cannot be counted so)."""
         counting = count_query(text)
         key = self._key(counting, "json", None, default_graph, named_graphs)
         try:
             reply, _ = await self.cache.fetch(
-                key, lambda: self._run(request, counting, "json", None, default_graph, named_graphs)
+                key,
+                lambda: self._run(
+                    request, counting, "json", None, default_graph, named_graphs, arrived
+                ),
             )
         except SgraphError:
             return None  # e.g. FROM in the query: not allowed in a sub-select
@@ -157,6 +174,7 @@ class QueryService:
         named_graph_uris: list[str] | None,
     ) -> tuple[str, list[str] | None, list[str] | None]:
         """The policy's checks; the query's kind and the dataset it runs on."""
+        query_policy.check_bounds(text)  # nesting and size, before anything parses it
         from_default, from_named = policy.check_query(
             text,
             local_graphs=self.local_graphs,
@@ -181,12 +199,16 @@ class QueryService:
     ) -> QueryResult:
         """Check and run one query as ``answer`` does, for the server's own views: the result
         itself (read from the worker's SPARQL JSON), not a response."""
+        arrived = time.monotonic()
         kind, default_graph, named_graphs = self._check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
         key = self._key(text, "json", bindings, default_graph, named_graphs)
         reply, _ = await self.cache.fetch(
-            key, lambda: self._run(request, text, "json", bindings, default_graph, named_graphs)
+            key,
+            lambda: self._run(
+                request, text, "json", bindings, default_graph, named_graphs, arrived
+            ),
         )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
@@ -215,6 +237,8 @@ class QueryService:
         bindings: dict[str, OxTerm] | None,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
+        arrived: float,
+        *,
         complete: bool = False,
         rows: int | None = None,
     ) -> QueryReply:
@@ -228,12 +252,13 @@ class QueryService:
             named_graphs=named_graphs,
             truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
         )
-        return await self.pool.run(task)
+        return await self.pool.run(task, arrived)
 
     def limits(self) -> dict[str, object]:
         return {
             "timeout_s": self.config.timeout_s,
             "max_rows": self.config.max_rows,
+            "worker_memory_mb": self.config.worker_memory_mb,
             "max_request_bytes": self.config.max_request_bytes,
             "max_result_bytes": self.config.max_result_bytes,
             "truncation": (
@@ -244,6 +269,9 @@ class QueryService:
                 f"rows are left out the response has the header '{TRUNCATED_HEADER}: true', and "
                 "SPARQL JSON and XML results cut at max_rows list this page's URL in head.link"
             ),
+            "max_query_depth": query_policy.MAX_QUERY_DEPTH,
+            "max_query_operators": query_policy.MAX_QUERY_OPERATORS,
+            "max_query_chars": query_policy.MAX_QUERY_CHARS,
             "network_isolated_workers": self.pool.network_isolated,
             "graph_version": self.version,
             "result_cache": self.cache.stats(),
