@@ -56,9 +56,8 @@ def ask_every_worker(gs: GraphStore, pool: QueryPool) -> list[Worker]:
 
     async def go() -> list[Worker]:
         await pool.start()
-        assert pool._idle is not None
-        workers = [pool._idle.get_nowait() for _ in range(pool.size)]
-        assert len({w.pid for w in workers}) == pool.size
+        workers = list(pool._workers)  # all idle now: the general ones and the reserved one
+        assert len({w.pid for w in workers}) == pool.size + 1
         for text in QUERIES:
             want = expected(gs, text)
             assert want, text
@@ -95,7 +94,7 @@ def test_a_graph_only_in_memory_is_written_once_for_all_workers(persisted: Graph
         ask_every_worker(memory, pool)
         assert pool._tmp is not None
         assert pool._init is not None
-        assert Path(pool._init.store_path).is_relative_to(pool._tmp)
+        assert Path(pool._init.store_path).is_relative_to(pool._tmp) and pool._init.in_memory
     finally:
         run(pool.close())
     assert not pool._tmp.exists()  # the copy goes with the pool
