@@ -297,3 +297,35 @@ def test_labels_api_and_check_api(base_url: str) -> None:
     assert r.status_code == 400 and r.json()["line"] == 1
     r = httpx.post(base_url + "/api/check", data={"query": "SELECT ?t WHERE { ?t a sg:Person }"})
     assert r.json()["ok"] and r.json()["text"].startswith("PREFIX sg: <")
+
+
+def test_long_results_come_in_pages_with_the_total(browser: Any) -> None:
+    """The page asks for pages of the row cap (_limit/_offset) and says which rows of how many
+    it shows; Next page shows the next ones."""
+    query = "SELECT ?s ?title WHERE { ?s dcterms:title ?title } ORDER BY ?s ?title"
+    with running_server("--workers", "1", "--max-rows", "10") as url:
+        every = httpx.get(
+            url + "/sparql",
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"]
+        assert len(every) > 20
+        p = open_page(browser, url)
+        try:
+            p.goto(url + "/sparql?" + urllib.parse.urlencode({"query": query}))
+            wait_ran(p)
+            box = p.locator("#truncated")
+            assert box.is_visible()
+            assert f"Rows 1\u201310 of {len(every)}" in box.text_content()
+            titles = [r[1] for r in table_rows(p)]  # shown with their language tag
+            assert titles == [f"{b['title']['value']} @en" for b in every[:10]]
+            p.click("#truncated button:has-text('Next page')")
+            wait_ran(p, 2)
+            assert f"Rows 11\u201320 of {len(every)}" in p.locator("#truncated").text_content()
+            assert [r[1] for r in table_rows(p)] == [
+                f"{b['title']['value']} @en" for b in every[10:20]
+            ]
+            assert p.sgraph_outside == [] and p.sgraph_errors == []
+        finally:
+            p.context.close()

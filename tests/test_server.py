@@ -18,6 +18,7 @@ with warnings.catch_warnings():  # Starlette suggests httpx2; httpx is what the 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from sgraph import sparql
 from sgraph.errors import NotAcceptableError, QueryRefusedError, ReadOnlyError
 from sgraph.queries import load_library
 from sgraph.server import ServerConfig, create_app
@@ -253,28 +254,36 @@ def test_ask(client: TestClient) -> None:
     assert r.json()["boolean"] is False
 
 
-def test_row_cap_flags_truncation_and_keeps_results_valid(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": SELECT_TITLES})  # more than 7 titles
-    assert r.status_code == 200
-    assert r.headers["x-sgraph-truncated"] == "true"
-    doc = r.json()
-    assert len(doc["results"]["bindings"]) == 7
-    assert any(link.endswith("/api/limits") for link in doc["head"]["link"])
+def test_row_cap_flags_truncation_on_pages_never_for_protocol_clients(
+    client: TestClient, graph_store: GraphStore
+) -> None:
+    every = len(sparql.execute(graph_store.store, SELECT_TITLES, prefixes=graph_store.prefixes))
+    assert every > 7
+    # a SPARQL protocol client gets every row, in JSON and XML, with no cut and no flag
+    r = client.get("/sparql", params={"query": SELECT_TITLES})
+    assert r.status_code == 200 and "x-sgraph-truncated" not in r.headers
+    assert len(r.json()["results"]["bindings"]) == every
+    assert "link" not in r.json()["head"]
     xml = client.get(
         "/sparql",
         params={"query": SELECT_TITLES},
         headers={"Accept": "application/sparql-results+xml"},
     )
-    assert xml.headers["x-sgraph-truncated"] == "true"
     import xml.etree.ElementTree as ET
 
-    root = ET.fromstring(xml.content)
     ns = "{http://www.w3.org/2005/sparql-results#}"
-    assert root.find(f"{ns}head/{ns}link") is not None
-    assert len(root.findall(f"{ns}results/{ns}result")) == 7
-    small = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a sg:Person } LIMIT 2"})
-    assert "x-sgraph-truncated" not in small.headers
-    assert "link" not in small.json()["head"]
+    assert len(ET.fromstring(xml.content).findall(f"{ns}results/{ns}result")) == every
+    # the query page asks for a page: at most the row cap, flagged, with the total
+    page = client.get("/sparql", params={"query": SELECT_TITLES, "_limit": "7"})
+    assert page.headers["x-sgraph-truncated"] == "true"
+    assert page.headers["x-sgraph-total"] == str(every)
+    assert len(page.json()["results"]["bindings"]) == 7
+    small = client.get(
+        "/sparql", params={"query": "SELECT ?s WHERE { ?s a sg:Person } LIMIT 2", "_limit": "7"}
+    )
+    assert "x-sgraph-truncated" not in small.headers and small.headers["x-sgraph-total"] == "2"
+    too_many = client.get("/sparql", params={"query": SELECT_TITLES, "_limit": "8"})
+    assert "row cap" in assert_error_shape(too_many, 400)["message"]
     limits = client.get("/api/limits").json()
     assert limits["max_rows"] == 7
 

@@ -210,16 +210,44 @@ def test_expensive_query_is_cut_off_by_the_time_limit(endpoint: str) -> None:
     assert client(endpoint, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True  # type: ignore[index]
 
 
-def test_row_cap_is_flagged() -> None:
+def test_protocol_clients_get_every_row_or_an_error_never_a_cut_result() -> None:
+    """Issue 15: with a row cap of 3, SPARQLWrapper and rdflib's SPARQLStore still get every
+    row (len() equals iteration); past the byte limit they get an error naming it."""
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
     port = free_port()
     proc = start_server(port, "--max-rows", "3")
+    endpoint = f"http://127.0.0.1:{port}/sparql"
     try:
-        c = client(f"http://127.0.0.1:{port}/sparql", "SELECT ?s WHERE { ?s a sg:Person }")
+        c = client(endpoint, "SELECT ?s WHERE { ?s a sg:Person }")
         result = c.query()
-        assert result.info()["x-sgraph-truncated"] == "true"
-        doc = result.convert()
-        assert len(doc["results"]["bindings"]) == 3  # type: ignore[index]
-        assert doc["head"]["link"] == [f"http://127.0.0.1:{port}/api/limits"]  # type: ignore[index]
+        assert "x-sgraph-truncated" not in result.info()
+        people = result.convert()["results"]["bindings"]  # type: ignore[index]
+        count = client(endpoint, "SELECT (COUNT(?s) AS ?n) WHERE { ?s a sg:Person }")
+        n = count.queryAndConvert()["results"]["bindings"][0]["n"]["value"]  # type: ignore[index]
+        assert len(people) == int(n) > 3
+        g = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+        assert len(g) == sum(1 for _ in g) > 1000
+    finally:
+        stop_server(proc)
+    proc = start_server(port, "--max-result-bytes", "20000")
+    try:
+        g = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+        with pytest.raises(ValueError):  # rdflib's word for any HTTP error
+            sum(1 for _ in g)
+        with pytest.raises((SPARQLWrapperException, urllib.error.HTTPError)):
+            client(endpoint, "SELECT * WHERE { ?s ?p ?o }").queryAndConvert()
+        r = urllib.request.Request(
+            endpoint + "?query=SELECT+*+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D",
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as http:
+            urllib.request.urlopen(r, timeout=30)
+        assert http.value.code == 503
+        body = json.loads(http.value.read())
+        assert "20000 bytes" in body["message"] and "--max-result-bytes" in body["hint"]
     finally:
         stop_server(proc)
 

@@ -82,6 +82,14 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "remote FROM.",
     ),
     EnvSetting(
+        "SGRAPH_RESULT_CACHE_BYTES",
+        "bytes (0: off)",
+        "67108864 (64 MiB)",
+        "Memory bound of `serve`'s server-side result cache (answers kept by query, parameters "
+        "and graph version).",
+        "--cache-bytes",
+    ),
+    EnvSetting(
         "SGRAPH_WORKER_MEMORY",
         "MiB",
         "2048",

@@ -221,6 +221,12 @@ class QueryTimeoutError(SgraphError):
     http_status = 503
 
 
+class ResultTooLargeError(SgraphError):
+    """A complete result would pass the server's byte limit (``--max-result-bytes``)."""
+
+    http_status = 503
+
+
 class QueryMemoryError(SgraphError):
     """A query whose worker passed its memory limit; ``limit`` names the setting."""
 

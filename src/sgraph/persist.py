@@ -14,6 +14,13 @@ The manifest lists every data file (path, size, mtime, sha256), the ontology and
 change of any size or hash (or a file added or removed) rebuilds the store; a changed mtime with an
 unchanged hash does not.
 
+The manifest also records what the store itself holds (``contents``): the number of quads and the
+size and sha256 of every file of ``oxigraph/`` (but RocksDB's ``LOCK`` and info ``LOG``, which an
+open changes), of ``subjects.tsv`` and of ``graph.nq``. Every open checks them (about 1 s per GiB
+of store; the snapshot only when it is read) and a store that does not match -- a file missing,
+truncated or altered, a bad index line, a snapshot with fewer quads -- is rebuilt with a one-line
+notice: never a silently partial graph.
+
 Scans and aggregates on the on-disk store are several times slower than in memory, so
 ``open_graph(..., memory=True)`` returns an in-memory copy bulk-loaded from the N-Quads snapshot
 (about 6x faster than re-parsing Turtle and re-materialising at 100k triples; see
@@ -24,7 +31,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +54,13 @@ _MANIFEST = "manifest.json"
 _SUBJECTS = "subjects.tsv"
 _STORE = "oxigraph"
 _SNAPSHOT = "graph.nq"
+_CONTENTS = "contents"
+#: files of the on-disk store that opening it changes (RocksDB's lock and its info log)
+_VOLATILE = ("LOCK", "LOG")
+
+
+class DamagedStore(Exception):
+    """The store's files do not match its manifest (the message says which and how)."""
 
 
 def _sha256(path: Path) -> str:
@@ -102,7 +118,7 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Equal apart from mtimes (a touched but unchanged file does not force a rebuild)."""
 
     def strip(m: dict[str, Any]) -> dict[str, Any]:
-        out = dict(m)
+        out = {k: v for k, v in m.items() if k != _CONTENTS}
         for key in ("data", "ontology"):
             out[key] = [{k: v for k, v in e.items() if k != "mtime_ns"} for e in m.get(key, [])]
         return out
@@ -147,8 +163,53 @@ def rebuild(settings: Settings, store_path: Path) -> GraphStore:
         for iri, line in sorted(src.subjects.items(), key=lambda kv: kv[1])
     ]
     atomic_write_text(store_path / _SUBJECTS, "".join(lines))
+    manifest[_CONTENTS] = {
+        "quads": len(gs.store),
+        "triples": len(gs),  # distinct triples of the union: slow to count on disk, so kept
+        "files": _checksums(store_path, snapshot=True),
+    }
     atomic_write_text(store_path / _MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return gs
+
+
+def _content_files(store_path: Path, *, snapshot: bool) -> list[str]:
+    """The store's files that the manifest's checksums cover, relative to ``store_path``."""
+    disk = store_path / _STORE
+    names = sorted(
+        f"{_STORE}/{p.name}"
+        for p in (disk.iterdir() if disk.is_dir() else [])
+        if p.is_file() and not p.name.startswith(_VOLATILE)
+    )
+    return [*names, _SUBJECTS, *([_SNAPSHOT] if snapshot else [])]
+
+
+def _checksums(store_path: Path, *, snapshot: bool) -> dict[str, list[Any]]:
+    names = _content_files(store_path, snapshot=snapshot)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # hashlib releases the GIL
+        sums = list(pool.map(lambda n: _sha256(store_path / n), names))
+    return {n: [(store_path / n).stat().st_size, h] for n, h in zip(names, sums, strict=True)}
+
+
+def verify(store_path: Path, manifest: dict[str, Any], *, snapshot: bool = False) -> None:
+    """DamagedStore unless the store's files are those its manifest lists, byte for byte
+    (the N-Quads snapshot too when ``snapshot``)."""
+    contents = manifest.get(_CONTENTS)
+    if not isinstance(contents, dict) or not isinstance(contents.get("files"), dict):
+        raise DamagedStore("its manifest has no checksums (written by an older sgraph)")
+    recorded: dict[str, list[Any]] = contents["files"]
+    wanted = {n: v for n, v in recorded.items() if snapshot or n != _SNAPSHOT}
+    for name, (size, _) in sorted(wanted.items()):
+        path = store_path / name
+        if not path.is_file():
+            raise DamagedStore(f"{name} is missing")
+        if path.stat().st_size != size:
+            raise DamagedStore(f"{name} has {path.stat().st_size} bytes, the manifest says {size}")
+    names = sorted(wanted)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sums = list(pool.map(lambda n: _sha256(store_path / n), names))
+    for name, got in zip(names, sums, strict=True):
+        if got != wanted[name][1]:
+            raise DamagedStore(f"{name} does not match its checksum")
 
 
 def _sources_from_index(settings: Settings, store_path: Path) -> list[SourceFile]:
@@ -159,13 +220,17 @@ def _sources_from_index(settings: Settings, store_path: Path) -> list[SourceFile
         graph = graph_iri(f, settings.base, INCLUDED_GRAPHS)
         by_path.setdefault(str(f), SourceFile(path=f, graph=graph, triples=[]))
     index = store_path / _SUBJECTS
-    if index.is_file():
+    try:
         with open(index, encoding="utf-8") as handle:
-            for row in handle:
-                path, line, iri = row.rstrip("\n").split("\t", 2)
-                src = by_path.get(path)
+            for number, row in enumerate(handle, 1):
+                parts = row.rstrip("\n").split("\t", 2)
+                if len(parts) != 3 or not parts[1].isdigit():
+                    raise DamagedStore(f"{_SUBJECTS} line {number} is not FILE<TAB>LINE<TAB>IRI")
+                src = by_path.get(parts[0])
                 if src is not None:
-                    src.subjects.setdefault(iri, int(line))
+                    src.subjects.setdefault(parts[2], int(parts[1]))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DamagedStore(f"{_SUBJECTS} cannot be read ({exc})") from None
     return list(by_path.values())
 
 
@@ -211,23 +276,69 @@ def open_graph(
             progress(f"Building the persistent store {store_path} (new or sources changed) ...")
         gs = rebuild(settings, store_path)
         if memory:
+            gs.disk_path = store_path / _STORE
             return gs  # already in memory
+    try:
+        return _open_checked(settings, store_path, memory)
+    except DamagedStore as exc:
+        if not rebuild_if_stale:
+            raise InputError(
+                f"{store_path}: the store is damaged: {exc}",
+                hint="run without --no-rebuild, or delete the folder to rebuild it",
+            ) from None
+        (progress or _notice)(
+            f"The persistent store {store_path} is damaged ({exc}): rebuilding it ..."
+        )
+    gs = rebuild(settings, store_path)
+    if memory:
+        gs.disk_path = store_path / _STORE
+        return gs
+    return _open_checked(settings, store_path, memory)
+
+
+def triple_count(gs: GraphStore) -> int:
+    """``len(gs)``, read from the store's manifest when ``gs`` was opened from one."""
+    if gs.disk_path is not None:
+        manifest = read_manifest(gs.disk_path.parent)
+        triples = (manifest or {}).get(_CONTENTS, {}).get("triples")
+        if isinstance(triples, int):
+            return triples
+    return len(gs)
+
+
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _open_checked(settings: Settings, store_path: Path, memory: bool) -> GraphStore:
+    """Open the store after checking it against its manifest; DamagedStore when it does not match."""
+    manifest = read_manifest(store_path)
+    if manifest is None:
+        raise DamagedStore(f"{_MANIFEST} cannot be read")
+    snapshot = store_path / _SNAPSHOT
+    verify(store_path, manifest, snapshot=memory)
+    quads = int(manifest[_CONTENTS].get("quads", -1))
     # Read-only: several processes (a server and a query) can open the same store at once.
-    disk = ox.Store.read_only(str(store_path / _STORE))
+    try:
+        disk = ox.Store.read_only(str(store_path / _STORE))
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+        raise DamagedStore(f"{_STORE}/ cannot be opened ({exc})") from None
     store = disk
     if memory:
         # Dumping N-Quads from the disk store and bulk-loading them is much faster than
         # copying quad by quad through Python (see docs/benchmarks.md).
         store = ox.Store()
-        snapshot = store_path / _SNAPSHOT
-        if snapshot.is_file():
+        try:
             store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        else:
-            store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise DamagedStore(f"{_SNAPSHOT} cannot be read ({exc})") from None
+        if len(store) != quads:
+            raise DamagedStore(f"{_SNAPSHOT} holds {len(store)} quads, the manifest says {quads}")
     ontology = load_ontology(settings.ontology_file, settings.base)
     return GraphStore(
         store=store,
         settings=settings,
         ontology=ontology,
         sources=_sources_from_index(settings, store_path),
+        disk_path=store_path / _STORE,
     )

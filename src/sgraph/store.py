@@ -52,6 +52,9 @@ class GraphStore:
     #: the data's literals that the store keeps in another form (``"5"^^xsd:byte`` as
     #: ``xsd:integer``), as written: read by validation and ``to_rdflib``
     written: WrittenLiterals = field(default_factory=WrittenLiterals)
+    #: the on-disk pyoxigraph store holding the same quads (``sgraph.persist``), when there is
+    #: one: the server's query workers open it read-only instead of each copying the graph
+    disk_path: Path | None = None
 
     # -- construction -------------------------------------------------------------------
     @classmethod

@@ -46,7 +46,7 @@ from sgraph.errors import InputError
     default=10000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Most rows (or triples) one query returns; longer results are cut and flagged.",
+    help="Most rows one page of the query page or /api holds (page on with _offset).",
 )
 @click.option(
     "--max-request-bytes",
@@ -56,11 +56,25 @@ from sgraph.errors import InputError
     help="Largest request (query) accepted (413 above).",
 )
 @click.option(
+    "--max-result-bytes",
+    default=256 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1024),
+    help="Largest complete result /sparql sends a protocol client; a longer one is an "
+    "error (503) naming this limit, never a cut result.",
+)
+@click.option(
     "--workers",
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Query worker processes, each with its own copy of the graph.",
+    help="Query worker processes; they share one on-disk store, opened read-only.",
+)
+@click.option(
+    "--in-memory-workers",
+    is_flag=True,
+    help="Each worker loads its own in-memory copy of the graph: scans and aggregates about "
+    "10x faster at a million triples, but memory grows with --workers and start takes minutes.",
 )
 @click.option(
     "--worker-memory",
@@ -85,6 +99,14 @@ from sgraph.errors import InputError
     help="The address clients reach this server at (behind a proxy), for the links it "
     "writes. Default: http://HOST:PORT.",
 )
+@click.option(
+    "--cache-bytes",
+    default=None,
+    type=click.IntRange(min=0),
+    metavar="BYTES",
+    help="Memory bound of the server-side result cache; 0 turns it off. "
+    "Default: $SGRAPH_RESULT_CACHE_BYTES, else 64 MiB.",
+)
 @store_option
 def serve_command(
     host: str,
@@ -94,20 +116,26 @@ def serve_command(
     timeout_s: float,
     max_rows: int,
     max_request_bytes: int,
+    max_result_bytes: int,
     workers: int,
+    in_memory_workers: bool,
     worker_memory_mb: int | None,
     dist_dir: Path | None,
     public_url: str | None,
+    cache_bytes: int | None,
     store_path: Path | None,
     no_store: bool,
 ) -> None:
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, a query page at /.
 
     Queries may not update anything (403), reach other servers (SERVICE, LOAD and
-    remote FROM are refused with 400), run past --timeout (503), use more than
-    --worker-memory (503) or return more than --max-rows rows (cut, with the
-    header X-Sgraph-Truncated: true).
-    Named queries run at /api/queries/NAME?param=value. Stop with Ctrl-C.
+    remote FROM are refused with 400), run past --timeout (503) or use more than
+    --worker-memory (503). A SPARQL client gets every row, or an error (503) past
+    --max-result-bytes; the query page and /api/queries/NAME answer pages of at
+    most --max-rows rows (_limit, _offset) with the total in the header
+    X-Sgraph-Total. Named queries run at /api/queries/NAME?param=value. Answers
+    carry an ETag (If-None-Match gives 304) and are kept in a result cache of
+    --cache-bytes. Stop with Ctrl-C.
 
     \b
     Example:
@@ -118,6 +146,7 @@ def serve_command(
     """
     import uvicorn
 
+    from sgraph.persist import triple_count
     from sgraph.server import ServerConfig, create_app
     from sgraph.server.errors import KEEP_ALIVE_S, JsonErrorH11Protocol
 
@@ -126,24 +155,31 @@ def serve_command(
             f"--public-url {public_url!r} is not an http(s) address",
             hint="give the address as clients use it, e.g. --public-url https://example.org/sgraph",
         )
+    if cache_bytes is None:
+        cache_bytes = _cache_bytes_setting()
     memory_mb = worker_memory_mb if worker_memory_mb is not None else _worker_memory_setting()
     settings = make_settings(data_dir, base)
-    gs = open_store(settings, store_path, no_store, memory=True)
+    # the persisted store is opened read-only, not copied into memory: the query workers open
+    # the same folder, so start-up is quick and memory does not grow with --workers
+    gs = open_store(settings, store_path, no_store)
     config = ServerConfig(
         host=host,
         port=port,
         timeout_s=timeout_s,
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
+        max_result_bytes=max_result_bytes,
         dist_dir=dist_dir,
         workers=workers,
+        in_memory_workers=in_memory_workers,
         worker_memory_mb=memory_mb,
         public_url=public_url,
+        cache_bytes=cache_bytes,
     )
     app = create_app(gs, config)
     shown = f"[{host}]" if ":" in host else host
     progress(
-        f"{len(gs)} triples. SPARQL endpoint: http://{shown}:{port}/sparql  query page: http://{shown}:{port}/"
+        f"{triple_count(gs)} triples. SPARQL endpoint: http://{shown}:{port}/sparql  query page: http://{shown}:{port}/"
     )
     try:
         uvicorn.run(
@@ -162,6 +198,21 @@ def serve_command(
         raise InputError(
             f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another --port"
         ) from None
+
+
+def _cache_bytes_setting() -> int:
+    from sgraph import environment
+    from sgraph.server.cache import DEFAULT_CACHE_BYTES
+
+    value = environment.read("SGRAPH_RESULT_CACHE_BYTES")
+    if value is None:
+        return DEFAULT_CACHE_BYTES
+    if not value.strip().isdigit():
+        raise InputError(
+            f"SGRAPH_RESULT_CACHE_BYTES={value!r} is not a number of bytes",
+            hint="set it to a whole number such as 67108864 (0 turns the cache off), or unset it",
+        )
+    return int(value)
 
 
 def _worker_memory_setting() -> int:

@@ -3,7 +3,9 @@
 * ``GET /api/queries``         every named query, as ``sgraph queries --format json`` prints them;
 * ``GET /api/queries/{name}``  runs one; each query-string parameter is a query parameter, bound
   server-side as a typed RDF term (``NamedQuery.bind``), never spliced into the text;
-  the result format follows Accept, as on ``/sparql``;
+  the result format follows Accept, as on ``/sparql``; a SELECT answers one page of rows
+  (``_limit``, default and at most the row cap; ``_offset``) with the total in
+  ``X-Sgraph-Total`` (``sgraph.server.paging``);
 * ``GET /api/limits``          the time limit, row cap and request-size cap, and how a cut result
   is flagged (the ``head.link`` of truncated JSON/XML results points here).
 """
@@ -20,6 +22,7 @@ from sgraph.errors import InputError
 from sgraph.queries import NamedQuery, get_query, load_library
 from sgraph.queries import check_entities as _check_entities
 from sgraph.server.page import is_navigation, wants_html
+from sgraph.server.paging import read_page
 from sgraph.server.protocol import too_large
 from sgraph.server.service import QueryService
 from sgraph.terms import OxTerm
@@ -47,9 +50,11 @@ async def run_query(request: Request) -> Response:
     if wants_html(request) and is_navigation(request):  # a browser: the query page, run
         items = [("_named", query.name), *request.query_params.multi_items()]
         return RedirectResponse("/sparql?" + urlencode(items), status_code=303)
-    bindings = query.bind(query_values(request), service.gs.prefixes)
+    values = query_values(request)
+    page = read_page(values, service.config.max_rows)
+    bindings = query.bind(values, service.gs.prefixes)
     await check_entities(request, query, bindings)
-    return await service.answer(request, query.query, bindings=bindings)
+    return await service.answer(request, query.query, bindings=bindings, page=page)
 
 
 def query_values(request: Request) -> dict[str, str]:

@@ -73,8 +73,9 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
             yield
         finally:
             await service.pool.close()
+            ld.files.close()
 
-    ld = LinkedData(gs, config)
+    ld = LinkedData(gs, config, service.version)
     routes: list[BaseRoute] = [
         Route("/", browse.home, methods=["GET"], name="home"),
         Route("/sparql", workbench.sparql, methods=["GET", "POST"], name="sparql"),

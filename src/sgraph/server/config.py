@@ -12,10 +12,14 @@ class ServerConfig:
 
     ``timeout_s``         wall-clock limit of one query (answered 503, never a cut body);
     ``max_rows``          rows (or triples) returned at most; more are cut with a visible flag;
+    ``max_result_bytes``  largest complete result ``/sparql`` sends a protocol client (which
+                          gets every row or an error, never a cut result);
     ``max_request_bytes`` largest query or request body accepted (413 above);
-    ``workers``           query worker processes (each holds its own copy of the store);
+    ``workers``           query worker processes (sharing one on-disk store, read-only);
     ``worker_memory_mb``  memory limit of each worker in MiB (0: none); a query past it: 503;
     ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
+    ``in_memory_workers`` each worker holds an in-memory copy (faster scans, memory per worker);
+    ``cache_bytes``       memory bound of the server-side result cache (0: no cache);
     ``public_url``        the address clients reach the server at (behind a proxy, say), used in
                           links the server writes (``head.link``, the service description);
                           default ``http://host:port``. Never taken from a request's Host header.
@@ -26,10 +30,13 @@ class ServerConfig:
     timeout_s: float = 5.0
     max_rows: int = 10000
     max_request_bytes: int = 100_000
+    max_result_bytes: int = 256 * 1024 * 1024
     dist_dir: Path | None = None
     workers: int = 2
     worker_memory_mb: int = 2048
     public_url: str | None = None
+    cache_bytes: int = 64 * 1024 * 1024
+    in_memory_workers: bool = False
 
     @property
     def url(self) -> str:

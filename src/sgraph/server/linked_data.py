@@ -15,9 +15,7 @@ When the base IRI has a path (``https://w3id.org/sgraph/``) the same routes also
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,14 +27,14 @@ from starlette.routing import BaseRoute, Route
 
 from sgraph.errors import NotFoundError, UnknownEntityError
 from sgraph.export.docs import ontology_html, shapes_html
-from sgraph.export.dumps import dump_files, export, export_context, gzip_bytes, jsonld_context
+from sgraph.export.dumps import jsonld_context
 from sgraph.export.entity_page import LABEL_PREDICATES, Names, PageLinks, entity_view
-from sgraph.export.void import void_turtle
 from sgraph.namespaces import RDFS_SUBPROPERTYOF
 from sgraph.rdf.formats import GRAPH_FORMATS, TRIPLE_FORMATS, GraphFormat, write_triples
 from sgraph.serialize import canonical_triples
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
+from sgraph.server.files import ServedFiles
 from sgraph.server.page import html_response, secured_html, wants_html
 from sgraph.shapes import shapes_triples
 from sgraph.store import GraphStore
@@ -62,15 +60,24 @@ def _suffix(doc: Doc) -> str:
 class LinkedData:
     """The loaded graph, seen as documents at paths."""
 
-    def __init__(self, gs: GraphStore, config: ServerConfig) -> None:
+    def __init__(self, gs: GraphStore, config: ServerConfig, version: str = "") -> None:
         self.gs = gs
         self.config = config
         self.base = gs.settings.base
-        self.context = jsonld_context(gs)
+        self._context: dict[str, Any] | None = None
         self._labels: dict[str, str | None] = {}
         self._shapes: list[ox.Triple] | None = None
         self._supers: dict[str, set[str]] | None = None
         self.derived_graph = self.base + "graph/materialised"
+        self.files = ServedFiles(gs, config.dist_dir, version)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The JSON-LD context of the whole graph, made on first use (it summarises every
+        triple: about two minutes at a million triples on disk, so never at start-up)."""
+        if self._context is None:
+            self._context = jsonld_context(self.gs)
+        return self._context
 
     # -- graph access ---------------------------------------------------------------------------
     def describe(self, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
@@ -206,44 +213,6 @@ class LinkedData:
     def rdf(self, triples: list[ox.Triple], fmt: GraphFormat) -> bytes:
         """``triples`` in ``fmt``; JSON-LD with the context of the whole graph."""
         return write_triples(fmt, triples, self.gs.prefixes, context=self.context).encode("utf-8")
-
-    # -- files ------------------------------------------------------------------------------------------
-    @functools.cache  # noqa: B019 - one instance per app, lives as long as the app
-    def file(self, name: str) -> tuple[bytes, str]:
-        """A dump, ``void.ttl`` or ``context.jsonld``: (bytes, media type)."""
-        dumps = dump_files()
-        plain = name[:-3] if name.endswith(".gz") else name
-        if plain in dumps:
-            media = "application/gzip" if name.endswith(".gz") else dumps[plain].content_type
-        elif name == "void.ttl":
-            media = GRAPH_FORMATS["turtle"].content_type
-        elif name == "context.jsonld":
-            media = GRAPH_FORMATS["jsonld"].content_type
-        else:
-            raise NotFoundError(
-                f"no file called {name!r} here",
-                hint="the dumps are " + ", ".join(sorted(dumps)) + " (and each with .gz)",
-            )
-        dist = self.config.dist_dir
-        if dist is not None:
-            path = Path(dist) / name
-            if not path.is_file():
-                raise NotFoundError(
-                    f"{name} is not in the build folder {dist}",
-                    hint="run `sgraph build` to write every dump",
-                )
-            return path.read_bytes(), media
-        if plain in dumps:
-            data = export(self.gs, dumps[plain].name)
-            return (gzip_bytes(data) if name.endswith(".gz") else data), media
-        if name == "context.jsonld":
-            return export_context(self.gs), media
-        sizes: dict[str, int] = {}
-        for f in GRAPH_FORMATS.values():
-            data = export(self.gs, f.name)
-            sizes[f.filename] = len(data)
-            sizes[f.filename + ".gz"] = len(gzip_bytes(data))
-        return void_turtle(self.gs, sizes).encode("utf-8"), media
 
 
 def _split_suffix(rest: str) -> tuple[str, str | None]:
@@ -386,7 +355,6 @@ def _document_endpoint(ld: LinkedData, prefix: str, which: str) -> Endpoint:
 def _file_endpoint(ld: LinkedData, fixed: str | None = None) -> Endpoint:
     async def file(request: Request) -> Response:
         name = fixed or request.path_params["name"]
-        data, media = ld.file(name)
-        return Response(data, media_type=media)
+        return await ld.files.response(name)  # streamed from disk, made once
 
     return file

@@ -1,7 +1,9 @@
 """Query workers seen from the server: start them, hand them queries, kill them at the time limit.
 
-Each worker (``sgraph.server.worker``) is a child process with its own copy of the store, loaded
-from an N-Quads dump of the server's store. A query goes to an idle worker over a pipe; the
+Each worker (``sgraph.server.worker``) is a child process that opens one shared on-disk store
+read-only: the persisted store the server was opened from (``sgraph.persist``); for a graph
+that lives only in memory (``--no-store``, tests) each worker loads an in-memory copy from a copy
+written once to a temporary folder. A query goes to an idle worker over a pipe; the
 answer comes back fully serialised, so a response is all or nothing. If the answer does not come
 within the time limit (counted from the query's arrival: waiting for a worker and running
 together), the worker is killed (a running pyoxigraph query cannot be interrupted
@@ -125,11 +127,15 @@ class QueryPool:
         size: int,
         timeout_s: float,
         memory_mb: int = 0,
+        store_path: Path | None = None,
+        in_memory: bool = False,
     ) -> None:
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
         self._store = store
+        self._store_path = store_path  # on disk, holding the same quads as ``store``
+        self._in_memory = in_memory
         self._prefixes = prefixes
         self._tmp: Path | None = None
         self._init: WorkerInit | None = None
@@ -149,7 +155,7 @@ class QueryPool:
             if self._idle is not None:
                 return
             loop = asyncio.get_running_loop()
-            self._init = await loop.run_in_executor(None, self._dump)
+            self._init = await loop.run_in_executor(None, self._shared_store)
             idle: Lanes[Worker] = Lanes(max_waiting=MAX_WAITING_PER_WORKER * (self.size + 1))
             lanes = [False] * self.size + [True]  # the general workers, then the reserved one
             workers = await asyncio.gather(
@@ -161,18 +167,28 @@ class QueryPool:
             self._idle = idle
             info = workers[0].info
             log.info(
-                "%d query workers ready, one of them for short queries (%d quads each; "
-                "network isolation %s)",
+                "%d query workers ready, one of them for short queries (sharing %s "
+                "read-only; network isolation %s)",
                 len(workers),
-                info.get("quads", 0),
+                self._init.store_path,
                 "on" if info.get("network_isolated") else "not available",
             )
 
-    def _dump(self) -> WorkerInit:
+    def _shared_store(self) -> WorkerInit:
+        """The on-disk store the workers open: the given one, else a copy written once."""
+        if self._store_path is not None:
+            return WorkerInit(
+                str(self._store_path), dict(self._prefixes), self._in_memory, self.memory_mb
+            )
         self._tmp = Path(tempfile.mkdtemp(prefix="sgraph-serve-"))
-        path = self._tmp / "store.nq"
-        self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
-        return WorkerInit(str(path), dict(self._prefixes), self.memory_mb)
+        path = self._tmp / "oxigraph"
+        disk = ox.Store(str(path))
+        disk.bulk_extend(self._store)
+        disk.flush()
+        del disk  # closed: read-only openers must not share it with a writer
+        # a graph that lives only in memory (--no-store, tests) is small enough to copy: the
+        # workers load it into memory from this copy (scans on disk are up to 15x slower)
+        return WorkerInit(str(path), dict(self._prefixes), True, self.memory_mb)
 
     async def close(self) -> None:
         self.closed = True

@@ -6,6 +6,9 @@
 * Updates (POST ``application/sparql-update``, an ``update`` parameter, or update operations in
   the query) are refused with 403; nothing is ever changed.
 * GET with no query answers the SPARQL Service Description.
+* A protocol client gets every row of a result, or an error (503) naming ``--max-result-bytes``
+  when the complete result is longer: never a cut result. The query page adds ``_limit`` and
+  ``_offset`` and gets one page of rows with the total (``sgraph.server.paging``).
 * The result format follows the Accept header (q-values honoured); ``format``/``output``
   parameters that some clients add are ignored.
 """
@@ -20,6 +23,7 @@ from starlette.responses import Response
 
 from sgraph.errors import InputError, ReadOnlyError, RequestTooLargeError
 from sgraph.server.description import service_description
+from sgraph.server.paging import LIMIT_PARAM, OFFSET_PARAM, read_page
 from sgraph.server.service import QueryService
 
 FORM = "application/x-www-form-urlencoded"
@@ -104,6 +108,15 @@ async def sparql_endpoint(request: Request) -> Response:
         raise InputError(
             "the query is empty", hint="send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
         )
+    # the query page asks for pages (_limit, _offset); a protocol client gets every row or an
+    # error naming the limit, never a result cut at the row cap
+    paging = {k: v for k, v in params if k in (LIMIT_PARAM, OFFSET_PARAM)}
+    page = read_page(paging, service.config.max_rows) if paging else None
     return await service.answer(
-        request, query, default_graph_uris=default_graphs, named_graph_uris=named_graphs
+        request,
+        query,
+        default_graph_uris=default_graphs,
+        named_graph_uris=named_graphs,
+        page=page,
+        complete=page is None,
     )

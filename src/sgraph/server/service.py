@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -10,11 +11,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sgraph import query_policy, sparql
-from sgraph.errors import ReadOnlyError
+from sgraph.errors import QuerySyntaxError, ReadOnlyError, SgraphError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
+from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
+from sgraph.server.paging import (
+    TOTAL_HEADER,
+    TOTAL_VAR,
+    Page,
+    count_query,
+    page_query,
+    paged_headers,
+)
 from sgraph.server.pool import QueryPool
 from sgraph.server.worker import QueryReply, QueryTask
 from sgraph.store import GraphStore
@@ -22,6 +32,8 @@ from sgraph.terms import OxTerm
 
 #: Response header set on every query response whose rows were cut at the row cap.
 TRUNCATED_HEADER = "X-Sgraph-Truncated"
+#: Response header saying whether the answer came from the result cache (``hit``) or was run.
+CACHE_HEADER = "X-Sgraph-Cache"
 LIMITS_PATH = "/api/limits"
 
 
@@ -39,6 +51,8 @@ class QueryService:
             size=config.workers,
             timeout_s=config.timeout_s,
             memory_mb=config.worker_memory_mb,
+            store_path=gs.disk_path,
+            in_memory=config.in_memory_workers,
         )
         return cls(gs, config, pool)
 
@@ -47,6 +61,9 @@ class QueryService:
         self.local_graphs = sorted(
             g.value for g in self.gs.store.named_graphs() if isinstance(g, ox.NamedNode)
         )
+        # ... nor does anything else: answers are cached by the graph's version
+        self.version = graph_version(self.gs)
+        self.cache = ResultCache(self.config.cache_bytes)
 
     async def answer(
         self,
@@ -56,21 +73,99 @@ class QueryService:
         bindings: dict[str, OxTerm] | None = None,
         default_graph_uris: list[str] | None = None,
         named_graph_uris: list[str] | None = None,
+        page: Page | None = None,
+        complete: bool = False,
     ) -> Response:
-        """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
+        """Check, negotiate, run and answer one query (errors raise ``SgraphError``).
+
+        With ``page`` (the query page, ``/api``) a SELECT answers that page of its rows, its
+        LIMIT/OFFSET pushed into the query, with the total in a header. ``complete`` (``/sparql``
+        for protocol clients): every row, or ``ResultTooLargeError`` past ``max_result_bytes``,
+        never a result cut at the row cap."""
         arrived = time.monotonic()  # the time limit counts from here
         kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
+        total: asyncio.Future[int | None] | None = None
+        original = text
+        if page is not None and kind == "select":
+            text = sparql.inject_values(text, bindings) if bindings else text
+            bindings = None
+            total = asyncio.ensure_future(
+                self._total(request, text, default_graph, named_graphs, arrived)
+            )
+            original = text
+            # one row more than the page: the worker cuts it off and flags the cut (header and
+            # head.link), so a page says there is more without waiting for the total
+            text = page_query(text, Page(page.limit + 1, page.offset))
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        reply = await self._run(
-            request, text, fmt.name, bindings, default_graph, named_graphs, arrived
-        )
-        headers = {"Vary": "Accept"}
+        rows = page.limit if page is not None and total is not None else None
+        key = self._key(text, fmt.name, bindings, default_graph, named_graphs, complete, rows)
+        headers = {"Vary": "Accept", "ETag": etag(key), "Cache-Control": CACHE_CONTROL}
+        if matches(request.headers.get("if-none-match"), headers["ETag"]):
+            if total is not None:
+                total.cancel()
+            return Response(status_code=304, headers=headers)
+        try:
+            reply, hit = await self.cache.fetch(
+                key,
+                lambda: self._run(
+                    request,
+                    text,
+                    fmt.name,
+                    bindings,
+                    default_graph,
+                    named_graphs,
+                    arrived,
+                    complete=complete,
+                    rows=rows,
+                ),
+            )
+        except QuerySyntaxError:
+            if total is None:
+                raise
+            total.cancel()
+            # the error's line and column as in the text the client sent, not the paged one
+            await self._run(request, original, fmt.name, None, default_graph, named_graphs, arrived)
+            raise
+        except BaseException:
+            if total is not None:
+                total.cancel()
+            raise
+        headers[CACHE_HEADER] = "hit" if hit else "miss"
+        if page is not None and total is not None:
+            count = await total
+            headers.update(paged_headers(page, reply.count, count))
+            if count is not None and count > page.offset + reply.count:
+                headers[TRUNCATED_HEADER] = "true"  # more pages: the page says so
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
-            headers["X-Sgraph-Max-Rows"] = str(self.config.max_rows)
+            headers["X-Sgraph-Max-Rows"] = str(rows or self.config.max_rows)
         return Response(reply.body, media_type=fmt.content_type, headers=headers)
+
+    async def _total(
+        self,
+        request: Request,
+        text: str,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+        arrived: float,
+    ) -> int | None:
+        """The number of rows of the whole result (None when it cannot be counted so)."""
+        counting = count_query(text)
+        key = self._key(counting, "json", None, default_graph, named_graphs)
+        try:
+            reply, _ = await self.cache.fetch(
+                key,
+                lambda: self._run(
+                    request, counting, "json", None, default_graph, named_graphs, arrived
+                ),
+            )
+        except SgraphError:
+            return None  # e.g. FROM in the query: not allowed in a sub-select
+        rows = read_json_results(reply.body).rows
+        value = rows[0].get(TOTAL_VAR) if rows else None
+        return int(value.value) if isinstance(value, ox.Literal) else None
 
     def _check(
         self,
@@ -108,12 +203,31 @@ class QueryService:
         kind, default_graph, named_graphs = self._check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
-        reply = await self._run(
-            request, text, "json", bindings, default_graph, named_graphs, arrived
+        key = self._key(text, "json", bindings, default_graph, named_graphs)
+        reply, _ = await self.cache.fetch(
+            key,
+            lambda: self._run(
+                request, text, "json", bindings, default_graph, named_graphs, arrived
+            ),
         )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
         return result
+
+    def _key(
+        self,
+        text: str,
+        fmt: str,
+        bindings: dict[str, OxTerm] | None,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+        complete: bool = False,
+        rows: int | None = None,
+    ) -> str:
+        bound = (
+            f"bytes:{self.config.max_result_bytes}" if complete else rows or self.config.max_rows
+        )
+        return cache_key(self.version, text, bindings, fmt, default_graph, named_graphs, bound)
 
     async def _run(
         self,
@@ -124,12 +238,16 @@ class QueryService:
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         arrived: float,
+        *,
+        complete: bool = False,
+        rows: int | None = None,
     ) -> QueryReply:
         task = QueryTask(
             text=text,
             fmt=fmt,
             bindings=bindings,
-            max_rows=self.config.max_rows,
+            max_rows=None if complete else rows or self.config.max_rows,
+            max_bytes=self.config.max_result_bytes if complete else None,
             default_graph=default_graph,
             named_graphs=named_graphs,
             truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
@@ -142,13 +260,19 @@ class QueryService:
             "max_rows": self.config.max_rows,
             "worker_memory_mb": self.config.worker_memory_mb,
             "max_request_bytes": self.config.max_request_bytes,
+            "max_result_bytes": self.config.max_result_bytes,
             "truncation": (
-                f"results longer than max_rows are cut to max_rows rows; the response then has "
-                f"the header '{TRUNCATED_HEADER}: true', and SPARQL JSON and XML results list "
-                f"this page's URL in head.link"
+                "/sparql sends SPARQL protocol clients every row of a result, or, when the "
+                "complete result is longer than max_result_bytes, an error (503) saying so: "
+                "never a cut result. The query page and /api/queries/NAME answer one page of at "
+                f"most max_rows rows (_limit, _offset) with the total in '{TOTAL_HEADER}'; when "
+                f"rows are left out the response has the header '{TRUNCATED_HEADER}: true', and "
+                "SPARQL JSON and XML results cut at max_rows list this page's URL in head.link"
             ),
             "max_query_depth": query_policy.MAX_QUERY_DEPTH,
             "max_query_operators": query_policy.MAX_QUERY_OPERATORS,
             "max_query_chars": query_policy.MAX_QUERY_CHARS,
             "network_isolated_workers": self.pool.network_isolated,
+            "graph_version": self.version,
+            "result_cache": self.cache.stats(),
         }

@@ -1,4 +1,8 @@
-"""The query worker: a child process that holds its own copy of the store and runs queries.
+"""The query worker: a child process that opens the server's on-disk store read-only and runs queries.
+
+Every worker opens the same on-disk pyoxigraph store (``pyoxigraph.Store.read_only``): no copy of
+the graph per worker, so starting one takes milliseconds and memory does not grow with the number
+of workers beyond the shared page cache (measured in docs/benchmarks.md).
 
 pyoxigraph cannot stop a running query, so queries run here, in a separate process, and the
 server (``sgraph.server.pool``) kills the process when a query passes its time limit. Run as
@@ -40,8 +44,11 @@ WORKER_NICENESS = 5
 
 @dataclass(frozen=True)
 class WorkerInit:
-    nquads_path: str
+    store_path: str  # an on-disk pyoxigraph store, opened read-only by every worker
     prefixes: dict[str, str]
+    #: load an in-memory copy of it: scans and aggregates about 10x faster at 1M, at the cost
+    #: of the graph's size in memory per worker and a start of minutes at 1M
+    in_memory: bool = False
     memory_mb: int = 0  # RLIMIT_DATA of the worker in MiB; 0: no limit
 
 
@@ -54,6 +61,7 @@ class QueryTask:
     default_graph: list[str] | None = None
     named_graphs: list[str] | None = None
     truncation_link: str | None = None  # added to the results' head.link when rows were cut
+    max_bytes: int | None = None  # a longer serialised result is an error, never cut
 
 
 @dataclass(frozen=True)
@@ -125,8 +133,21 @@ def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryRepl
     if result.truncated and task.truncation_link:
         result.links.append(task.truncation_link)  # JSON and XML results carry it in head.link
     body = sparql.serialize(result, task.fmt, prefixes=prefixes)
+    if task.max_bytes is not None and len(body) > task.max_bytes:
+        raise _too_large(len(body), task.max_bytes, task.fmt)
     count = len(result.triples) if result.kind == "graph" else len(result.rows)
     return QueryReply(result.kind, body, result.truncated, count)
+
+
+def _too_large(size: int, limit: int, fmt: str) -> Exception:
+    from sgraph.errors import ResultTooLargeError
+
+    return ResultTooLargeError(
+        f"the complete result is {size} bytes of {fmt}, more than this endpoint's limit of "
+        f"{limit} bytes; nothing was cut, nothing was sent",
+        hint="page through it with LIMIT and OFFSET, or ask the operator to raise "
+        "`sgraph serve --max-result-bytes`",
+    )
 
 
 def _not_acceptable(fmt: str, kind: str) -> Exception:
@@ -156,11 +177,15 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
     init = inp.recv()
     assert isinstance(init, WorkerInit)
     limit_memory(init.memory_mb)
-    store = ox.Store()
-    store.load(path=init.nquads_path, format=ox.RdfFormat.N_QUADS)
+    store = ox.Store.read_only(init.store_path)
+    if init.in_memory:  # a copy from the (checked) on-disk store, dumped and bulk-loaded
+        copy = ox.Store()
+        copy.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        store = copy
     from sgraph import sparql  # noqa: F401  (import once, before the first query)
 
-    out.send(("ready", {"pid": os.getpid(), "quads": len(store), "network_isolated": isolated}))
+    # no count of the store here: at a million triples on disk it takes seconds per worker
+    out.send(("ready", {"pid": os.getpid(), "network_isolated": isolated}))
     while True:
         try:
             task = inp.recv()

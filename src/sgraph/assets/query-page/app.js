@@ -154,19 +154,27 @@
   }
 
   // ---- running -------------------------------------------------------------------------------
+  // one page of rows at a time: the server pushes _limit/_offset into the query and sends the
+  // total (X-Sgraph-Total); a SPARQL client without them would get every row
+  function pageParams() {
+    return { _limit: String(CONFIG.limits.max_rows), _offset: String(state.offset || 0) };
+  }
+
   function request(accept) {
     var q = isNamedRun();
     var headers = { Accept: accept };
     if (q) {
       var qs = new URLSearchParams(paramValues()).toString();
-      return { url: "/api/queries/" + encodeURIComponent(q.name) + (qs ? "?" + qs : ""),
+      var paged = new URLSearchParams(Object.assign({}, paramValues(), pageParams())).toString();
+      return { url: "/api/queries/" + encodeURIComponent(q.name) + "?" + paged,
                network: "/api/queries/" + encodeURIComponent(q.name) + "/network" + (qs ? "?" + qs : ""),
                init: { headers: headers }, named: q };
     }
     headers["Content-Type"] = "application/x-www-form-urlencoded";
-    var body = new URLSearchParams({ query: editor.get() }).toString();
+    var body = new URLSearchParams(Object.assign({ query: editor.get() }, pageParams())).toString();
+    var plain = new URLSearchParams({ query: editor.get() }).toString();
     return { url: "/sparql", network: "/api/network", init: { method: "POST", headers: headers, body: body },
-             networkInit: { method: "POST", headers: { Accept: "application/json", "Content-Type": headers["Content-Type"] }, body: body } };
+             networkInit: { method: "POST", headers: { Accept: "application/json", "Content-Type": headers["Content-Type"] }, body: plain } };
   }
 
   async function readError(res) {
@@ -174,7 +182,16 @@
     try { return JSON.parse(text); } catch (e) { return { message: text || res.statusText }; }
   }
 
-  async function run() {
+  function pageButton(label, offset) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", function () { state.offset = offset; run(true); });
+    return b;
+  }
+
+  async function run(keepOffset) {
+    if (keepOffset !== true) state.offset = 0;
     clearOutput();
     setStatus("running\u2026");
     $("run").disabled = true;
@@ -195,10 +212,20 @@
       if (runNo !== state.runs) return;
       var truncated = res.headers.get("X-Sgraph-Truncated") === "true";
       state.last = { body: body, type: type, req: req };
-      if (truncated) {
+      var total = res.headers.get("X-Sgraph-Total");
+      if (truncated || (total !== null && state.offset > 0)) {
         var box = $("truncated");
-        box.textContent = "The result was cut at " + (res.headers.get("X-Sgraph-Max-Rows") || "the server's maximum") +
-          " rows (the server's row cap). Add a LIMIT or make the query more selective.";
+        var size = CONFIG.limits.max_rows, from = state.offset || 0;
+        if (total !== null) {
+          var last = Math.min(from + size, Number(total));
+          box.textContent = "Rows " + (from + 1) + "\u2013" + last + " of " + total +
+            " (pages of " + size + " rows, the server's row cap). ";
+          if (from > 0) box.appendChild(pageButton("Previous page", Math.max(0, from - size)));
+          if (last < Number(total)) box.appendChild(pageButton("Next page", from + size));
+        } else {
+          box.textContent = "The result was cut at " + (res.headers.get("X-Sgraph-Max-Rows") || "the server's maximum") +
+            " rows (the server's row cap). Add a LIMIT or make the query more selective.";
+        }
         box.hidden = false;
       }
       if (type === "application/sparql-results+json") {
