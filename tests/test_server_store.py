@@ -114,3 +114,16 @@ def test_in_memory_workers_read_the_same_results(persisted: GraphStore) -> None:
         assert pool._init is not None and pool._init.in_memory
     finally:
         run(pool.close())
+
+
+def test_workers_copy_small_graphs_and_share_large_ones() -> None:
+    """By default each worker copies a graph while copies are cheap and shares the on-disk store
+    above that; --in-memory-workers / --shared-store decide either way."""
+    from sgraph.server.config import COPY_WORKERS_UP_TO, ServerConfig
+
+    auto = ServerConfig()
+    assert auto.workers_in_memory(11_350) is True
+    assert auto.workers_in_memory(COPY_WORKERS_UP_TO) is True
+    assert auto.workers_in_memory(COPY_WORKERS_UP_TO + 1) is False
+    assert ServerConfig(in_memory_workers=False).workers_in_memory(10) is False
+    assert ServerConfig(in_memory_workers=True).workers_in_memory(10**9) is True

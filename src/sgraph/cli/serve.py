@@ -71,10 +71,12 @@ from sgraph.errors import InputError
     help="Query worker processes; they share one on-disk store, opened read-only.",
 )
 @click.option(
-    "--in-memory-workers",
-    is_flag=True,
-    help="Each worker loads its own in-memory copy of the graph: scans and aggregates about "
-    "10x faster at a million triples, but memory grows with --workers and start takes minutes.",
+    "--in-memory-workers/--shared-store",
+    default=None,
+    help="--in-memory-workers: each worker loads its own in-memory copy of the graph (scans "
+    "4-10x faster; memory and start-up grow with --workers). --shared-store: the workers share "
+    "the on-disk store, read-only (ready in seconds, one copy). Default: copies up to 2 million "
+    "triples, the shared store above.",
 )
 @click.option(
     "--worker-memory",
@@ -118,7 +120,7 @@ def serve_command(
     max_request_bytes: int,
     max_result_bytes: int,
     workers: int,
-    in_memory_workers: bool,
+    in_memory_workers: bool | None,
     worker_memory_mb: int | None,
     dist_dir: Path | None,
     public_url: str | None,

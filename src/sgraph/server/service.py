@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from sgraph import query_policy, sparql
 from sgraph.errors import QuerySyntaxError, ReadOnlyError, SgraphError
+from sgraph.persist import triple_count
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
 from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
@@ -52,7 +53,7 @@ class QueryService:
             timeout_s=config.timeout_s,
             memory_mb=config.worker_memory_mb,
             store_path=gs.disk_path,
-            in_memory=config.in_memory_workers,
+            in_memory=config.workers_in_memory(triple_count(gs)),
         )
         return cls(gs, config, pool)
 
