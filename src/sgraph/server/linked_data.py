@@ -296,12 +296,13 @@ def _entity_endpoint(ld: LinkedData, prefix: str, space: str) -> Endpoint:
             if suffix is None or not ld.exists(iri):
                 missing = ld.base + space + rest
                 message = f"no entity <{missing}> in the graph"
+                # the catalogue (built once, on first use) is never built on the event loop
+                cat = await run_in_threadpool(browse.catalogue, request)
                 # a data suffix (.ttl, .jsonld, ...) asks for data: its error is the JSON shape
                 if suffix in (None, HTML_SUFFIX) and wants_html(request):
                     hint = "It may have been renamed, or the address mistyped."
                     return browse.not_found_page(request, missing, message, hint)
-                cat = browse.catalogue(request)
-                close = cat.closest(missing, n=3)
+                close = await run_in_threadpool(lambda: cat.closest(missing, n=3))
                 raise UnknownEntityError(
                     message,
                     hint=(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -88,5 +89,6 @@ async def sparql(request: Request) -> Response:
         and wants_html(request)
         and ("query" not in request.query_params or is_navigation(request))
     ):
-        return query_page(request)
+        # the page's catalogue and vocabulary are built once, on first use: off the event loop
+        return await run_in_threadpool(query_page, request)
     return await protocol.sparql_endpoint(request)
