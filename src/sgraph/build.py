@@ -5,7 +5,9 @@ Only a conforming graph is published; a failure leaves the output folder exactly
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,53 @@ Progress = Callable[[str], None]
 Publisher = Callable[[GraphStore, Path], list[Path]]
 
 
+@dataclass(frozen=True)
+class StepTime:
+    """How long one step of the build took and the most memory the build process held in it."""
+
+    name: str
+    seconds: float
+    #: CPU time of this process in the step (a shared machine inflates ``seconds``, not this).
+    cpu_seconds: float
+    #: Peak resident set of this process during the step (Linux; None elsewhere).
+    peak_rss_mib: float | None
+
+
+def _peak_rss_mib(reset: bool = False) -> float | None:
+    """This process's peak resident set (``VmHWM``) in MiB; ``reset`` starts a new peak."""
+    with contextlib.suppress(OSError):
+        if reset:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")  # 5: reset the peak resident set size to the current size
+            return None
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    return None
+
+
+@dataclass
+class Steps:
+    """Times each step of the build; reports its start and its end through ``say``."""
+
+    say: Progress
+    done: list[StepTime] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def step(self, name: str, detail: str = "") -> Iterator[None]:
+        self.say(f"{name}{': ' + detail if detail else ''} ...")
+        _peak_rss_mib(reset=True)
+        start, cpu = time.perf_counter(), time.process_time()
+        yield
+        took = StepTime(
+            name, time.perf_counter() - start, time.process_time() - cpu, _peak_rss_mib()
+        )
+        self.done.append(took)
+        memory = f", peak {took.peak_rss_mib:,.0f} MiB resident" if took.peak_rss_mib else ""
+        self.say(f"  {name}: {took.seconds:.1f} s ({took.cpu_seconds:.1f} s CPU){memory}")
+
+
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -33,6 +82,8 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     #: Which data folder was built and which rule chose it (``Settings.describe_data``).
     data: str = ""
+    #: Each step of the build, in order, with its time (``sgraph build`` prints them as it goes).
+    steps: list[StepTime] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"Data: {self.data}"] if self.data else []
@@ -109,30 +160,32 @@ def build(
 ) -> BuildResult:
     """Load, materialise, validate; if the graph conforms, publish it into ``out_dir``."""
     settings = settings or Settings()
-    say = progress or (lambda _msg: None)
-    say("Loading sources and materialising standard triples ...")
-    gs = GraphStore.load(settings, data)
-    say(f"Loaded {len(gs.sources)} files; validating {len(gs)} triples with SHACL ...")
-    report = validate_store(gs, engine)
+    steps = Steps(progress or (lambda _msg: None))
+    with steps.step("Loading sources and materialising standard triples"):
+        gs = GraphStore.load(settings, data)
+    with steps.step("Validating with SHACL", f"{len(gs.sources)} files, {len(gs)} triples"):
+        report = validate_store(gs, engine)
     if not report.conforms:
         raise ValidationError(report)
     written: list[Path] = []
     with staged_dir(Path(out_dir)) as stage:
-        say("Writing ontology and shapes ...")
-        written += write_core(gs, stage)
+        with steps.step("Writing ontology and shapes"):
+            written += write_core(gs, stage)
         for publish in publishers():
-            say(
-                f"Publishing: {publish.__doc__.splitlines()[0] if publish.__doc__ else publish.__name__}"
-            )
-            written += publish(gs, stage)
+            doc = publish.__doc__.splitlines()[0] if publish.__doc__ else publish.__name__
+            with steps.step(f"Publishing {doc.rstrip('.')}"):
+                written += publish(gs, stage)
         relative = sorted(p.relative_to(stage) for p in written)
-    counts = dict(gs.class_counts())
+    with steps.step("Counting entities"):
+        counts = dict(gs.class_counts())
+        triples, entities = len(gs), len(gs.entities())
     return BuildResult(
         out_dir=Path(out_dir),
-        triples=len(gs),
-        entities=len(gs.entities()),
+        triples=triples,
+        entities=entities,
         class_counts=counts,
         report=report,
         files=relative,
         data=settings.describe_data(),
+        steps=steps.done,
     )
