@@ -102,7 +102,7 @@ def publish_exports(
     mine = {n: p for n, p in paths.items() if n not in CHILD_FORMATS}
     theirs = {n: p for n, p in paths.items() if n in CHILD_FORMATS}
     with paused_gc():
-        with _in_child(lambda: _write_files(gs, theirs, None, stage)):
+        with _in_child(lambda: _write_files(gs.reopened(), theirs, None, stage)):
             stats = stats_of_store(gs.store)
             context = jsonld_context(gs, stats)
             _write_files(gs, mine, context, stage)
