@@ -56,7 +56,7 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "Where `build` holds the graph while it works: in memory, or in an on-disk store in a "
         "temporary folder beside --out (bounded memory, for tens of millions of triples); "
         "`auto`: on disk when the data files pass 256 MiB.",
-        "--store-on-disk / --store-in-memory",
+        "--store-on-disk",
     ),
     EnvSetting(
         "SGRAPH_DOWNLOAD_BASE",
