@@ -208,7 +208,7 @@ def _build(
 ) -> BuildResult:
     steps = Steps(progress or (lambda _msg: None))
     where = f"on disk in {store_path.parent}" if store_path else "in memory"
-    with steps.step("Loading sources and materialising standard triples", where):
+    with steps.step("Loading and materialising", where):
         gs = GraphStore.load(settings, data, store_path=store_path, progress=steps.say)
     with steps.step("Counting triples"):
         triples = len(gs)
@@ -224,7 +224,7 @@ def _build(
             written += write_core(gs, stage)
         for publish in publishers():
             doc = publish.__doc__.splitlines()[0] if publish.__doc__ else publish.__name__
-            with steps.step(f"Publishing {doc.rstrip('.')}"):
+            with steps.step(f"Publishing {doc.split(':')[0].split(',')[0].rstrip('.')}"):
                 written += publish(gs, stage)
         relative = sorted(p.relative_to(stage) for p in written)
     with steps.step("Counting entities"):
