@@ -216,8 +216,6 @@ def _build(
         report = validate_store(gs, engine)
     if not report.conforms:
         raise ValidationError(report)
-    if store_path is not None:
-        gs.store.flush()  # the dumps' child process opens it again read-only
     written: list[Path] = []
     with staged_dir(Path(out_dir)) as stage:
         with steps.step("Writing ontology and shapes"):

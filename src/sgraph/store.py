@@ -12,6 +12,7 @@ Queries see the union of all of them as their default graph.
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -177,13 +178,17 @@ class GraphStore:
         )
         return out
 
-    def reopened(self) -> GraphStore:
-        """This graph for a forked child process: itself if in memory; an on-disk store opened
-        again read-only (an inherited RocksDB handle is not safe to use after ``fork``). The
-        parent must have flushed the store and not write to it meanwhile (``build`` does so)."""
+    def child_opener(self) -> Callable[[], GraphStore]:
+        """Call in the parent before ``fork``; the function it returns gives this graph in the
+        child: itself if in memory. An on-disk store is not safe to use from a forked child
+        (an inherited RocksDB handle), nor to open read-only beside a writer (compactions
+        delete files): this makes a snapshot (``Store.backup``: hard links, beside the store)
+        that the child opens read-only."""
         if self.path is None:
-            return self
-        return dataclasses.replace(self, store=ox.Store.read_only(str(self.path)))
+            return lambda: self
+        snapshot = Path(tempfile.mkdtemp(prefix="snapshot.", dir=self.path.parent)) / "store"
+        self.store.backup(str(snapshot))
+        return lambda: dataclasses.replace(self, store=ox.Store.read_only(str(snapshot)))
 
     # -- reading ------------------------------------------------------------------------
     @property

@@ -102,7 +102,8 @@ def publish_exports(
     mine = {n: p for n, p in paths.items() if n not in CHILD_FORMATS}
     theirs = {n: p for n, p in paths.items() if n in CHILD_FORMATS}
     with paused_gc():
-        with _in_child(lambda: _write_files(gs.reopened(), theirs, None, stage)):
+        child_graph = gs.child_opener()  # before the fork
+        with _in_child(lambda: _write_files(child_graph(), theirs, None, stage)):
             stats = stats_of_store(gs.store)
             context = jsonld_context(gs, stats)
             _write_files(gs, mine, context, stage)
