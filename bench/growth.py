@@ -9,7 +9,9 @@ query with its default parameters, in process on the graph loaded the way the bu
 (in memory, or on disk past ``sgraph.build.DISK_STORE_BYTES``): the median of --runs runs each.
 Writes JSON, an SVG plot (log-log: time per step, peak memory, median query latency against
 size) and prints the Markdown table of docs/benchmarks.md with each step's slope: the exponent k
-in cost ~ size^k between the two largest sizes (1 is linear).
+in cost ~ size^k between the two largest sizes (1 is linear). Steps are shown by CPU time (of
+the build process, its threads and the dumps' child process): on a shared machine wall time
+mostly measures the neighbours.
 """
 
 from __future__ import annotations
@@ -126,7 +128,10 @@ def series(result: dict[str, Any]) -> dict[str, list[tuple[int, float]]]:
     for r in rows:
         n, b = r["triples"], r["build"]
         for s in b["steps"]:
-            out.setdefault(f"step: {s['step'][:48]}", []).append((n, s["seconds"]))
+            if s.get("cpu_s") is not None:
+                out.setdefault(f"CPU s: {s['step'][:40]}", []).append((n, s["cpu_s"]))
+        cpu = sum(s.get("cpu_s") or 0 for s in b["steps"])
+        out.setdefault("build: CPU s, all steps", []).append((n, round(cpu, 1)))
         out.setdefault("build: wall s", []).append((n, b["wall_s"]))
         if b.get("peak_pss_sum_mib"):
             out.setdefault("build: peak summed PSS MiB", []).append((n, b["peak_pss_sum_mib"]))
@@ -232,7 +237,7 @@ def svg(result: dict[str, Any]) -> str:
             colour = legend.setdefault(name, _COLOURS[len(legend) % len(_COLOURS)])
             good = [(n, y) for n, y in v if y > 0]
             line = " ".join(f"{px(n):.1f},{py(y):.1f}" for n, y in good)
-            dash = ' stroke-dasharray="4 3"' if name.startswith("step") else ""
+            dash = ' stroke-dasharray="4 3"' if name.startswith("CPU") else ""
             parts.append(
                 f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
             )
