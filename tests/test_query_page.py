@@ -89,6 +89,13 @@ def test_sparql_in_a_browser_is_the_page(page: Any, base_url: str) -> None:
     assert page.title().startswith("SPARQL query")
     assert "SELECT" in page.evaluate("sgraphQueryPage.editor.get()")
     assert page.locator("#named option").count() > 10
+    # before the first run the result area says what will appear there; the run replaces it
+    assert page.locator("#before-run").is_visible()
+    assert "Run" in page.locator("#before-run").inner_text()
+    page.click("#run")
+    wait_ran(page)
+    assert page.locator("#before-run").is_hidden()
+    assert page.locator("#results tbody tr").count() > 0
     assert page.sgraph_errors == []
 
 

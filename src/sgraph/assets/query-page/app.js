@@ -251,7 +251,7 @@
   }
 
   function clearOutput() {
-    ["error", "truncated", "views", "view-note", "view-table", "view-graph", "view-timeline", "view-bar", "rdf", "empty"]
+    ["before-run", "error", "truncated", "views", "view-note", "view-table", "view-graph", "view-timeline", "view-bar", "rdf", "empty"]
       .forEach(function (id) { $(id).hidden = true; });
     $("results").tHead.replaceChildren();
     $("results").tBodies[0].replaceChildren();
