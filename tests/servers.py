@@ -1,8 +1,16 @@
-"""Real servers for tests: `sgraph serve` and `oxigraph serve` as subprocesses on free loopback ports."""
+"""Real servers for tests, as subprocesses on free loopback ports: `sgraph serve`, `oxigraph serve`
+(PyPI's oxigraph, in the test extra) and Virtuoso (Debian's virtuoso-opensource, `virtuoso-t`
+with `isql-vt`; .ci/run installs it).
+
+A test that needs a server binary that is not installed is skipped with the reason printed,
+except in CI (`CI=true`), where it fails: CI must run every store.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -10,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -78,20 +87,18 @@ def running_server(*args: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def running_oxigraph(location: Path) -> Iterator[str]:
-    """``oxigraph serve`` (read-write, store in ``location``) for a ``with`` block; yields its URL.
+def running_oxigraph(location: Path, *args: str) -> Iterator[str]:
+    """``oxigraph serve ARGS`` (read-write, store in ``location``) for a ``with`` block; yields
+    its URL.
 
-    Skips the test when the server is not installed (``pip install oxigraph``, in the test extra).
+    Skips the test when the server is not installed (``pip install oxigraph``, in the test
+    extra); fails it in CI.
     """
-    import pytest
-
     beside = Path(sys.executable).parent / "oxigraph"
-    exe = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    exe = str(beside) if beside.exists() else need_binary("oxigraph", "pip install oxigraph")
     url = f"http://127.0.0.1:{free_port()}"
     proc = subprocess.Popen(
-        [exe, "serve", "--location", str(location), "--bind", url.removeprefix("http://")],
+        [exe, "serve", "--location", str(location), "--bind", url.removeprefix("http://"), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -108,5 +115,155 @@ def running_oxigraph(location: Path) -> Iterator[str]:
                     raise RuntimeError("oxigraph server did not answer within 30 s") from None
                 time.sleep(0.1)
         yield url
+    finally:
+        stop_server(proc)
+
+
+def oxigraph_load(location: Path, file: Path) -> None:
+    """``oxigraph load``: ``file`` (any RDF format, by its suffix) into the store at ``location``."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    exe = str(beside) if beside.exists() else need_binary("oxigraph", "pip install oxigraph")
+    subprocess.run(
+        [exe, "load", "--location", str(location), "--file", str(file)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def need_binary(name: str, install: str) -> str:
+    """The path of the program ``name``; skips the test (fails it under ``CI=true``) without it."""
+    import pytest
+
+    found = shutil.which(name)
+    if found is None:
+        why = f"{name} is not installed ({install}; .ci/run installs it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run this test, but {why}")
+        pytest.skip(why)
+    return found
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+DirsAllowed = ., {dir}{dirs}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}/www
+ServerThreads = 4
+MaxClientConnections = 4
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: its HTTP base URL, its SQL port (for ``isql-vt``), the dba password."""
+
+    url: str
+    sql_port: int
+    password: str
+    folder: Path
+
+    @property
+    def sparql(self) -> str:
+        """The SPARQL endpoint (read-only, no login)."""
+        return self.url + "/sparql"
+
+    @property
+    def graph_crud_auth(self) -> str:
+        """The Graph Store Protocol endpoint that takes writes (HTTP Digest, user dba)."""
+        return self.url + "/sparql-graph-crud-auth"
+
+    def isql(self, script: str) -> str:
+        """Run SQL statements (``;``-separated) as dba; their output. RuntimeError on an error."""
+        exe = need_binary("isql-vt", "apt-get install virtuoso-opensource")
+        proc = subprocess.run(
+            [exe, f"127.0.0.1:{self.sql_port}", "dba", self.password, "VERBOSE=OFF"],
+            input=script.encode() + b"\n",
+            capture_output=True,
+            timeout=300,
+        )
+        out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+        if proc.returncode != 0 or re.search(r"^\*\*\* Error", out, re.M):
+            raise RuntimeError(f"isql-vt failed ({proc.returncode}):\n{out}")
+        return out
+
+    def bulk_load(self, folder: Path, pattern: str, graph: str) -> None:
+        """Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run``) on ``folder/pattern``;
+        triples without a graph of their own go to ``graph``. RuntimeError naming the file
+        the loader refused."""
+        self.isql(
+            "DELETE FROM DB.DBA.load_list;\n"
+            f"ld_dir('{folder}', '{pattern}', '{graph}');\n"
+            "rdf_loader_run();\ncheckpoint;"
+        )
+        errors = self.isql(
+            "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;"
+        )
+        if "/" in errors:
+            raise RuntimeError(f"Virtuoso's bulk loader refused {folder}/{pattern}:\n{errors}")
+
+
+@contextlib.contextmanager
+def running_virtuoso(
+    folder: Path, *, password: str = "dba", readable: tuple[Path, ...] = ()
+) -> Iterator[Virtuoso]:
+    """Virtuoso with its database in ``folder`` (a virtuoso.ini with free loopback ports) for a
+    ``with`` block. ``readable`` folders are allowed to its bulk loader; ``password`` becomes
+    the dba password (the SQL and the Digest login of /sparql-graph-crud-auth, which dba may
+    write through)."""
+    exe = need_binary("virtuoso-t", "apt-get install virtuoso-opensource")
+    need_binary("isql-vt", "apt-get install virtuoso-opensource")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "www").mkdir(exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    dirs = "".join(f", {d}" for d in readable)
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port, dirs=dirs)
+    )
+    log = folder / "virtuoso.log"
+    proc = subprocess.Popen(
+        [exe, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while "Server online at" not in (log.read_text() if log.exists() else ""):
+            if proc.poll() is not None:
+                tail = log.read_text()[-2000:] if log.exists() else ""
+                raise RuntimeError(f"virtuoso-t exited with {proc.returncode}:\n{tail}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("Virtuoso did not start within 120 s")
+            time.sleep(0.2)
+        server = Virtuoso(f"http://127.0.0.1:{http_port}", sql_port, "dba", folder)
+        if password != "dba":
+            server.isql(f"USER_SET_PASSWORD('dba', '{password}');")
+            server = Virtuoso(server.url, sql_port, password, folder)
+        yield server
     finally:
         stop_server(proc)

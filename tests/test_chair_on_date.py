@@ -323,9 +323,7 @@ MUTANTS: dict[str, list[tuple[str, str]]] = {
     # later chairs by typed value
     "typed later": [("STR(?laterStart) > STR(?since)", "?laterStart > ?since")],
     # one row per membership and date, whatever the number of successors
-    "distinct rows": [
-        ("SELECT (?_date_xsd_date AS ?date)", "SELECT DISTINCT (?_date_xsd_date AS ?date)")
-    ],
+    "distinct rows": [("SELECT ?date ?chair", "SELECT DISTINCT ?date ?chair")],
 }
 
 

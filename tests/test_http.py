@@ -23,14 +23,15 @@ def test_push_sends_one_put_with_the_length_and_the_body_in_chunks() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(204)
+        return httpx.Response(404 if request.method == "GET" else 204)
 
     payload = b"<http://a/> <http://b/> <http://c/> .\n" * 20_000
     progress: list[tuple[int, int]] = []
     with http.use_transport(httpx.MockTransport(handler)):
         status = push_ntriples(STORE, payload, progress=lambda s, t: progress.append((s, t)))
-    assert status == 204 and len(seen) == 1
-    request = seen[0]
+    # a look at the target first (a GET, no body), then the one PUT
+    assert status == 204 and [r.method for r in seen] == ["GET", "PUT"]
+    request = seen[1]
     assert request.method == "PUT" and str(request.url) == STORE + "?default"
     assert request.headers["content-type"] == "application/n-triples"
     assert request.headers["content-length"] == str(len(payload))
@@ -43,6 +44,8 @@ def test_push_sends_one_put_with_the_length_and_the_body_in_chunks() -> None:
 
 def test_a_connection_cut_during_the_upload_is_a_clear_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200)
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
 
     with http.use_transport(httpx.MockTransport(handler)), pytest.raises(RemoteStoreError) as info:
@@ -100,3 +103,18 @@ def test_a_bad_answer_from_an_endpoint_is_a_clear_error(
     with http.use_transport(transport), pytest.raises(RemoteStoreError, match=message) as info:
         execute_remote(ENDPOINT, text)
     assert info.value.message.startswith(f"SPARQL endpoint {ENDPOINT} failed")
+
+
+def test_a_store_slow_to_answer_the_look_still_gets_the_upload() -> None:
+    """The GET before the upload only looks: when it times out, the PUT is sent anyway."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        if request.method == "GET":
+            raise httpx.ReadTimeout("timed out", request=request)
+        return httpx.Response(201)
+
+    with http.use_transport(httpx.MockTransport(handler)):
+        assert push_ntriples(STORE, b"<http://a/> <http://b/> <http://c/> .\n") == 201
+    assert seen == ["GET", "PUT"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -17,7 +18,7 @@ from sgraph.cli import cli
 from sgraph.network import analyse, project, select, to_pyvis
 from sgraph.network.formats import serialize
 from sgraph.network.labels import fold, search_text, short_labels
-from sgraph.network.layout import overlaps, positions, radii
+from sgraph.network.layout import CELL, overlaps, positions, radii, separate
 from sgraph.network.page import page_data
 from sgraph.network.rows import from_rows
 from sgraph.network.select import Selection
@@ -107,6 +108,38 @@ def test_whole_graph_separates_groups(g: nx.MultiDiGraph) -> None:
     assert nearer / total > 0.8
 
 
+def test_whole_graph_is_compact(g: nx.MultiDiGraph) -> None:
+    """The whole graph's box holds about CELL x CELL layout units per node (not a few knots in
+    empty space, which the first view would draw as specks), and no two shapes overlap."""
+    pos = positions(g)
+    r = radii(g)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    per_node = (max(xs) - min(xs)) * (max(ys) - min(ys)) / g.number_of_nodes()
+    assert per_node <= (1.5 * CELL) ** 2
+    assert overlaps(pos, r) == []
+
+
+def test_overlap_removal_spreads_a_crowd() -> None:
+    """Thousands of shapes dropped on a small square, a few of them hubs many times larger:
+    none overlaps another afterwards, and the same input gives the same positions."""
+    rng = np.random.default_rng(1)
+    xy = rng.random((1000, 2)) * 100
+    xy[:10] = xy[0]  # coincident points
+    rr = np.full(1000, 7.0)
+    rr[::100] = 60.0
+    out = separate(xy, rr)
+    keys = [str(i) for i in range(len(xy))]
+    assert (
+        overlaps(
+            dict(zip(keys, map(tuple, out.tolist()), strict=True)),
+            dict(zip(keys, rr.tolist(), strict=True)),
+        )
+        == []
+    )
+    assert np.array_equal(separate(xy, rr), out)
+
+
 def test_short_labels_never_repeat(g: nx.MultiDiGraph) -> None:
     labels = {n: d["label"] for n, d in g.nodes(data=True)}
     kinds = {n: d["type_label"] for n, d in g.nodes(data=True)}
@@ -121,6 +154,28 @@ def test_short_labels_never_repeat(g: nx.MultiDiGraph) -> None:
         {"a": 2020, "b": None},
     )
     assert same == {"a": "Annual report (Report, 2020)", "b": "Annual report (Letter)"}
+    # a review and its report under one long title: the words of the kind that differ, the
+    # label cut only as far as 48 characters need, never to a stub
+    title = "Effective multi-agency practice in identifying and responding to child neglect"
+    pair = short_labels(
+        {"r": title, "p": title, "w1": "Working Together", "w2": "Working Together"},
+        {
+            "r": "Local child safeguarding practice review",
+            "p": "Local review report",
+            "w1": "Statutory guidance",
+            "w2": "Statutory guidance",
+        },
+        {"r": None, "p": 2021, "w1": 1999, "w2": 2006},
+    )
+    assert pair == {
+        "r": "Effective multi-agency practice in… (review)",
+        "p": "Effective multi-agency practice… (report, 2021)",
+        "w1": "Working Together (1999)",
+        "w2": "Working Together (2006)",
+    }
+    assert all(len(s) <= 48 for s in pair.values())
+    # no entity of the curated graph needs a number to be told apart
+    assert not [s for s in short.values() if re.search(r" #\d+$", s)]
     assert fold("Sørensen Éire") == "sorensen eire"
     assert "csprp" in search_text(["Child Safeguarding Practice Review Panel"]).split("\n")
 

@@ -43,6 +43,12 @@ SIZES = [(1280, 720), (1920, 1080)]
 MIN_LABEL_PX = 11
 MAX_OVERLAP = 0.02
 TOP_LABELLED = 15
+#: Node shapes on the first view: every one at least this radius in CSS px, the median at least
+#: MEDIAN_NODE_PX (shapes, not specks), and the drawing fills at least FILL of the map's width or
+#: height (not a small knot in the middle).
+MIN_NODE_PX = 2.0
+MEDIAN_NODE_PX = 3.0
+FILL = 0.8
 
 
 #: Runs before the page's own scripts (through the DevTools protocol, so the page's CSP does not
@@ -119,6 +125,26 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+
+
+def shapes_are_visible(
+    v: Visit, least: float = MIN_NODE_PX, median: float = MEDIAN_NODE_PX
+) -> list[float]:
+    """Every node drawn as a shape, not a speck, and the drawing filling the map; the radii."""
+    nodes: list[dict[str, float]] = v.page.evaluate(
+        "sgraph.data.nodes.map(n => network.screen(n.id))"
+    )
+    radii = sorted(n["r"] for n in nodes)
+    assert radii[0] >= least, radii[:5]
+    assert radii[len(radii) // 2] >= median, radii[len(radii) // 2]
+    w, h = v.page.evaluate(
+        "[document.getElementById('network').clientWidth, document.getElementById('network').clientHeight]"
+    )
+    xs = [n["x"] for n in nodes]
+    ys = [n["y"] for n in nodes]
+    assert all(0 <= x <= w for x in xs) and all(0 <= y <= h for y in ys)
+    assert (max(xs) - min(xs)) / w >= FILL or (max(ys) - min(ys)) / h >= FILL
+    return radii
 
 
 def overlap_fraction(labels: list[dict[str, Any]]) -> float:
@@ -217,6 +243,27 @@ def test_legible_on_open(curated_page: Path, visit: Any, size: tuple[int, int]) 
     # the short label is the page's, the full title is in the data for tooltip and panel
     short = {n["id"]: n["short"] for n in data["nodes"]}
     assert all(lab["text"] == short[lab["id"]] for lab in labels)
+    shapes_are_visible(v)
+    # labels are not written over other entities' shapes: only the 25 most connected may be,
+    # when no free place is left for them
+    screen: dict[str, dict[str, float]] = v.page.evaluate(
+        "Object.fromEntries(sgraph.data.nodes.map(n => [n.id, network.screen(n.id)]))"
+    )
+    first = set(most_connected(data, 25))
+    for lab in labels:
+        if lab["id"] in first:
+            continue
+        x0, y0, x1, y1 = lab["box"]
+        for other, p in screen.items():
+            if other == lab["id"] or p["r"] < 1.5:
+                continue
+            hit = (
+                x0 < p["x"] + p["r"]
+                and p["x"] - p["r"] < x1
+                and y0 < p["y"] + p["r"]
+                and p["y"] - p["r"] < y1
+            )
+            assert not hit, f"the label {lab['text']!r} is written over {other}"
     # level of detail: zooming in shows more labels where one looks, each as legible
     v.page.evaluate("network.zoom(2.5, 0)")
     v.settle()
@@ -241,13 +288,17 @@ def test_legible_on_open_with_a_bigger_graph(
     assert set(most_connected(data, TOP_LABELLED)) <= {lab["id"] for lab in labels}
     texts = [n["short"] for n in data["nodes"]]
     assert len({t.casefold() for t in texts}) == len(texts)
+    # a thousand entities and more leave each a smaller share of the map: no shape overlaps
+    # another at any zoom, so they are smaller on the first view, but still not sub-pixel
+    shapes_are_visible(v, least=1.2, median=1.5)
     assert v.errors == []
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_select_fits_the_view_to_the_neighbours(
-    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any
+    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any, size: tuple[int, int]
 ) -> None:
-    v = visit(curated_page)
+    v = visit(curated_page, size)
     page = v.page
     before = page.evaluate("network.camera()")
     person = next(
@@ -287,6 +338,12 @@ def test_select_fits_the_view_to_the_neighbours(
     near = {other} | set(nx.all_neighbors(curated_graph, other))
     labelled = {lab["id"]: lab for lab in v.labels()}
     assert near <= set(labelled)
+    assert min(labelled[n]["px"] for n in near) >= 12
+    # "Fit all" shows the whole map again, at the zoom it opened with
+    page.click("#fit-all")
+    v.settle()
+    assert page.evaluate("network.camera().ratio") == pytest.approx(before["ratio"])
+    assert sorted(v.on_screen(sorted(curated_graph.nodes))) == sorted(curated_graph.nodes)
     assert v.errors == [] and v.requests == []
 
 
@@ -363,16 +420,56 @@ def test_search_forgives(curated_page: Path, curated_graph: nx.MultiDiGraph, vis
     assert v.errors == []
 
 
+@pytest.mark.parametrize("size", SIZES)
 def test_timeline_draws_every_dated_entity(
-    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any
+    curated_page: Path, curated_graph: nx.MultiDiGraph, visit: Any, size: tuple[int, int]
 ) -> None:
-    v = visit(curated_page)
+    """Every dated entity has a dot, none on another, in its year's band, at both window sizes,
+    with the panel closed and open (a narrower strip)."""
+    v = visit(curated_page, size)
     dated = sum(1 for _, d in curated_graph.nodes(data=True) if d["year"] is not None)
-    assert v.page.locator("#timeline .dot").count() == dated
-    assert v.page.evaluate("sgraph.timeline()") == {"dated": dated, "shown": dated}
-    assert "all shown" in (v.page.locator("#timeline .label").text_content() or "")
+    busiest = max(
+        sum(1 for _, d in curated_graph.nodes(data=True) if d["year"] == y)
+        for y in {d["year"] for _, d in curated_graph.nodes(data=True) if d["year"] is not None}
+    )
+    assert busiest > 12  # more than the strip's 9 px dots hold in a year
+    for step in ("closed", "open"):
+        if step == "open":
+            v.page.locator("#timeline .dot").first.click()
+            assert v.page.locator("#panel.open").count() == 1
+        assert v.page.locator("#timeline .dot").count() == dated, step
+        state = v.page.evaluate("sgraph.timeline()")
+        assert (state["dated"], state["shown"]) == (dated, dated), step
+        assert state["dot"] >= 5, step
+        assert "all shown" in (v.page.locator("#timeline .label").text_content() or ""), step
+        boxes = v.page.eval_on_selector_all(
+            "#timeline .dot",
+            "ds => ds.map(d => { const r = d.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })",
+        )
+        strip = v.page.eval_on_selector(
+            "#timeline",
+            "t => { const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }",
+        )
+        for i, a in enumerate(boxes):
+            assert strip[0] <= a[0] and a[2] <= strip[2] and strip[1] <= a[1] and a[3] <= strip[3]
+            for b in boxes[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, f"{step}: timeline dots {a} and {b} overlap"
+    assert v.errors == []
+
+
+def test_timeline_says_what_it_leaves_out(bigger_page: Path, visit: Any) -> None:
+    """Where even the smallest dots have no room (hundreds of dated entities in a strip narrowed
+    by the open panel), the strip draws the most connected, counts the others and says why."""
+    v = visit(bigger_page)
     v.page.locator("#timeline .dot").first.click()
     assert v.page.locator("#panel.open").count() == 1
+    state = v.page.evaluate("sgraph.timeline()")
+    assert v.page.locator("#timeline .dot").count() == state["shown"] < state["dated"]
+    text = v.page.locator("#timeline .label").text_content() or ""
+    left = f"{state['dated'] - state['shown']:,}"
+    assert f"{left} not shown: no room left in" in text and "Years filter" in text
+    assert v.errors == []
 
 
 def test_how_are_these_connected(

@@ -564,24 +564,24 @@ def test_safeguarding_partners(graph_store: GraphStore, library: dict[str, Named
         "current",
     )
     assert sorted(rows) == [
-        ("concept/chief-officer-of-police", "chief of police", ACT_2017, None, "true"),
+        ("concept/chief-officer-of-police", "chief of police", ACT_2017, None, "yes"),
         (
             "concept/clinical-commissioning-group",
             None,
             ACT_2017,
             "concept/integrated-care-board",
-            "false",
+            "no",
         ),
         # defined by the current s. 16E of the 2004 Act; the boards set up by the 2022 Act
-        ("concept/integrated-care-board", None, ACT_2004, None, "true"),
+        ("concept/integrated-care-board", None, ACT_2004, None, "yes"),
         (
             "concept/integrated-care-board",
             None,
             "http://www.legislation.gov.uk/id/ukpga/2022/31",
             None,
-            "true",
+            "yes",
         ),
-        ("concept/local-authority", None, ACT_2017, None, "true"),
+        ("concept/local-authority", None, ACT_2017, None, "yes"),
     ]
 
 

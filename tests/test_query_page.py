@@ -147,6 +147,15 @@ def test_each_view_from_a_named_query(page: Any, base_url: str, name: str, view:
         assert page.locator("#graph canvas").count() >= 1  # vis-network draws one, sigma.js several
         box = page.locator("#graph canvas").first.bounding_box()
         assert box["width"] > 600 and box["height"] > 300
+        # drawn with the network page's renderer: every shape visible, not a speck, and the
+        # links drawn at least 1.3 px wide in a grey that shows on white
+        net = "sgraphQueryPage.state.graph.network"
+        radii = page.evaluate(f"{net}.graph.nodes().map(id => {net}.screen(id).r)")
+        assert len(radii) == len(ends) and min(radii) >= 3, sorted(radii)[:3]
+        assert page.evaluate(f"{net}.sigma.getSetting('minEdgeThickness')") >= 1.3
+        colours = page.evaluate(f"{net}.graph.mapEdges((k, a) => a.color)")
+        assert len(colours) == len(expected)
+        assert all(sum(int(c[i : i + 2], 16) for i in (1, 3, 5)) / 3 < 0x96 for c in colours)
     elif view == "Timeline":
         assert page.locator("#timeline circle.dot").count() == len(expected)
         labels = page.locator("#timeline text.label").all_text_contents()

@@ -91,6 +91,20 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "remote FROM.",
     ),
     EnvSetting(
+        "SGRAPH_WORKER_MEMORY",
+        "MiB",
+        "2048",
+        "Memory limit of each query worker of `serve` (its store and the query it runs; "
+        "RLIMIT_DATA); a query past it gets 503 and a fresh worker. 0: no limit.",
+        "--worker-memory",
+    ),
+    EnvSetting(
+        "SGRAPH_PUSH_PASSWORD",
+        "text",
+        "unset (then ~/.netrc, then a prompt)",
+        "The password of `push --user NAME` (Basic or Digest, as the store asks).",
+    ),
+    EnvSetting(
         "XDG_CACHE_HOME",
         "folder",
         "~/.cache",

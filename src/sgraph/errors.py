@@ -13,10 +13,13 @@ the CLI to an exit code (``exit_code``) and the server to an HTTP status (``http
     │   │   └── UnknownEntityError                      no entity matches
     │   ├── AmbiguousEntityError                        several entities match
     │   ├── QueryRefusedError                           SERVICE, LOAD, remote FROM ...
+    │   ├── QueryTooComplexError                        nested too deep, too long (before parsing)
     │   ├── RequestTooLargeError     HTTP 413
     │   └── NotAcceptableError       HTTP 406
     ├── ReadOnlyError                exit 2, HTTP 403   an update on a read-only endpoint
     ├── QueryTimeoutError            exit 2, HTTP 503   a query over its time limit
+    ├── QueryMemoryError             exit 2, HTTP 503   a query over its worker's memory limit
+    ├── ServerBusyError              exit 2, HTTP 503   no capacity to admit a query (Retry-After)
     ├── RemoteStoreError             exit 2, HTTP 502   an endpoint or store that fails or refuses
     │   └── UnreachableError                            no answer at all (sgraph.http)
     └── ValidationError              exit 1, HTTP 422   the graph does not conform to the shapes
@@ -37,12 +40,15 @@ __all__ = [
     "NotAcceptableError",
     "NotFoundError",
     "ParameterError",
+    "QueryMemoryError",
     "QueryRefusedError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "QueryTooComplexError",
     "ReadOnlyError",
     "RemoteStoreError",
     "RequestTooLargeError",
+    "ServerBusyError",
     "SgraphError",
     "UnknownEntityError",
     "UnknownQueryError",
@@ -180,6 +186,21 @@ class QueryRefusedError(InputError):
     graph the store does not hold)."""
 
 
+class QueryTooComplexError(InputError):
+    """A query past the bounds checked before it is parsed (``sgraph.query_policy.check_bounds``):
+    nested too deeply, too many operators, too long. ``limit`` names the bound that was passed."""
+
+    def __init__(self, message: str, *, limit: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.limit = limit
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error shape, with the name of the bound that was passed."""
+        body = super().to_dict()
+        body["limit"] = self.limit
+        return body
+
+
 class RequestTooLargeError(InputError):
     http_status = 413
 
@@ -198,6 +219,32 @@ class QueryTimeoutError(SgraphError):
     """A query that ran past its time limit."""
 
     http_status = 503
+
+
+class QueryMemoryError(SgraphError):
+    """A query whose worker passed its memory limit; ``limit`` names the setting."""
+
+    http_status = 503
+
+    def __init__(self, message: str, *, limit: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.limit = limit
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error shape, with the name of the limit that was passed."""
+        body = super().to_dict()
+        body["limit"] = self.limit
+        return body
+
+
+class ServerBusyError(SgraphError):
+    """No capacity to take a query now; ``retry_after_s`` says when to try again."""
+
+    http_status = 503
+
+    def __init__(self, message: str, *, retry_after_s: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after_s = retry_after_s
 
 
 class RemoteStoreError(SgraphError):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import httpx
 
@@ -67,6 +68,50 @@ def request(
         ) as client:
             return client.request(
                 method, url, headers=headers, content=content, data=form, auth=auth
+            )
+    except httpx.TimeoutException:
+        raise UnreachableError(url, f"no answer within {timeout_s:g} s") from None
+    except httpx.TransportError as exc:
+        raise UnreachableError(url, _reason(exc)) from None
+    except httpx.InvalidURL as exc:
+        raise InputError(f"not a valid URL: {url!r} ({exc})", hint="give an http(s) URL") from None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The head of an answer: status, reason, headers and at most ``max_bytes`` of the body."""
+
+    status_code: int
+    reason_phrase: str
+    headers: httpx.Headers
+    content: bytes
+
+
+def probe(
+    method: str,
+    url: str,
+    *,
+    timeout_s: float,
+    auth: httpx.Auth | None = None,
+    max_bytes: int = 4096,
+) -> Probe:
+    """Send a request without a body and read only the first ``max_bytes`` of the answer (a
+    ``GET`` of a large graph costs no more than a ``HEAD``). ``UnreachableError`` as
+    ``request``."""
+    try:
+        with (
+            httpx.Client(
+                transport=_transport.get(), timeout=timeout_s, headers={"User-Agent": USER_AGENT}
+            ) as client,
+            client.stream(method, url, auth=auth) as response,
+        ):
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) >= max_bytes:
+                    break
+            return Probe(
+                response.status_code, response.reason_phrase, response.headers, body[:max_bytes]
             )
     except httpx.TimeoutException:
         raise UnreachableError(url, f"no answer within {timeout_s:g} s") from None

@@ -198,7 +198,8 @@ class TurtleWriter:
 
 class TrigWriter:
     """Deterministic TriG written one graph, then one subject, at a time: the default graph first,
-    then one ``GRAPH`` block per named graph (sorted); subjects sorted within each graph."""
+    then one ``NAME { ... }`` block per named graph (sorted; without the optional ``GRAPH`` keyword,
+    which rapper 2.0 and Virtuoso 7.2 do not read); subjects sorted within each graph."""
 
     def __init__(
         self, prefixes: dict[str, str], header: str = "", body: TextIO | None = None
@@ -217,7 +218,8 @@ class TrigWriter:
         self.named = not isinstance(name, ox.DefaultGraph)
         if self.named:
             assert not isinstance(name, ox.DefaultGraph)
-            self.body.write(f"GRAPH {turtle_term(name, self.pm)} {{\n")
+            # no GRAPH keyword: optional in TriG 1.1, refused by rapper 2.0 and Virtuoso 7.2
+            self.body.write(f"{turtle_term(name, self.pm)} {{\n")
         self.graphs += 1
         self.blocks = 0
 

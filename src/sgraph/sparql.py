@@ -126,6 +126,7 @@ def check_syntax(text: str, *, prefixes: dict[str, str] | None = None) -> None:
     no connection is opened. Texts that passed are remembered (the named queries are checked
     on every run); a bad text is parsed again each time, so it always raises.
     """
+    query_policy.check_bounds(text)  # before the parser, which a deep nesting would crash
     _checked(text, tuple(sorted(prefixes.items())) if prefixes is not None else None)
 
 
@@ -225,8 +226,10 @@ def execute(
     has its own ``FROM`` / ``FROM NAMED``, which then define its dataset (SPARQL 1.1, 13.2).
     A query that would reach another server (``SERVICE``, ``LOAD``) or names a graph the store
     does not hold in ``FROM`` is refused (``QueryRefusedError``, see ``sgraph.query_policy``)
-    unless ``allow_service``.
+    unless ``allow_service``. A query past the bounds of ``query_policy.check_bounds`` (nesting,
+    operators, length) is refused before it is parsed (``QueryTooComplexError``).
     """
+    query_policy.check_bounds(text)
     kind = query_kind(text)
     if kind == "update":
         raise InputError(
@@ -341,7 +344,7 @@ def execute_remote(
 def _remote_error(endpoint: str, what: str) -> RemoteStoreError:
     return RemoteStoreError(
         f"SPARQL endpoint {endpoint} failed: {what}",
-        hint="check the URL (for Oxigraph server it ends in /query, for sgraph serve in /sparql) "
+        hint="check the URL (Oxigraph server: .../query; Virtuoso and sgraph serve: .../sparql) "
         "and that the store is running and reachable",
     )
 

@@ -291,6 +291,9 @@ def query_command(
     from sgraph.sparql import execute, execute_remote, query_kind, serialize
 
     named = _resolve(target, queries_dir)
+    from sgraph import query_policy
+
+    query_policy.check_bounds(named.query)  # a deep nesting would crash the parser (SIGSEGV)
     settings = make_settings(data_dir, base)
     prefixes = all_prefixes(settings.base)
     bindings = named.bind(_parse_params(params), prefixes)
@@ -310,7 +313,6 @@ def query_command(
     if endpoint:
         result = execute_remote(endpoint, named.query, bindings, prefixes=prefixes)
     else:
-        from sgraph import query_policy
         from sgraph.queries import check_entities
 
         if not allow_service and query_policy.mentions_refused(named.query):
@@ -381,6 +383,20 @@ def _load(settings: Settings) -> GraphStore:
     help="Replace this named graph. [default: the default graph]",
 )
 @click.option(
+    "--user",
+    default=None,
+    metavar="NAME",
+    help="Log in as NAME; the password from SGRAPH_PUSH_PASSWORD, ~/.netrc or a prompt.",
+)
+@click.option(
+    "--auth",
+    "scheme",
+    type=click.Choice(["auto", "basic", "digest"]),
+    default="auto",
+    show_default=True,
+    help="HTTP authentication: auto takes the one the store asks for.",
+)
+@click.option(
     "--validate/--no-validate",
     default=True,
     show_default=True,
@@ -392,6 +408,8 @@ def _load(settings: Settings) -> GraphStore:
 def push_command(
     url: str,
     graph: str | None,
+    user: str | None,
+    scheme: str,
     validate: bool,
     data_dir: Path | None,
     base: str | None,
@@ -401,19 +419,32 @@ def push_command(
 
     Sends the built graph (curated data plus the materialised standard triples) as
     N-Triples in ONE HTTP PUT to URL?default, or URL?graph=IRI with --graph, so the
-    target graph is replaced at once and no reader sees half of it.
+    target graph is replaced at once and no reader sees half of it. The N-Triples are
+    made from the store as they are sent (memory does not grow with the graph).
+
+    A store that asks for a login gets one: user:password@ in the URL, or --user NAME
+    with the password from SGRAPH_PUSH_PASSWORD, ~/.netrc or a prompt (a terminal only);
+    without --user, the ~/.netrc entry of the host. Basic or Digest, as the store asks.
 
     \b
     Example:
       oxigraph serve --location /tmp/sg --bind 127.0.0.1:7878 &
       sgraph push http://127.0.0.1:7878/store
-      sgraph push http://127.0.0.1:3030/sgraph/data --graph https://w3id.org/sgraph/graph
+      SGRAPH_PUSH_PASSWORD=dba sgraph push http://127.0.0.1:8890/sparql-graph-crud-auth \\
+          --user dba --graph https://w3id.org/sgraph/graph
       sgraph query publications --endpoint http://127.0.0.1:7878/query
     """
-    from sgraph.push import push, target_url
+    import sys
+
+    from sgraph.push import find_login, push, target_url
 
     settings = make_settings(data_dir, base)
-    target_url(url, graph)  # refuse a malformed URL before loading anything
+    target = target_url(url, graph)  # refuse a malformed URL before loading anything
+
+    def ask(prompt: str) -> str:
+        return str(click.prompt(prompt, hide_input=True, err=True))
+
+    login = find_login(url, user, ask=ask if sys.stdin.isatty() else None)
     progress(f"Data: {settings.describe_data()}")
     gs = _load(settings)
     if validate:
@@ -431,12 +462,21 @@ def push_command(
             shown["last"] = pct
             progress(f"  {sent:,} / {total:,} bytes ({pct}%)")
 
-    progress(f"Uploading to {target_url(url, graph)} ...")
-    result = push(gs, url, graph, progress=show)
+    who = f" as {login.user} (password from {login.source})" if login else ""
+    progress(f"Uploading to {target}{who} ...")
+    result = push(gs, url, graph, progress=show, login=login, scheme=scheme)  # type: ignore[arg-type]
     where = f"named graph <{graph}>" if graph else "the default graph"
     click.echo(
-        f"Pushed {result.triples} triples ({result.bytes:,} bytes of N-Triples) to {where} at {url} (HTTP {result.status})"
+        f"Pushed {result.triples} triples ({result.bytes:,} bytes of N-Triples) to {where} "
+        f"at {split_url(url)} (HTTP {result.status})"
     )
+
+
+def split_url(url: str) -> str:
+    """``url`` without a password, for messages."""
+    from sgraph.push import split_credentials
+
+    return split_credentials(url)[0]
 
 
 def register(group: click.Group) -> None:

@@ -63,6 +63,15 @@ from sgraph.errors import InputError
     help="Query worker processes, each with its own copy of the graph.",
 )
 @click.option(
+    "--worker-memory",
+    "worker_memory_mb",
+    default=None,
+    type=click.IntRange(min=0),
+    metavar="MIB",
+    help="Memory limit of each query worker in MiB, its copy of the graph included (503 when "
+    "a query passes it; 0: none). Default: SGRAPH_WORKER_MEMORY, else 2048.",
+)
+@click.option(
     "--dist",
     "dist_dir",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -86,6 +95,7 @@ def serve_command(
     max_rows: int,
     max_request_bytes: int,
     workers: int,
+    worker_memory_mb: int | None,
     dist_dir: Path | None,
     public_url: str | None,
     store_path: Path | None,
@@ -94,8 +104,9 @@ def serve_command(
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, a query page at /.
 
     Queries may not update anything (403), reach other servers (SERVICE, LOAD and
-    remote FROM are refused with 400), run past --timeout (503) or return more
-    than --max-rows rows (cut, with the header X-Sgraph-Truncated: true).
+    remote FROM are refused with 400), run past --timeout (503), use more than
+    --worker-memory (503) or return more than --max-rows rows (cut, with the
+    header X-Sgraph-Truncated: true).
     Named queries run at /api/queries/NAME?param=value. Stop with Ctrl-C.
 
     \b
@@ -108,13 +119,14 @@ def serve_command(
     import uvicorn
 
     from sgraph.server import ServerConfig, create_app
-    from sgraph.server.errors import JsonErrorH11Protocol
+    from sgraph.server.errors import KEEP_ALIVE_S, JsonErrorH11Protocol
 
     if public_url is not None and not public_url.startswith(("http://", "https://")):
         raise InputError(
             f"--public-url {public_url!r} is not an http(s) address",
             hint="give the address as clients use it, e.g. --public-url https://example.org/sgraph",
         )
+    memory_mb = worker_memory_mb if worker_memory_mb is not None else _worker_memory_setting()
     settings = make_settings(data_dir, base)
     gs = open_store(settings, store_path, no_store, memory=True)
     config = ServerConfig(
@@ -125,6 +137,7 @@ def serve_command(
         max_request_bytes=max_request_bytes,
         dist_dir=dist_dir,
         workers=workers,
+        worker_memory_mb=memory_mb,
         public_url=public_url,
     )
     app = create_app(gs, config)
@@ -142,11 +155,31 @@ def serve_command(
             http=JsonErrorH11Protocol,  # uvicorn's own errors in the JSON error shape
             # let long GET queries reach the endpoint, which answers 413 above its own limit
             h11_max_incomplete_event_size=max(65536, 4 * max_request_bytes),
+            timeout_keep_alive=int(KEEP_ALIVE_S),  # idle between requests; the request itself:
+            # errors.REQUEST_READ_S (408)
         )
     except OSError as exc:  # pragma: no cover - e.g. port in use
         raise InputError(
             f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another --port"
         ) from None
+
+
+def _worker_memory_setting() -> int:
+    from sgraph import environment
+
+    value = environment.read("SGRAPH_WORKER_MEMORY")
+    if value is None:
+        return 2048
+    try:
+        mb = int(value.strip())
+    except ValueError:
+        mb = -1
+    if mb < 0:
+        raise InputError(
+            f"SGRAPH_WORKER_MEMORY={value!r} is not a number of MiB",
+            hint="set it to a whole number of MiB, e.g. SGRAPH_WORKER_MEMORY=2048 (0: no limit)",
+        )
+    return mb
 
 
 def register(group: click.Group) -> None:

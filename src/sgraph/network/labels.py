@@ -49,7 +49,7 @@ def cut(text: str, limit: int = MAX_SHORT) -> str:
     head = text[: limit - 1]
     if " " in head[limit // 2 :]:
         head = head[: head.rindex(" ")]
-    return head.rstrip(" ,;:-–—(") + "…"
+    return head.rstrip(" ,;:-–—(…") + "…"
 
 
 def acronym(text: str) -> str:
@@ -77,12 +77,15 @@ def short_labels(
     years: Mapping[str, int | None],
     known: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
-    """A short label for every key, no two the same (ignoring case): the label cut to
-    MAX_SHORT; where cuts collide, the shared start shortened so the differing part shows:
-    to its initials when those are a name in use (``known``, e.g. the alternative labels:
-    "CSPRP: annual report 2020"), else cut ("Safeguarding partners' yearly… 2019-20"); where
-    they still collide, the kind and year added ("... (Review)", "... (Publication, 2019)");
-    a number as the last resort."""
+    """A short label for every key, at most MAX_TAGGED characters and no two the same
+    (ignoring case): the label cut to MAX_SHORT; where cuts collide, the shared start
+    shortened so the differing part shows: to its initials when those are a name in use
+    (``known``, e.g. the alternative labels: "CSPRP: annual report 2020"), else cut
+    ("Safeguarding partners' yearly… 2019-20"); where they still collide, what tells them
+    apart added: as much of the kind as tells the kinds apart, the year where the years differ
+    ("Child Q (report, 2022)", "Child Q (review)", "Working Together to Safeguard Children
+    (1999)"); a number
+    as the last resort. The full title stays in the tooltip and the panel."""
     out = {k: cut(labels[k]) for k in sorted(labels)}
     for clash in _clashes(out):
         full = [" ".join(labels[k].split()) for k in clash]
@@ -103,14 +106,59 @@ def short_labels(
                 room = max(MAX_SHORT - min(len(rest), MAX_SHORT // 2) - 1, 8)
                 out[k] = cut(shared, room).rstrip("…") + "… " + cut(rest, MAX_SHORT - room)
     for clash in _clashes(out):
-        for k in clash:
-            year = years.get(k)
-            extra = kinds.get(k, "") + (f", {year}" if isinstance(year, int) else "")
-            out[k] = cut(out[k], MAX_SHORT + 8 - len(extra) - 3) + f" ({extra})"
+        kind_differs = len({kinds.get(k, "") for k in clash}) > 1
+        year_differs = len({years.get(k) for k in clash}) > 1
+        tags = _kind_tags([kinds.get(k, "") for k in clash])
+        for k, tag in zip(clash, tags, strict=True):
+            # the shared start shortened to initials in use is kept; a cut one is not
+            base = out[k] if "…" not in out[k] else labels[k]
+            out[k] = _tagged(
+                base, tag if kind_differs else "", years.get(k) if year_differs else None
+            )
+    taken = {s.casefold() for s in out.values()}
     for clash in _clashes(out):
-        for i, k in enumerate(clash[1:], start=2):
-            out[k] = f"{out[k]} #{i}"
+        for k in clash[1:]:
+            i = 2
+            while True:
+                number = f" #{i}"
+                text = cut(out[k], MAX_TAGGED - len(number)) + number
+                if text.casefold() not in taken:
+                    break
+                i += 1
+            out[k] = text
+            taken.add(text.casefold())
     return out
+
+
+#: Longest label with what tells it apart (kind, year, number) added.
+MAX_TAGGED = 48
+#: The least of the label's own words kept beside a kind and year.
+_MIN_BASE = 20
+
+
+def _kind_tags(kinds: Sequence[str]) -> list[str]:
+    """The fewest last words of each kind that still tell the kinds apart: {"Local review
+    report", "Local child safeguarding practice review"} -> "report", "review"; the panel
+    says the kind in full."""
+    distinct = set(kinds)
+    longest = max(len(k.split()) for k in kinds)
+    for m in range(1, longest + 1):
+        tags = [" ".join(k.split()[-m:]) for k in kinds]
+        if len(set(tags)) == len(distinct):
+            return tags
+    return list(kinds)
+
+
+def _tagged(text: str, kind: str, year: int | None) -> str:
+    """``text (kind, year)`` in at most MAX_TAGGED characters: the label keeps at least
+    _MIN_BASE characters, the kind is cut to what is left."""
+    extra = str(year) if isinstance(year, int) else ""
+    if not kind and not extra:
+        return text
+    after = f", {extra}" if kind and extra else extra
+    base = cut(text, max(MAX_TAGGED - 3 - len(kind) - len(after), _MIN_BASE))
+    kind = cut(kind, MAX_TAGGED - 3 - len(after) - len(base)) if kind else ""
+    return f"{base} ({kind}{after})"
 
 
 def _clashes(shorts: Mapping[str, str]) -> list[list[str]]:

@@ -10,8 +10,12 @@ Every view gets a layout of its own, chosen by how the view was made (``view_of`
   communities) each in a cluster of their own, the parts packed side by side, and the entities
   with no relation in a grid below them, never piled up.
 
-Then a last pass pushes apart any two nodes closer than their radii (``style.radius``) and a
-gap, so no two node shapes overlap at any zoom (the page scales sizes with positions). The same
+A layout of the whole graph (or a filtered view) is then shrunk towards CELL x CELL layout units
+per node (``compact``: the packed parts and clusters leave empty space between them, and a first
+view of it all would draw every shape a speck). Then a last pass pushes apart any two nodes
+closer than their radii (``style.radius``) and a gap, growing the layout where pushing alone
+does not clear a crowd, so no two node shapes overlap at any zoom (the page scales sizes with
+positions). The same
 graph (same nodes, edges and attributes) always gets the same positions: nodes go in sorted
 order, every random start has a fixed seed.
 """
@@ -36,12 +40,16 @@ VIEW_KEY = "sgraph_view"
 EDGE = 70.0
 #: Space kept between two node shapes, in layout units.
 GAP = 6.0
-#: Up to this many nodes a part gets 120 force-directed steps, above it 60.
+#: Up to this many nodes a part gets 120 force-directed steps, above it 40, and above
+#: BIG_SPRING_LIMIT 30 (each step costs the square of the nodes).
 SPRING_LIMIT = 500
+BIG_SPRING_LIMIT = 1500
 #: A part with at least this many nodes has its groups (communities) laid out as clusters.
 CLUSTER_MIN = 24
+#: Layout units per node (each way) a whole-graph layout is shrunk towards (``compact``).
+CELL = 80.0
 #: The width-to-height ratio a whole-graph layout is stretched towards.
-ASPECT = 1.6
+ASPECT = 1.85
 #: Elements of one tile of the repulsion weights (1 MiB of float64, so the temporaries of the
 #: elementwise steps stay in cache).
 _TILE_ELEMENTS = 131_072
@@ -98,7 +106,10 @@ def positions(g: nx.MultiDiGraph, *, seed: int = SEED) -> dict[str, Point]:
         raw = parts(h, r, community, seed)
     nodes = sorted(raw)
     xy = np.array([raw[k] for k in nodes], dtype=float)
-    xy = separate(xy, np.array([r[k] for k in nodes]))
+    rr = np.array([r[k] for k in nodes])
+    if view.kind not in ("focus", "path"):
+        xy = compact(xy, rr)
+    xy = separate(xy, rr)
     xy -= (xy.min(axis=0) + xy.max(axis=0)) / 2
     return {
         k: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0)
@@ -153,7 +164,8 @@ def force(h: nx.Graph, r: Mapping[str, float], seed: int = SEED) -> dict[str, Po
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
     ordered.add_edges_from(sorted(tuple(sorted(e)) for e in h.edges()))
-    raw = fruchterman_reingold(ordered, seed=seed, iterations=120 if n <= SPRING_LIMIT else 60)
+    steps = 120 if n <= SPRING_LIMIT else 40 if n <= BIG_SPRING_LIMIT else 30
+    raw = fruchterman_reingold(ordered, seed=seed, iterations=steps)
     xy = np.array([raw[k] for k in nodes], dtype=float)
     xy -= xy.mean(axis=0)
     # scale so the median relation is EDGE long (plus the radii at its ends)
@@ -311,6 +323,24 @@ def columns(h: nx.Graph, a: str, b: str, r: Mapping[str, float]) -> dict[str, Po
     return out
 
 
+def compact(xy: np.ndarray, rr: np.ndarray, cell: float | None = None) -> np.ndarray:
+    """``xy`` shrunk (never grown) towards its middle until its bounding box holds about
+    ``cell`` x ``cell`` layout units per node: packed parts and clusters leave room between
+    them, and a first view of the whole box would draw every shape a speck. The pass that
+    follows (``separate``) pushes apart what comes to overlap."""
+    n = len(xy)
+    if n < 3:
+        return xy
+    cell = CELL if cell is None else cell
+    lo = (xy - rr[:, None]).min(axis=0)
+    hi = (xy + rr[:, None]).max(axis=0)
+    area = float(np.prod(np.maximum(hi - lo, 1.0)))
+    factor = min(1.0, math.sqrt(n * cell * cell / area))
+    centre = (lo + hi) / 2
+    out: np.ndarray = (xy - centre) * factor + centre
+    return out
+
+
 def landscape(xy: np.ndarray) -> np.ndarray:
     """``xy`` turned so its longest axis is horizontal (screens are wider than tall), with the
     sign of each axis fixed by the data, so the same input gives the same picture, and widened
@@ -334,40 +364,78 @@ def landscape(xy: np.ndarray) -> np.ndarray:
 
 
 def separate(
-    xy: np.ndarray, rr: np.ndarray, *, gap: float = GAP, iterations: int = 200
+    xy: np.ndarray,
+    rr: np.ndarray,
+    *,
+    gap: float = GAP,
+    iterations: int = 25,
+    rounds: int = 60,
+    grow: float = 1.1,
 ) -> np.ndarray:
-    """Positions moved apart, pair by pair, until no two circles (radii ``rr``) come closer
-    than ``gap``: each overlapping pair moves away from each other along the line between
-    them, half the overlap each. Deterministic (pairs in sorted order, coincident points
-    separated along a direction given by their numbers)."""
+    """Positions moved apart until no two circles (radii ``rr``) come closer than ``gap``: each
+    overlapping pair moves away from each other along the line between them, half the overlap
+    each, up to ``iterations`` times; where that leaves overlaps (a crowd round a hub only
+    spreads from its edge, slowly), the whole layout grows by ``grow`` from its middle and the
+    pushing goes on, up to ``rounds`` times. Deterministic (pairs in sorted order, coincident
+    points separated along a direction given by their numbers).
+
+    The pairs to test come from a k-d tree: the pairs of nodes within twice the 95th
+    percentile radius, and each larger node (a hub) with the nodes within its own reach, so a
+    few hubs do not make every node look as far as the largest radius."""
     xy = np.array(xy, dtype=float, copy=True)
     n = len(xy)
     if n < 2:
         return xy
-    reach = 2 * float(rr.max()) + gap
-    for _ in range(iterations):
-        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
-        if not len(pairs):
-            break
-        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-        i, j = pairs[:, 0], pairs[:, 1]
-        delta = xy[j] - xy[i]
-        dist = np.sqrt((delta**2).sum(axis=1))
-        need = rr[i] + rr[j] + gap
-        bad = dist < need - 1e-6
-        if not bad.any():
-            break
-        i, j, delta, dist, need = i[bad], j[bad], delta[bad], dist[bad], need[bad]
-        angle = (i * 2.399963 + j) % (2 * math.pi)
-        unit = np.where(
-            dist[:, None] > 1e-9,
-            delta / np.maximum(dist, 1e-9)[:, None],
-            np.stack([np.cos(angle), np.sin(angle)], axis=1),
-        )
-        push = unit * ((need - dist) / 2 * 1.01)[:, None]
-        for axis in (0, 1):  # bincount sums in order, like np.add.at but far faster
-            xy[:, axis] += np.bincount(j, push[:, axis], n) - np.bincount(i, push[:, axis], n)
+    rr = np.asarray(rr, dtype=float)
+    small = float(np.percentile(rr, 95))
+    big = np.flatnonzero(rr > small)
+    big_reach = 2 * float(rr.max()) + gap
+    for round_ in range(rounds + 1):
+        for _ in range(iterations):
+            pairs = _near_pairs(xy, gap, small, big, big_reach)
+            i, j = pairs[:, 0], pairs[:, 1]
+            delta = xy[j] - xy[i]
+            dist = np.sqrt((delta**2).sum(axis=1))
+            need = rr[i] + rr[j] + gap
+            bad = dist < need - 1e-6
+            if not bad.any():
+                return xy
+            i, j, delta, dist, need = i[bad], j[bad], delta[bad], dist[bad], need[bad]
+            angle = (i * 2.399963 + j) % (2 * math.pi)
+            unit = np.where(
+                dist[:, None] > 1e-9,
+                delta / np.maximum(dist, 1e-9)[:, None],
+                np.stack([np.cos(angle), np.sin(angle)], axis=1),
+            )
+            push = unit * ((need - dist) / 2 * 1.01)[:, None]
+            for axis in (0, 1):  # bincount sums in order, like np.add.at but far faster
+                xy[:, axis] += np.bincount(j, push[:, axis], n) - np.bincount(i, push[:, axis], n)
+        if round_ < rounds:
+            centre = (xy.min(axis=0) + xy.max(axis=0)) / 2
+            xy = centre + (xy - centre) * grow
     return xy
+
+
+def _near_pairs(
+    xy: np.ndarray, gap: float, small: float, big: np.ndarray, big_reach: float
+) -> np.ndarray:
+    """The pairs ``(i, j)``, ``i < j``, sorted, that may overlap: within ``2 * small + gap`` of
+    each other, or within ``big_reach`` of one of the ``big`` nodes."""
+    n = len(xy)
+    tree = cKDTree(xy)
+    pairs = tree.query_pairs(2 * small + gap, output_type="ndarray").reshape(-1, 2)
+    keys = pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
+    if len(big):
+        near = cKDTree(xy[big]).sparse_distance_matrix(tree, big_reach, output_type="ndarray")
+        a = big[near["i"]].astype(np.int64)
+        b = near["j"].astype(np.int64)
+        keep = a != b
+        keys = np.concatenate([keys, (np.minimum(a, b) * n + np.maximum(a, b))[keep]])
+    keys = np.sort(keys)  # one sort of integers: the same order every run
+    if len(keys) > 1:
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+    out: np.ndarray = np.stack([keys // n, keys % n], axis=1)
+    return out
 
 
 def overlaps(pos: Mapping[str, Point], r: Mapping[str, float]) -> list[tuple[str, str]]:

@@ -19,6 +19,8 @@ import pyoxigraph as ox
 from sgraph.serialize import PrefixMap
 from sgraph.terms import XSD_STRING, OxTerm
 
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
 
 @dataclass
 class QueryResult:
@@ -221,12 +223,13 @@ def write_markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
 
 
 def read_json_results(body: bytes) -> QueryResult:
-    """SPARQL 1.1 JSON results read back; ValueError if ``body`` is not JSON."""
+    """SPARQL 1.1 JSON results read back, as any store writes them; ValueError if ``body`` is not
+    SPARQL JSON results (the message names the term it cannot read)."""
     doc = json.loads(body)
     if not isinstance(doc, dict):
         raise ValueError("a JSON document that is not an object")
     if "boolean" in doc:
-        return QueryResult(kind="ask", boolean=bool(doc["boolean"]))
+        return QueryResult(kind="ask", boolean=_json_boolean(doc["boolean"]))
     variables = list(doc.get("head", {}).get("vars", []))
     rows = [
         {k: _json_term(v) for k, v in binding.items()}
@@ -235,14 +238,63 @@ def read_json_results(body: bytes) -> QueryResult:
     return QueryResult(kind="select", variables=variables, rows=rows)
 
 
+def _json_boolean(value: object) -> bool:
+    """An ASK answer: ``true``/``false`` (some stores write ``1``/``0`` or a string)."""
+    if isinstance(value, str):
+        if value.strip().lower() in ("true", "1"):
+            return True
+        if value.strip().lower() in ("false", "0"):
+            return False
+        raise ValueError(f"an ASK answer that is not a boolean: {value!r}")
+    return bool(value)
+
+
+#: Virtuoso's blank node labels (``nodeID://b10001``), and N-Triples' own prefix
+_BNODE_PREFIXES = ("nodeID://", "_:")
+#: the canonical form of each lexical form of xsd:boolean (XSD 1.1, 3.3.2)
+_BOOLEANS = {"true": "true", "1": "true", "false": "false", "0": "false"}
+
+
+def blank_node(label: str) -> ox.BlankNode:
+    """The blank node a store labels ``label``, whatever its label syntax.
+
+    Virtuoso writes ``nodeID://b10001``; the prefix is dropped. A label that is still not an
+    N-Triples label becomes ``h`` and its UTF-8 bytes in hex, so distinct labels stay distinct
+    within a result (a label only identifies a blank node within one result anyway).
+    """
+    for prefix in _BNODE_PREFIXES:
+        if label.startswith(prefix) and len(label) > len(prefix):
+            label = label[len(prefix) :]
+            break
+    try:
+        return ox.BlankNode(label)
+    except ValueError:
+        return ox.BlankNode("h" + label.encode("utf-8").hex())
+
+
 def _json_term(value: dict[str, str]) -> OxTerm:
-    kind = value.get("type")
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":
-        return ox.BlankNode(value["value"])
-    if "xml:lang" in value:
-        return ox.Literal(value["value"], language=value["xml:lang"])
-    if value.get("datatype") and value["datatype"] != XSD_STRING:
-        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
-    return ox.Literal(value["value"])
+    """One RDF term of a SPARQL JSON result: ``uri``, ``bnode``, ``literal`` and the older
+    ``typed-literal`` (Virtuoso). An ``xsd:boolean`` is given its canonical form (``1`` ->
+    ``true``), as every store compares it."""
+    if not isinstance(value, dict) or "value" not in value:
+        raise ValueError(f"a binding that is not an RDF term: {value!r}")
+    kind, text = value.get("type"), str(value["value"])
+    try:
+        if kind == "uri":
+            return ox.NamedNode(text)
+        if kind == "bnode":
+            return blank_node(text)
+        if kind not in ("literal", "typed-literal"):
+            raise ValueError(f"unknown term type {kind!r}")
+        if value.get("xml:lang"):
+            return ox.Literal(text, language=value["xml:lang"])
+        datatype = value.get("datatype")
+        if datatype == XSD_BOOLEAN and text.strip() in _BOOLEANS:
+            text = _BOOLEANS[text.strip()]
+        if datatype and datatype != XSD_STRING:
+            return ox.Literal(text, datatype=ox.NamedNode(datatype))
+        return ox.Literal(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"unreadable term {json.dumps(value, ensure_ascii=False)}: {exc}"
+        ) from None

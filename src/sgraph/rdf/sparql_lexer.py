@@ -33,7 +33,7 @@ parser reads it: the prefixed-name rule fails and the parser falls back to a key
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # -- token kinds ------------------------------------------------------------------------------
@@ -144,8 +144,13 @@ def tokens(text: str, prefixes: Iterable[str] | None = None) -> list[Token]:
     written). Given it, a prefixed name whose prefix is not declared is read as the keyword it
     starts with and what follows, as Oxigraph's parser falls back to (see the module docstring).
     """
+    return list(iter_tokens(text, prefixes))
+
+
+def iter_tokens(text: str, prefixes: Iterable[str] | None = None) -> Iterator[Token]:
+    """The tokens of ``tokens``, one at a time (a caller may stop early)."""
     declared = None if prefixes is None else set(prefixes)
-    out: list[Token] = []
+    last: Token | None = None
     pos, n = 0, len(text)
     while pos < n:
         m = _TOKEN.match(text, pos)
@@ -156,16 +161,17 @@ def tokens(text: str, prefixes: Iterable[str] | None = None) -> list[Token]:
             continue
         if kind == PNAME and declared is not None:
             prefix = value.partition(":")[0]
-            after_prefix_keyword = bool(out) and out[-1].is_keyword("PREFIX")
+            after_prefix_keyword = last is not None and last.is_keyword("PREFIX")
             if after_prefix_keyword and value.endswith(":"):
                 declared.add(prefix)  # PREFIX ex: <...>
             elif prefix not in declared and (k := _KEYWORD_AT.match(text, pos)) is not None:
-                out.append(Token(KEYWORD, k.group(), pos))
+                last = Token(KEYWORD, k.group(), pos)
+                yield last
                 pos = k.end()
                 continue
-        out.append(Token(kind, value, pos))
+        last = Token(kind, value, pos)
+        yield last
         pos = m.end()
-    return out
 
 
 def prologue_end(toks: list[Token]) -> int:

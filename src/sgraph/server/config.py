@@ -14,6 +14,7 @@ class ServerConfig:
     ``max_rows``          rows (or triples) returned at most; more are cut with a visible flag;
     ``max_request_bytes`` largest query or request body accepted (413 above);
     ``workers``           query worker processes (each holds its own copy of the store);
+    ``worker_memory_mb``  memory limit of each worker in MiB (0: none); a query past it: 503;
     ``dist_dir``          folder of a build, for the dumps served by the linked-data routes;
     ``public_url``        the address clients reach the server at (behind a proxy, say), used in
                           links the server writes (``head.link``, the service description);
@@ -27,6 +28,7 @@ class ServerConfig:
     max_request_bytes: int = 100_000
     dist_dir: Path | None = None
     workers: int = 2
+    worker_memory_mb: int = 2048
     public_url: str | None = None
 
     @property

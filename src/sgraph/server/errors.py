@@ -8,11 +8,13 @@ server log and never to the client.
 Below the application, :class:`JsonErrorH11Protocol` gives uvicorn's own refusals of requests
 it cannot parse (a negative ``Content-Length``, a head longer than the server reads) the same
 shape, 413 for a head that is too long and 400 otherwise, instead of a plain-text 400. A client
-that goes away in the middle of its upload is logged in one line, without a traceback.
+that goes away in the middle of its upload is logged in one line, without a traceback. A client
+that takes longer than ``REQUEST_READ_S`` to send its request gets 408 in the same shape.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http
 import json
 import logging
@@ -25,7 +27,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from sgraph.errors import SgraphError
+from sgraph.errors import ServerBusyError, SgraphError
 
 log = logging.getLogger("sgraph.server")
 
@@ -48,6 +50,8 @@ def error_response(exc: SgraphError, headers: dict[str, str] | None = None) -> J
 
 async def sgraph_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SgraphError)
+    if isinstance(exc, ServerBusyError):  # 503 with the time to wait before trying again
+        return error_response(exc, headers={"Retry-After": str(exc.retry_after_s)})
     return error_response(exc)
 
 
@@ -122,15 +126,61 @@ def protocol_error_body(exc: BaseException | None) -> tuple[int, dict[str, Any]]
 LINGER_S = 2.0
 
 
+#: How long a client has to send one whole request, head and body, counted from its connection
+#: or from the first byte of its next request on a kept-alive one (408 after it).
+REQUEST_READ_S = 10.0
+#: How long a kept-alive connection may stay idle between requests before it is closed.
+KEEP_ALIVE_S = 5.0
+
+
 class JsonErrorH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, whose own error answers use the one JSON error shape."""
+    """uvicorn's h11 protocol, whose own error answers use the one JSON error shape, and which
+    bounds the time a client may take to send a request (``REQUEST_READ_S``: 408): uvicorn
+    itself times only the idle gap after an answer, so a connection that sends nothing, or
+    its head one byte at a time, stayed open for good."""
 
     _lingering = False
+    _read_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_read_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_read_timer()
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._lingering:  # the answer is sent: drop what the client still sends
             return
+        if self._read_timer is None and self.conn.their_state is h11.IDLE:
+            self._arm_read_timer()  # the next request on a kept-alive connection begins
         super().data_received(data)
+        if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
+            self._disarm_read_timer()  # the whole request is in (or the connection ends)
+
+    def _arm_read_timer(self) -> None:
+        self._disarm_read_timer()
+        self._read_timer = self.loop.call_later(REQUEST_READ_S, self._read_timed_out)
+
+    def _disarm_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+            self._read_timer = None
+
+    def _read_timed_out(self) -> None:
+        self._read_timer = None
+        if self.transport.is_closing():
+            return
+        client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
+        log.warning("%s did not send its request within %g s: 408", client, REQUEST_READ_S)
+        body = error_body(
+            408,
+            "RequestTimeout",
+            f"the request did not arrive within {REQUEST_READ_S:g} s",
+            "send the whole request (head and body) at once",
+        )
+        self._send_error(408, body)
 
     def send_400_response(self, msg: str) -> None:
         # called by uvicorn while it handles h11.RemoteProtocolError: that is the exception
@@ -138,6 +188,11 @@ class JsonErrorH11Protocol(H11Protocol):
         status, body = protocol_error_body(
             exc if isinstance(exc, h11.RemoteProtocolError) else None
         )
+        self._disarm_read_timer()
+        self._send_error(status, body)
+
+    def _send_error(self, status: int, body: dict[str, Any]) -> None:
+        """Answer ``status`` with ``body`` (JSON) and close the connection."""
         data = json.dumps(body).encode("utf-8")
         headers = [
             (b"content-type", b"application/json"),

@@ -3,9 +3,15 @@
 Each worker (``sgraph.server.worker``) is a child process with its own copy of the store, loaded
 from an N-Quads dump of the server's store. A query goes to an idle worker over a pipe; the
 answer comes back fully serialised, so a response is all or nothing. If the answer does not come
-within the time limit, the worker is killed (a running pyoxigraph query cannot be interrupted
+within the time limit (counted from the query's arrival: waiting for a worker and running
+together), the worker is killed (a running pyoxigraph query cannot be interrupted
 any other way), the client gets 503, and a fresh worker is started in the background. Workers
 are reused between queries, so the cost per query is one pickle round trip over a pipe.
+
+Besides the ``size`` general workers there is one more, reserved for short queries
+(``sgraph.server.admission``). Each worker's memory is bounded too (``memory_mb``, see ``sgraph.server.worker``): a query that
+passes it ends its worker, the client gets 503 naming the limit (``QueryMemoryError``), and a
+fresh worker is started.
 """
 
 from __future__ import annotations
@@ -15,10 +21,13 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -26,12 +35,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from sgraph import errors
-from sgraph.errors import QueryTimeoutError, SgraphError
-from sgraph.server.worker import ErrorInfo, QueryReply, QueryTask, WorkerInit
+from sgraph.errors import QueryMemoryError, QueryTimeoutError, ServerBusyError, SgraphError
+from sgraph.server.admission import RESERVED_S, CostMemory, Lanes
+from sgraph.server.worker import EXIT_MEMORY, ErrorInfo, QueryReply, QueryTask, WorkerInit
 
 log = logging.getLogger("sgraph.server")
 
 STARTUP_TIMEOUT_S = 120.0
+#: Queries that may wait for a worker at once, per worker; one more gets 503 at once.
+MAX_WAITING_PER_WORKER = 16
 
 
 class WorkerDied(Exception):
@@ -41,7 +53,8 @@ class WorkerDied(Exception):
 class Worker:
     """One child process and the two pipe ends to talk to it."""
 
-    def __init__(self, init: WorkerInit) -> None:
+    def __init__(self, init: WorkerInit, reserved: bool = False) -> None:
+        self.reserved = reserved  # the worker kept for short queries (sgraph.server.admission)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sgraph.server.worker"],
             stdin=subprocess.PIPE,
@@ -85,6 +98,12 @@ class Worker:
             raise WorkerDied(f"query worker {self.pid} is gone") from exc
         return self._receive(timeout)
 
+    def exit_code(self, timeout: float = 2.0) -> int | None:
+        """The worker's exit status once it has ended (``-N``: killed by signal N)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return self.proc.wait(timeout=timeout)
+        return None
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             self.proc.kill()
@@ -99,15 +118,26 @@ class QueryPool:
     """A fixed number of reusable query workers with a per-query time limit."""
 
     def __init__(
-        self, store: ox.Store, prefixes: dict[str, str], *, size: int, timeout_s: float
+        self,
+        store: ox.Store,
+        prefixes: dict[str, str],
+        *,
+        size: int,
+        timeout_s: float,
+        memory_mb: int = 0,
     ) -> None:
         self.size = max(1, size)
         self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
         self._store = store
         self._prefixes = prefixes
         self._tmp: Path | None = None
         self._init: WorkerInit | None = None
-        self._idle: asyncio.Queue[Worker] | None = None
+        self._idle: Lanes[Worker] | None = None
+        self._costly = CostMemory()
+        # one thread per worker for the blocking pipe calls: the loop's default executor (a few
+        # threads) must not be what bounds how many queries run at once
+        self._calls = ThreadPoolExecutor(self.size + 1, thread_name_prefix="sgraph-query")
         self._workers: set[Worker] = set()
         self._start_lock = asyncio.Lock()
         self._respawns: set[asyncio.Task[None]] = set()
@@ -120,17 +150,19 @@ class QueryPool:
                 return
             loop = asyncio.get_running_loop()
             self._init = await loop.run_in_executor(None, self._dump)
-            idle: asyncio.Queue[Worker] = asyncio.Queue()
+            idle: Lanes[Worker] = Lanes(max_waiting=MAX_WAITING_PER_WORKER * (self.size + 1))
+            lanes = [False] * self.size + [True]  # the general workers, then the reserved one
             workers = await asyncio.gather(
-                *(loop.run_in_executor(None, Worker, self._init) for _ in range(self.size))
+                *(loop.run_in_executor(None, Worker, self._init, r) for r in lanes)
             )
             for w in workers:
                 self._workers.add(w)
-                idle.put_nowait(w)
+                await idle.put(w)
             self._idle = idle
             info = workers[0].info
             log.info(
-                "%d query workers ready (%d quads each; network isolation %s)",
+                "%d query workers ready, one of them for short queries (%d quads each; "
+                "network isolation %s)",
                 len(workers),
                 info.get("quads", 0),
                 "on" if info.get("network_isolated") else "not available",
@@ -140,7 +172,7 @@ class QueryPool:
         self._tmp = Path(tempfile.mkdtemp(prefix="sgraph-serve-"))
         path = self._tmp / "store.nq"
         self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
-        return WorkerInit(str(path), dict(self._prefixes))
+        return WorkerInit(str(path), dict(self._prefixes), self.memory_mb)
 
     async def close(self) -> None:
         self.closed = True
@@ -149,6 +181,7 @@ class QueryPool:
         for w in list(self._workers):
             w.kill()
         self._workers.clear()
+        self._calls.shutdown(wait=False, cancel_futures=True)
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
 
@@ -157,74 +190,102 @@ class QueryPool:
         return all(w.info.get("network_isolated") for w in self._workers)
 
     # -- running queries --------------------------------------------------------------------
-    async def run(self, task: QueryTask) -> QueryReply:
-        """Run ``task`` on an idle worker; QueryTimeoutError (503) past the time limit."""
+    async def run(self, task: QueryTask, arrived: float | None = None) -> QueryReply:
+        """Run ``task`` on an idle worker; QueryTimeoutError (503) past the time limit, counted
+        from ``arrived`` (``time.monotonic()``; default now): waiting and running together."""
+        deadline = (time.monotonic() if arrived is None else arrived) + self.timeout_s
         if self._idle is None:
             await self.start()
         assert self._idle is not None
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
+            worker = await self._idle.take(
+                slow=lambda: task.text in self._costly, timeout=deadline - time.monotonic()
+            )
         except TimeoutError:
             raise QueryTimeoutError(
                 f"all {self.size} query workers stayed busy for the whole time limit "
                 f"({self.timeout_s:g} s)",
                 hint="try again in a moment",
             ) from None
+        limit = max(0.0, deadline - time.monotonic())
+        if worker.reserved:
+            limit = min(limit, RESERVED_S)
         loop = asyncio.get_running_loop()
         started = time.monotonic()
-        future = loop.run_in_executor(None, worker.call, task, self.timeout_s)
+        future = loop.run_in_executor(self._calls, worker.call, task, limit)
         try:
             kind, payload = await asyncio.shield(future)
         except TimeoutError:
             self._replace(worker)
+            self._costly.add(task.text)
+            if worker.reserved and limit < deadline - started - 0.001:
+                raise reserved_lane_busy(self.size) from None
             raise QueryTimeoutError(
                 f"the query ran longer than the time limit of {self.timeout_s:g} s and was stopped",
                 hint="make it more selective (fewer unbound patterns, a LIMIT), "
                 "or run it locally with `sgraph query`",
             ) from None
         except WorkerDied as exc:
-            log.error("%s", exc)
+            error = await loop.run_in_executor(None, self._death_error, worker, exc)
             self._replace(worker)
-            raise SgraphError(
-                "the query worker stopped while running this query",
-                hint="the server log has the details; the worker has been restarted",
-            ) from None
+            raise error from None
         except asyncio.CancelledError:
             # the client went away: give the worker back once it has answered (or replace it)
             future.add_done_callback(lambda f: self._recycle(worker, f))
             raise
-        log.debug(
-            "query took %.1f ms in worker %d", 1000 * (time.monotonic() - started), worker.pid
-        )
-        self._idle.put_nowait(worker)
+        took = time.monotonic() - started
+        log.debug("query took %.1f ms in worker %d", 1000 * took, worker.pid)
+        if took > RESERVED_S:
+            self._costly.add(task.text)
+        if kind == "error" and payload.cls == QueryMemoryError.__name__:
+            self._replace(worker)  # it exits after answering: see worker.serve
+        else:
+            await self._idle.put(worker)
         if kind == "ok":
             assert isinstance(payload, QueryReply)
             return payload
         assert isinstance(payload, ErrorInfo)
         raise rebuild_error(payload)
 
+    def _death_error(self, worker: Worker, exc: WorkerDied) -> SgraphError:
+        """Why a worker ended in the middle of a query, as the error its client gets."""
+        code = worker.exit_code()
+        if self.memory_mb and code in (-signal.SIGABRT, EXIT_MEMORY):
+            log.warning(
+                "query worker %d passed its memory limit (%d MiB)", worker.pid, self.memory_mb
+            )
+            return out_of_memory(self.memory_mb)
+        log.error("%s", exc)
+        return SgraphError(
+            "the query worker stopped while running this query",
+            hint="the server log has the details; the worker has been restarted",
+        )
+
     def _recycle(self, worker: Worker, future: asyncio.Future[tuple[str, Any]]) -> None:
         if future.exception() is None and self._idle is not None and not self.closed:
-            self._idle.put_nowait(worker)
+            self._background(self._idle.put(worker))
         else:
             self._replace(worker)
 
     def _replace(self, worker: Worker) -> None:
-        """Kill ``worker`` and start a fresh one in the background."""
-        worker.kill()
+        """Kill ``worker`` (off the event loop) and start a fresh one in the background."""
         self._workers.discard(worker)
-        if self.closed:
-            return
-        task = asyncio.get_running_loop().create_task(self._spawn())
+        loop = asyncio.get_running_loop()
+        loop.run_in_executor(None, worker.kill)  # a large process takes a while to go
+        if not self.closed:
+            self._background(self._spawn(worker.reserved))
+
+    def _background(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
         self._respawns.add(task)
         task.add_done_callback(self._respawns.discard)
 
-    async def _spawn(self) -> None:
+    async def _spawn(self, reserved: bool) -> None:
         assert self._init is not None and self._idle is not None
         loop = asyncio.get_running_loop()
         while not self.closed:
             try:
-                worker = await loop.run_in_executor(None, Worker, self._init)
+                worker = await loop.run_in_executor(None, Worker, self._init, reserved)
             except (WorkerDied, OSError) as exc:
                 log.error("could not restart a query worker: %s", exc)
                 await asyncio.sleep(1.0)
@@ -233,8 +294,27 @@ class QueryPool:
                 worker.kill()
                 return
             self._workers.add(worker)
-            self._idle.put_nowait(worker)
+            await self._idle.put(worker)
             return
+
+
+def reserved_lane_busy(size: int) -> ServerBusyError:
+    return ServerBusyError(
+        f"all {size} query workers are busy, and the worker kept for short queries stops "
+        f"a query after {RESERVED_S:g} s",
+        retry_after_s=max(1, round(RESERVED_S * 2)),
+        hint="try again in a moment, when a worker is free",
+    )
+
+
+def out_of_memory(memory_mb: int) -> QueryMemoryError:
+    return QueryMemoryError(
+        f"the query needed more memory than a query worker may use ({memory_mb} MiB, "
+        "worker_memory) and was stopped",
+        limit="worker_memory",
+        hint="make it more selective (no ORDER BY over a cross product, a LIMIT), or ask the "
+        "operator for a larger --worker-memory",
+    )
 
 
 def rebuild_error(info: ErrorInfo) -> SgraphError:

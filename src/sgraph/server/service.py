@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sgraph import sparql
+from sgraph import query_policy, sparql
 from sgraph.errors import ReadOnlyError
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
@@ -32,7 +33,13 @@ class QueryService:
 
     @classmethod
     def create(cls, gs: GraphStore, config: ServerConfig) -> QueryService:
-        pool = QueryPool(gs.store, gs.prefixes, size=config.workers, timeout_s=config.timeout_s)
+        pool = QueryPool(
+            gs.store,
+            gs.prefixes,
+            size=config.workers,
+            timeout_s=config.timeout_s,
+            memory_mb=config.worker_memory_mb,
+        )
         return cls(gs, config, pool)
 
     def __post_init__(self) -> None:
@@ -51,11 +58,14 @@ class QueryService:
         named_graph_uris: list[str] | None = None,
     ) -> Response:
         """Check, negotiate, run and answer one query (errors raise ``SgraphError``)."""
+        arrived = time.monotonic()  # the time limit counts from here
         kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
         offered, default = formats.offered(kind)
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
-        reply = await self._run(request, text, fmt.name, bindings, default_graph, named_graphs)
+        reply = await self._run(
+            request, text, fmt.name, bindings, default_graph, named_graphs, arrived
+        )
         headers = {"Vary": "Accept"}
         if reply.truncated:
             headers[TRUNCATED_HEADER] = "true"
@@ -69,6 +79,7 @@ class QueryService:
         named_graph_uris: list[str] | None,
     ) -> tuple[str, list[str] | None, list[str] | None]:
         """The policy's checks; the query's kind and the dataset it runs on."""
+        query_policy.check_bounds(text)  # nesting and size, before anything parses it
         from_default, from_named = policy.check_query(
             text,
             local_graphs=self.local_graphs,
@@ -93,10 +104,13 @@ class QueryService:
     ) -> QueryResult:
         """Check and run one query as ``answer`` does, for the server's own views: the result
         itself (read from the worker's SPARQL JSON), not a response."""
+        arrived = time.monotonic()
         kind, default_graph, named_graphs = self._check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
-        reply = await self._run(request, text, "json", bindings, default_graph, named_graphs)
+        reply = await self._run(
+            request, text, "json", bindings, default_graph, named_graphs, arrived
+        )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
         return result
@@ -109,6 +123,7 @@ class QueryService:
         bindings: dict[str, OxTerm] | None,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
+        arrived: float,
     ) -> QueryReply:
         task = QueryTask(
             text=text,
@@ -119,17 +134,21 @@ class QueryService:
             named_graphs=named_graphs,
             truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
         )
-        return await self.pool.run(task)
+        return await self.pool.run(task, arrived)
 
     def limits(self) -> dict[str, object]:
         return {
             "timeout_s": self.config.timeout_s,
             "max_rows": self.config.max_rows,
+            "worker_memory_mb": self.config.worker_memory_mb,
             "max_request_bytes": self.config.max_request_bytes,
             "truncation": (
                 f"results longer than max_rows are cut to max_rows rows; the response then has "
                 f"the header '{TRUNCATED_HEADER}: true', and SPARQL JSON and XML results list "
                 f"this page's URL in head.link"
             ),
+            "max_query_depth": query_policy.MAX_QUERY_DEPTH,
+            "max_query_operators": query_policy.MAX_QUERY_OPERATORS,
+            "max_query_chars": query_policy.MAX_QUERY_CHARS,
             "network_isolated_workers": self.pool.network_isolated,
         }

@@ -11,12 +11,20 @@ messages (``multiprocessing.connection``):
 Before anything else the worker moves itself into a new, empty network namespace when the
 operating system allows it (Linux, as root or with unprivileged user namespaces), so that even a
 query that slipped past ``sgraph.server.policy`` could not open a network connection.
+
+It then bounds its own memory (``WorkerInit.memory_mb``, ``sgraph serve --worker-memory``) with
+``RLIMIT_DATA``: the store it loads and every query it runs must fit. ``RLIMIT_AS`` would count
+address space that is reserved but never used (thread stacks, allocator arenas), so it is not
+used. A query that passes the limit makes an allocation fail: in Oxigraph (Rust) the process
+aborts (SIGABRT), in Python the worker answers ``QueryMemoryError`` and exits (``EXIT_MEMORY``);
+either way the server answers 503 naming the limit and starts a fresh worker.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -24,12 +32,17 @@ from typing import Any
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+#: The exit status of a worker that stopped after a query ran out of memory in Python code.
+EXIT_MEMORY = 75
+#: How much lower than the server's a worker's CPU priority is (``nice``).
+WORKER_NICENESS = 5
 
 
 @dataclass(frozen=True)
 class WorkerInit:
     nquads_path: str
     prefixes: dict[str, str]
+    memory_mb: int = 0  # RLIMIT_DATA of the worker in MiB; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,20 @@ def isolate_network() -> bool:
         return False
 
 
+def limit_memory(memory_mb: int) -> None:
+    """Bound this process's data segment (heap and private mappings) to ``memory_mb`` MiB."""
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def memory_error(memory_mb: int) -> ErrorInfo:
+    """What the worker answers when a query made an allocation fail in Python code."""
+    from sgraph.server.pool import out_of_memory
+
+    return describe_error(out_of_memory(memory_mb))
+
+
 def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryReply:
     from sgraph import sparql
     from sgraph.rdf.formats import GraphFormat, query_format
@@ -128,6 +155,7 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
 
     init = inp.recv()
     assert isinstance(init, WorkerInit)
+    limit_memory(init.memory_mb)
     store = ox.Store()
     store.load(path=init.nquads_path, format=ox.RdfFormat.N_QUADS)
     from sgraph import sparql  # noqa: F401  (import once, before the first query)
@@ -140,6 +168,9 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
             return
         try:
             out.send(("ok", run_task(store, task, init.prefixes)))
+        except MemoryError:
+            out.send(("error", memory_error(init.memory_mb)))
+            os._exit(EXIT_MEMORY)  # the heap may be left fragmented: start afresh
         except Exception as exc:
             out.send(("error", describe_error(exc)))
 
@@ -148,6 +179,10 @@ def main() -> None:
     from sgraph.process import die_with_parent
 
     die_with_parent()
+    # below the server in CPU priority: under load, the server still answers on time (a 503 at
+    # the time limit, the next query handed out) while the workers run long queries
+    os.nice(WORKER_NICENESS)
+    os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation: one line in the log, not a trace
     isolated = isolate_network()
     # the protocol owns the original stdout; anything printed goes to stderr instead
     out_fd = os.dup(1)

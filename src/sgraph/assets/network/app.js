@@ -398,8 +398,11 @@
   var strip = document.getElementById("timeline");
   var dated = DATA.nodes.filter(function (n) { return typeof n.year === "number"; });
   dated.sort(function (a, b) { return (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || (a.id < b.id ? -1 : 1); });
-  var MAXDOTS = 800, DOT = 9, ROWS = 6;
-  var timelineShown = 0;
+  var MAXDOTS = 800, SIZES = [9, 8, 7, 6, 5];
+  var perYearCount = {};
+  dated.forEach(function (n) { perYearCount[n.year] = (perYearCount[n.year] || 0) + 1; });
+  var busiest = Math.max.apply(null, [0].concat(Object.keys(perYearCount).map(function (y) { return perYearCount[y]; })));
+  var timelineShown = 0, timelineDot = SIZES[0];
   function drawTimeline() {
     strip.textContent = "";
     var title = el("div", "label");
@@ -414,9 +417,18 @@
     for (var y = lo; y <= hi; y += step) {
       var t = el("div", "tick", y); t.style.left = xOf(y) + "px"; strip.appendChild(t);
     }
-    // each year has a band as wide as the gap to the next; dots fill it in columns of ROWS
-    var band = Math.max(DOT, w / (hi - lo + 1));
-    var perYear = Math.max(1, Math.floor(band / DOT)) * ROWS;
+    // each year has a band as wide as the gap to the next; its dots are stacked in columns
+    // inside it. The dots are as large as lets the busiest year fit (9 px down to 5 px); only
+    // where even 5 px dots have no room are the least connected left out, and the strip says so.
+    var band = w / (hi - lo + 1);
+    var high = Math.max(strip.clientHeight - 22 - 18, 10);
+    var DOT = SIZES[SIZES.length - 1], ROWS = 1, perYear = 1;
+    for (var i = 0; i < SIZES.length; i++) {
+      var sz = SIZES[i], rows = Math.max(1, Math.floor(high / sz)), cols = Math.max(1, Math.floor(band / sz));
+      DOT = sz; ROWS = rows; perYear = rows * cols;
+      if (perYear >= busiest) break;
+    }
+    timelineDot = DOT;
     var used = {}, left = 0, full = {};
     var byDegree = dated.slice().sort(function (a, b) { return b.degree - a.degree || (a.id < b.id ? -1 : 1); });
     var keep = {};
@@ -438,6 +450,7 @@
       d.setAttribute("aria-label", n.label + ", " + dates(n));
       d.style.left = (xOf(n.year) + (col - (cols - 1) / 2) * DOT) + "px";
       d.style.bottom = (22 + DOT * level) + "px";
+      d.style.width = d.style.height = (DOT - 1) + "px";
       d.style.background = (groups[n.group] || { color: "#718096" }).color;
       d.addEventListener("click", function () { choose(n.id); });
       strip.appendChild(d);
@@ -456,7 +469,7 @@
   window.sgraph = {
     data: DATA, choose: choose, find: find, close: closePanel,
     connect: function (a, b) { return connect(a, b); },
-    timeline: function () { return { dated: dated.length, shown: timelineShown }; },
+    timeline: function () { return { dated: dated.length, shown: timelineShown, dot: timelineDot }; },
     state: state
   };
   window.sgraphChoose = choose;

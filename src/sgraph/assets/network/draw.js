@@ -15,8 +15,10 @@
  * Positions are in layout units (sgraph.network.layout), sizes are radii in the same units, so
  * shapes grow with the zoom and never overlap if they do not in the layout. Labels are drawn on
  * a canvas of their own after each frame, most connected first, each at the first of eight
- * places round its node where it overlaps no label already drawn; labels that fit nowhere are
- * left out, so zooming in shows more (level of detail). Every string is drawn on a canvas or
+ * places round its node where it overlaps no label already drawn and no other node's shape;
+ * labels that fit nowhere are left out, so zooming in shows more (level of detail). Only the
+ * most connected and the selection, when they find no such place, are written over shapes
+ * (never over another label). Every string is drawn on a canvas or
  * put into the DOM by the caller's tooltip function: nothing here parses HTML.
  *
  * The returned object (the page's global `network`) has:
@@ -35,7 +37,7 @@
 (function () {
   "use strict";
   var V = window.sgraphVendor;
-  var MAX_NODE_PX = 24;
+  var MAX_NODE_PX = 18;
   var ANGLES = [0, 2 * Math.PI / 3, 4 * Math.PI / 3];
   var SHAPES = { circle: 0, dot: 0, square: 1, diamond: 2, triangle: 3, star: 4, hexagon: 5,
                  triangleDown: 6 };
@@ -179,10 +181,12 @@
     options = options || {};
     if (!webglAvailable()) throw new Error("This browser cannot draw the map: it has WebGL turned off.");
     var LABEL_PX = Math.max(11, options.labelPx || 12);
-    var FADED = "#e2e8f0", FADED_EDGE = "#edf2f7", EDGE = "#a0aec0", EDGE_ON = "#2d3748";
     // many: links left out while the camera moves, no hover on links, a tighter label budget
     var big = data.nodes.length > 1500 || data.edges.length > 3000;
     var manyLinks = data.edges.length > 1500;
+    // links dark enough to follow on white; lighter where there are thousands (a grey mist)
+    var FADED = "#e2e8f0", FADED_EDGE = "#edf2f7", EDGE = manyLinks ? "#a0aec0" : "#7f8ea3",
+        EDGE_ON = "#2d3748";
 
     var graph = new V.Graph({ multi: true, type: options.directed === false ? "undirected" : "directed",
                               allowSelfLoops: true });
@@ -204,7 +208,8 @@
       var s = typeof e.source === "number" ? ids[e.source] : e.source;
       var t = typeof e.target === "number" ? ids[e.target] : e.target;
       var key = "e" + i;
-      graph.addEdgeWithKey(key, s, t, { size: 1, color: EDGE, type: edgeType,
+      // 1.5 layout units thick (a node is 7 to 30), never thinner than 1.3 px on screen
+      graph.addEdgeWithKey(key, s, t, { size: 1.5, color: EDGE, type: edgeType,
                                         index: i });
       edgeKeys.push(key);
     });
@@ -228,7 +233,7 @@
       renderEdgeLabels: false,
       enableEdgeEvents: !big && !!options.tooltip,
       hideEdgesOnMove: big,
-      minEdgeThickness: 1,
+      minEdgeThickness: 1.3,
       stagePadding: 50,
       minCameraRatio: 0.002,
       maxCameraRatio: 4,
@@ -248,7 +253,7 @@
           out.hidden = true; return out;
         }
         if (state.focusEdges) {
-          if (state.focusEdges[key]) { out.color = EDGE_ON; out.size = 2; out.zIndex = 2; }
+          if (state.focusEdges[key]) { out.color = EDGE_ON; out.size = 3; out.zIndex = 2; }
           else { out.color = FADED_EDGE; out.zIndex = 0; }
         }
         return out;
@@ -272,30 +277,36 @@
       return widths[k];
     }
     // a uniform grid of the boxes placed so far, for overlap tests
-    var CELL = 64, cells = new Map();
-    function free(b) {
+    var CELL = 64, cells = new Map(), shapes = new Map();
+    // free of every box in grid ``into``; ``self``: the node whose own shape does not count
+    function freeIn(into, b, self) {
       for (var cx = Math.floor(b[0] / CELL), x1 = Math.floor(b[2] / CELL); cx <= x1; cx++)
         for (var cy = Math.floor(b[1] / CELL), y1 = Math.floor(b[3] / CELL); cy <= y1; cy++) {
-          var list = cells.get(cx * 65536 + cy);
+          var list = into.get(cx * 65536 + cy);
           if (!list) continue;
           for (var j = 0; j < list.length; j++) {
             var o = list[j];
+            if (o[4] !== undefined && o[4] === self) continue;
             if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false;
           }
         }
       return true;
     }
-    function take(b) {
+    function free(b, self, overShapes) {
+      return freeIn(cells, b, self) && (overShapes || freeIn(shapes, b, self));
+    }
+    function takeIn(into, b) {
       for (var cx = Math.floor(b[0] / CELL), x1 = Math.floor(b[2] / CELL); cx <= x1; cx++)
         for (var cy = Math.floor(b[1] / CELL), y1 = Math.floor(b[3] / CELL); cy <= y1; cy++) {
-          var key = cx * 65536 + cy, list = cells.get(key);
-          if (list) list.push(b); else cells.set(key, [b]);
+          var key = cx * 65536 + cy, list = into.get(key);
+          if (list) list.push(b); else into.set(key, [b]);
         }
     }
+    function take(b) { takeIn(cells, b); }
 
     // the first of eight places round a node (right, above, below, left, the corners) that is on
     // screen and free
-    function place(p, gap, tw, th, w, h) {
+    function place(p, gap, tw, th, w, h, self, overShapes, clamp) {
       var c = gap * 0.7;
       var places = [
         [p.x + gap, p.y - th / 2], [p.x - tw / 2, p.y - gap - th], [p.x - tw / 2, p.y + gap],
@@ -303,7 +314,9 @@
         [p.x - c - tw, p.y - c - th], [p.x - c - tw, p.y + c]];
       for (var k = 0; k < places.length; k++) {
         var b = [places[k][0], places[k][1], places[k][0] + tw, places[k][1] + th];
-        if (b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h && free(b)) return b;
+        // near the edge of the map: moved inside it (only when asked: the last resort)
+        if (clamp) b = clampBox(b, w, h);
+        if (b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h && free(b, self, overShapes)) return b;
       }
       return null;
     }
@@ -323,6 +336,7 @@
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, w, h);
       cells = new Map();
+      shapes = new Map();
       drawn = [];
       var first = [];
       if (state.focus) {
@@ -336,6 +350,19 @@
       // the camera's transform, once per frame (no rotation: an affine map per axis)
       var o = sigma.framedGraphToViewport({ x: 0, y: 0 }), one = sigma.framedGraphToViewport({ x: 1, y: 1 });
       var ax = one.x - o.x, ay = one.y - o.y, k = sigma.scaleSize(1);
+      // the shapes on screen are obstacles too (labels are not written over other nodes), but
+      // not on a big network (too many to place each frame, and too small to hide); with a
+      // selection, only the highlighted ones (the faded rest is background)
+      if (!big) {
+        for (var s0 = 0; s0 < ids.length; s0++) {
+          if (!shown(ids[s0]) || (state.focus && !state.focus[ids[s0]])) continue;
+          var d0 = sigma.getNodeDisplayData(ids[s0]);
+          if (!d0) continue;
+          var x0 = o.x + ax * d0.x, y0 = o.y + ay * d0.y, r0 = d0.size * k;
+          if (r0 < 1.5 || x0 < -r0 || y0 < -r0 || x0 > w + r0 || y0 > h + r0) continue;
+          takeIn(shapes, [x0 - r0, y0 - r0, x0 + r0, y0 + r0, ids[s0]]);
+        }
+      }
       var deadline = performance.now() + (big ? 25 : 60);
       ctx.textBaseline = "middle";
       ctx.lineJoin = "round";
@@ -344,7 +371,7 @@
         if (first.length) { if (seen[id]) continue; seen[id] = true; }
         if (!shown(id)) continue;
         var forced = !!(state.focus && state.focus[id]);
-        if (state.focus && !forced && drawn.length >= first.length + 40) break;
+        if (state.focus && !forced && drawn.length >= first.length + 15) break;
         // a time budget per frame, but never before the most connected have had their turn
         if (!forced && i >= 64 && (i & 63) === 0 && performance.now() > deadline) break;
         var d = sigma.getNodeDisplayData(id);
@@ -360,13 +387,25 @@
         var bold = id === state.selected;
         var text = graph.getNodeAttribute(id, "text");
         var tw = textWidth(text, px, bold), th = px + 4;
-        var box = place(p, r + 3, tw, th, w, h);
-        // the most connected, and the selection, look further out before giving up
-        for (var ring = 1; !box && ring <= 3 && (forced || rankOf[id] < 25); ring++)
-          box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h);
+        var box = place(p, r + 3, tw, th, w, h, id, false);
+        // the most connected, and the selection, look further out before giving up, then
+        // (only they) may be written over other shapes, never over another label
+        var far = forced || rankOf[id] < 25;
+        for (var ring = 1; !box && ring <= 3 && far; ring++)
+          box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h, id, false);
+        // then moved inside the map if it would cross its edge, and further out (in a crowd of
+        // long labels)
+        for (ring = 0; !box && ring <= 8 && far; ring++)
+          box = place(p, r + 3 + th * 1.1 * ring, tw, th, w, h, id, true, true);
         if (!box && forced) box = clampBox([p.x + r + 3, p.y - th / 2, p.x + r + 3 + tw, p.y + th / 2], w, h);
         if (!box) continue;
         take(box);
+        // a label placed away from its node (in a crowd) gets a thin line to it
+        var qx = Math.max(box[0], Math.min(p.x, box[2])), qy = Math.max(box[1], Math.min(p.y, box[3]));
+        if (Math.hypot(qx - p.x, qy - p.y) > r + th) {
+          ctx.strokeStyle = "#718096"; ctx.lineWidth = 1;
+          ctx.beginPath(); ctx.moveTo(p.x, p.y); ctx.lineTo(qx, qy); ctx.stroke();
+        }
         ctx.font = font(px, bold);
         ctx.strokeStyle = "rgba(255,255,255,0.92)";
         ctx.lineWidth = 3.5;

@@ -5,7 +5,8 @@
  *
  *   sgraphGraph.draw(container, data, {onSelect: function (node|null) {}, tooltip: fn(node)})
  *
- * returns {select(id), destroy()}. Strings reach the canvas as text; nothing here parses HTML.
+ * returns {select(id), destroy(), network} (network: draw.js's object, for scripts and tests).
+ * Strings reach the canvas as text; nothing here parses HTML.
  */
 (function () {
   "use strict";
@@ -37,7 +38,8 @@
         if (options.onSelect) options.onSelect(id === null ? null : byId[id]);
       },
     });
-    return { select: function (id) { net.select(id); }, destroy: function () { if (net.sigma) net.sigma.kill(); } };
+    return { select: function (id) { net.select(id); }, destroy: function () { if (net.sigma) net.sigma.kill(); },
+             network: net };
   }
 
   function draw(container, data, options) {
