@@ -11,8 +11,6 @@ Queries see the union of all of them as their default graph.
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -177,18 +175,6 @@ class GraphStore:
             )
         )
         return out
-
-    def child_opener(self) -> Callable[[], GraphStore]:
-        """Call in the parent before ``fork``; the function it returns gives this graph in the
-        child: itself if in memory. An on-disk store is not safe to use from a forked child
-        (an inherited RocksDB handle), nor to open read-only beside a writer (compactions
-        delete files): this makes a snapshot (``Store.backup``: hard links, beside the store)
-        that the child opens read-only."""
-        if self.path is None:
-            return lambda: self
-        snapshot = Path(tempfile.mkdtemp(prefix="snapshot.", dir=self.path.parent)) / "store"
-        self.store.backup(str(snapshot))
-        return lambda: dataclasses.replace(self, store=ox.Store.read_only(str(snapshot)))
 
     # -- reading ------------------------------------------------------------------------
     @property
