@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
 import pyoxigraph as ox  # noqa: E402
+from memory import smaps, tree  # noqa: E402
 
 from sgraph.config import Settings  # noqa: E402
 from sgraph.store import GraphStore  # noqa: E402
@@ -214,28 +215,6 @@ def load_rdflib(files: list[Path]) -> int:
     return len(ds)
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux /proc)."""
-    found = [pid]
-    with contextlib.suppress(OSError):
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                for child in f.read().split():
-                    found += _tree(int(child))
-    return found
-
-
-def _smaps(pid: int) -> dict[str, int]:
-    """Rss and Pss (KiB) of one process; Pss counts pages shared with a forked child once."""
-    found: dict[str, int] = {}
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("Rss", "Pss"):
-                found[key] = int(rest.split()[0])
-    return found
-
-
 def cli_build(data: Path, work: Path) -> dict[str, Any]:
     """``sgraph build`` as a user runs it, in its own process: wall time and peak memory.
 
@@ -259,7 +238,7 @@ def cli_build(data: Path, work: Path) -> dict[str, Any]:
     with (work / "build.log").open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         while proc.poll() is None:
-            mem = [_smaps(p) for p in _tree(proc.pid)]
+            mem = [smaps(p) for p in tree(proc.pid)]
             peak_pss = max(peak_pss, sum(m.get("Pss", 0) for m in mem))
             peak_rss = max(peak_rss, *(m.get("Rss", 0) for m in mem))
             time.sleep(0.2)

@@ -50,6 +50,15 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "--engine",
     ),
     EnvSetting(
+        "SGRAPH_BUILD_STORE",
+        "auto | memory | disk",
+        "auto",
+        "Where `build` holds the graph while it works: in memory, or in an on-disk store in a "
+        "temporary folder beside --out (bounded memory, for tens of millions of triples); "
+        "`auto`: on disk when the data files pass 256 MiB.",
+        "--store-on-disk",
+    ),
+    EnvSetting(
         "SGRAPH_DOWNLOAD_BASE",
         "URL",
         "{base}dumps/",

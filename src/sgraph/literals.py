@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -182,3 +183,58 @@ class WrittenLiterals:
             if kept not in self.as_is:
                 out.discard(kept)
         return out
+
+
+@dataclass
+class WrittenRecorder:
+    """Builds ``WrittenLiterals`` one data file at a time, so no file's triples need to stay in
+    memory once they are in the store: the same record as ``WrittenLiterals.of`` on all files.
+
+    ``add`` each file's triples before or after loading them; ``finish`` with the store once
+    every file is loaded (before anything else is added to those graphs).
+    """
+
+    stored: dict[ox.Literal, ox.Literal] = field(default_factory=dict)
+    quads: list[ox.Quad] = field(default_factory=list)
+    #: statements a file writes both in a changed form and in the stored form (the store holds
+    #: one quad for both, so only the file can tell)
+    both: set[ox.Triple] = field(default_factory=set)
+
+    def add(self, graph: ox.NamedNode | ox.DefaultGraph, triples: Iterable[ox.Triple]) -> None:
+        native = [
+            (t, o)
+            for t in triples
+            if type(o := t.object) is ox.Literal and o.datatype in _NATIVE_NODES
+        ]
+        stored = stored_forms(lit for _, lit in native)
+        if not stored:
+            return
+        self.stored.update(stored)
+        images: set[tuple[object, object, ox.Literal]] = set()
+        for t, lit in native:
+            if lit in stored:
+                self.quads.append(ox.Quad(t.subject, t.predicate, lit, graph))
+                images.add((t.subject, t.predicate, stored[lit]))
+        for t, lit in native:
+            if lit not in stored and (t.subject, t.predicate, lit) in images:
+                self.both.add(t)
+
+    def finish(
+        self, store: ox.Store, graphs: Iterable[ox.NamedNode | ox.DefaultGraph]
+    ) -> WrittenLiterals:
+        """The record, reading from ``store`` the statements written in a stored form that
+        another statement writes in a changed form (``WrittenLiterals.as_is``)."""
+        if not self.stored:
+            return WrittenLiterals()
+        images = {
+            (q.subject, q.predicate, self.stored[cast(ox.Literal, q.object)], q.graph_name)
+            for q in self.quads
+        }
+        as_is = set(self.both)
+        graphs = list(graphs)
+        for value in sorted(set(self.stored.values()), key=str):
+            for g in graphs:
+                for q in store.quads_for_pattern(None, None, value, g):
+                    if (q.subject, q.predicate, q.object, q.graph_name) not in images:
+                        as_is.add(q.triple)
+        return WrittenLiterals(quads=self.quads, stored=self.stored, as_is=as_is)

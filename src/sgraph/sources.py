@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,24 +189,23 @@ def index_subjects(text: str) -> dict[str, int]:
     return found
 
 
+def source_files(paths: list[Path], included: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
+    """Every data file under ``paths``, then those of the ``included`` graphs, each with the
+    prefix of its graph name (``graph_iri``); a folder already among ``paths`` is read once."""
+    files = [(f, "") for f in data_files(paths)]
+    seen = {f.resolve() for f, _ in files}
+    for f in data_files(list(included)) if included else []:
+        if f.resolve() not in seen:
+            files.append((f, INCLUDED_GRAPHS))
+    return files
+
+
 def read_sources(
     paths: list[Path], base: str = DEFAULT_BASE, included: tuple[Path, ...] = ()
 ) -> list[SourceFile]:
     """Parse every data file under ``paths``, then those of the ``included`` graphs (named
     graphs under ``{base}graph/sgraph/``; a folder already among ``paths`` is read once)."""
-    sources = [parse_file(f, base) for f in data_files(paths)]
-    seen = {src.path.resolve() for src in sources}
-    for f in data_files(list(included)) if included else []:
-        if f.resolve() not in seen:
-            sources.append(parse_file(f, base, INCLUDED_GRAPHS))
-    return sources
-
-
-def iter_quads(sources: list[SourceFile]) -> Iterator[ox.Quad]:
-    for src in sources:
-        g = src.graph
-        for t in src.triples:
-            yield ox.Quad(t.subject, t.predicate, t.object, g)
+    return [parse_file(f, base, prefix) for f, prefix in source_files(paths, included)]
 
 
 def locate(sources: list[SourceFile], iri: str) -> Location | None:
@@ -219,30 +217,45 @@ def locate(sources: list[SourceFile], iri: str) -> Location | None:
     return None
 
 
+LiteralProblem = tuple[SourceFile, ox.Triple, str]
+
+
+def literal_problems(
+    src: SourceFile, verdicts: dict[tuple[str, str], str | None] | None = None
+) -> list[LiteralProblem]:
+    """The ill-typed literals of one parsed file (``verdicts`` caches checks across files)."""
+    verdicts = {} if verdicts is None else verdicts  # dates and years repeat: check each once
+    found: list[LiteralProblem] = []
+    for t in src.triples:
+        o = t.object
+        if not isinstance(o, ox.Literal):
+            continue
+        datatype = o.datatype.value
+        if not datatype.startswith(xsd.XSD) and not xsd.unpublishable(o.value):
+            continue
+        key = (datatype, o.value)
+        if key not in verdicts:
+            bad = xsd.unpublishable(o.value)
+            verdicts[key] = (
+                f"holds {bad}, which no published file can carry: remove it"
+                if bad
+                else xsd.problem(datatype[len(xsd.XSD) :], o.value)
+            )
+        why = verdicts[key]
+        if why is not None:
+            found.append((src, t, why))
+    return found
+
+
 def check_literals(sources: list[SourceFile], limit: int = 20) -> None:
     """Refuse ill-typed literals (``"2021-14-05"^^xsd:date``): DataSyntaxError with each one's
     file and line (the first ``limit``, then a count), before anything converts them."""
-    verdicts: dict[tuple[str, str], str | None] = {}  # dates and years repeat: check each once
-    found: list[tuple[SourceFile, ox.Triple, str]] = []
-    for src in sources:
-        for t in src.triples:
-            o = t.object
-            if not isinstance(o, ox.Literal):
-                continue
-            datatype = o.datatype.value
-            if not datatype.startswith(xsd.XSD) and not xsd.unpublishable(o.value):
-                continue
-            key = (datatype, o.value)
-            if key not in verdicts:
-                bad = xsd.unpublishable(o.value)
-                verdicts[key] = (
-                    f"holds {bad}, which no published file can carry: remove it"
-                    if bad
-                    else xsd.problem(datatype[len(xsd.XSD) :], o.value)
-                )
-            why = verdicts[key]
-            if why is not None:
-                found.append((src, t, why))
+    verdicts: dict[tuple[str, str], str | None] = {}
+    raise_literal_problems([p for src in sources for p in literal_problems(src, verdicts)], limit)
+
+
+def raise_literal_problems(found: list[LiteralProblem], limit: int = 20) -> None:
+    """The DataSyntaxError of ``check_literals`` for ``found``, if there is any problem."""
     if not found:
         return
     lines = []

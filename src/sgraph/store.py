@@ -12,7 +12,7 @@ Queries see the union of all of them as their default graph.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,17 +20,19 @@ import pyoxigraph as ox
 import rdflib
 
 from sgraph.config import Settings
-from sgraph.literals import WrittenLiterals
+from sgraph.literals import WrittenLiterals, WrittenRecorder
 from sgraph.materialise import Ontology, load_ontology, materialise, rule_files
 from sgraph.namespaces import RDF_TYPE, STANDARD_PREFIXES, all_prefixes
 from sgraph.serialize import paused_gc
 from sgraph.sources import (
+    LiteralProblem,
     Location,
     SourceFile,
-    check_literals,
-    iter_quads,
+    literal_problems,
     locate,
-    read_sources,
+    parse_file,
+    raise_literal_problems,
+    source_files,
 )
 from sgraph.terms import sort_key, triples_to_rdflib
 
@@ -52,8 +54,9 @@ class GraphStore:
     #: the data's literals that the store keeps in another form (``"5"^^xsd:byte`` as
     #: ``xsd:integer``), as written: read by validation and ``to_rdflib``
     written: WrittenLiterals = field(default_factory=WrittenLiterals)
-    #: the on-disk pyoxigraph store holding the same quads (``sgraph.persist``), when there is
-    #: one: the server's query workers open it read-only instead of each copying the graph
+    #: the folder of the on-disk pyoxigraph store holding these quads, when there is one: a
+    #: large build's store (``load(store_path=...)``) or a persisted store (``sgraph.persist``),
+    #: which the server's query workers can open read-only instead of each copying the graph
     disk_path: Path | None = None
 
     # -- construction -------------------------------------------------------------------
@@ -64,45 +67,91 @@ class GraphStore:
         data: list[Path] | None = None,
         *,
         include: bool = True,
+        store_path: Path | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> GraphStore:
         """Read ``data`` (default: the settings' data folder) and, unless ``include`` is false,
-        the graphs the data folder's project includes; materialise, describe provenance."""
+        the graphs the data folder's project includes; materialise, describe provenance.
+
+        Files are parsed and loaded one at a time (a file's Python triples are dropped once it
+        is in the store), into a new in-memory store, or with ``store_path`` (a new or empty
+        folder) an on-disk store there, filled with bulk loads only: memory stays bounded at
+        tens of millions of triples. ``progress`` hears each file.
+        """
         with paused_gc():  # millions of short-lived terms, no cycles: see serialize.paused_gc
-            return cls._load(settings or Settings(), data, include)
+            return cls._load(settings or Settings(), data, include, store_path, progress)
 
     @classmethod
-    def _load(cls, settings: Settings, data: list[Path] | None, include: bool) -> GraphStore:
-        sources = read_sources(
+    def _load(
+        cls,
+        settings: Settings,
+        data: list[Path] | None,
+        include: bool,
+        store_path: Path | None,
+        progress: Callable[[str], None] | None,
+    ) -> GraphStore:
+        files = source_files(
             data if data is not None else [settings.data_dir],
-            settings.base,
             settings.included if include else (),
         )
-        check_literals(sources)
         ontology = load_ontology(settings.ontology_file, settings.base)
-        store = ox.Store()
-        written = WrittenLiterals.of((src.graph, src.triples) for src in sources)
-        store.bulk_extend(iter_quads(sources))
+        store = ox.Store() if store_path is None else ox.Store(str(store_path))
+        sources: list[SourceFile] = []
+        problems: list[LiteralProblem] = []
+        verdicts: dict[tuple[str, str], str | None] = {}
+        recorder = WrittenRecorder()
+        pages: dict[str, list[ox.NamedNode]] = {}
+        source = _iri("dcterms", "source")
+        for i, (path, prefix) in enumerate(files, start=1):
+            src = parse_file(path, settings.base, prefix)
+            sources.append(src)
+            problems += literal_problems(src, verdicts)
+            if problems:  # keep reading, to report every file's problems; load nothing more
+                src.triples = []
+                continue
+            recorder.add(src.graph, src.triples)
+            found = {
+                t.object
+                for t in src.triples
+                if t.predicate == source and isinstance(t.object, ox.NamedNode)
+            }
+            pages[src.graph.value] = sorted(found, key=sort_key)
+            store.bulk_extend(
+                ox.Quad(t.subject, t.predicate, t.object, src.graph) for t in src.triples
+            )
+            src.triples = []  # in the store now; a million Python triples is ~0.4 GB
+            if progress is not None and len(files) > 1:
+                progress(f"  loaded {i}/{len(files)} files ({path.name})")
+        raise_literal_problems(problems)
+        written = recorder.finish(store, [src.graph for src in sources])
         mat_graph = ox.NamedNode(settings.base + "graph/materialised")
-        materialise(store, ontology, rule_files(settings.rules_dir), settings.base, mat_graph)
+        rules = rule_files(settings.rules_dir)
+        materialise(store, ontology, rules, settings.base, mat_graph, bulk=store_path is not None)
         gs = cls(
-            store=store, settings=settings, ontology=ontology, sources=sources, written=written
+            store=store,
+            settings=settings,
+            ontology=ontology,
+            sources=sources,
+            written=written,
+            disk_path=store_path,
         )
         store.extend(
             [
                 ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                for t in gs._provenance(mat_graph)
+                for t in gs._provenance(mat_graph, pages)
             ]
         )
-        for src in sources:  # in the store now; a million Python triples is ~0.4 GB
-            src.triples = []
         return gs
 
-    def _provenance(self, mat_graph: ox.NamedNode) -> list[ox.Triple]:
+    def _provenance(
+        self, mat_graph: ox.NamedNode, pages: dict[str, list[ox.NamedNode]]
+    ) -> list[ox.Triple]:
+        """PROV of each data file's graph (``pages``: the pages it cites, sorted) and of the
+        materialised graph."""
         a = ox.NamedNode(RDF_TYPE)
         entity = _iri("prov", "Entity")
         derived = _iri("prov", "wasDerivedFrom")
         label = _iri("rdfs", "label")
-        source = _iri("dcterms", "source")
         out: list[ox.Triple] = []
         for src in self.sources:
             g = src.graph
@@ -110,12 +159,7 @@ class GraphStore:
             out.append(
                 ox.Triple(g, label, ox.Literal(f"Curated data file {src.path.name}", language="en"))
             )
-            pages = {
-                t.object
-                for t in src.triples
-                if t.predicate == source and isinstance(t.object, ox.NamedNode)
-            }
-            out.extend(ox.Triple(g, derived, page) for page in sorted(pages, key=sort_key))
+            out.extend(ox.Triple(g, derived, page) for page in pages.get(g.value, []))
         out.append(ox.Triple(mat_graph, a, entity))
         out.append(
             ox.Triple(

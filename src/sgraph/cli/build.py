@@ -28,8 +28,20 @@ from sgraph.cli.options import (
     "working folder's project (where sgraph.toml or data/triples/ is), else ./dist]",
 )
 @engine_option
+@click.option(
+    "--store-on-disk/--store-in-memory",
+    "on_disk",
+    default=None,
+    help="Hold the graph in an on-disk store (a temporary folder beside --out: bounded memory, "
+    "for tens of millions of triples) or in memory. [default: SGRAPH_BUILD_STORE, else on disk "
+    "when the data files pass 256 MiB]",
+)
 def build_command(
-    data_dir: Path | None, base: str | None, out_dir: Path | None, engine: str | None
+    data_dir: Path | None,
+    base: str | None,
+    out_dir: Path | None,
+    engine: str | None,
+    on_disk: bool | None,
 ) -> None:
     """Validate the curated data and publish the graph, exports and network view.
 
@@ -37,18 +49,21 @@ def build_command(
     triples (DCTERMS, FOAF, ORG, OWL-Time, CiTO, BIBO, PROV, schema.org), validates
     with the SHACL shapes and, only if the graph conforms, writes it into --out. The
     summary's first line says which data folder was read and which rule chose it.
+    Each step prints its time and peak memory on stderr as it ends.
 
     \b
     Example:
       sgraph build
       sgraph build --data data/triples --out dist
+      sgraph build --data /tmp/synth-10m --out /tmp/dist-10m --store-on-disk
     """
     from sgraph.build import build
     from sgraph.config import default_out_dir
 
     settings = make_settings(data_dir, base)
     out = out_dir if out_dir is not None else default_out_dir()
-    result = build(settings, out, progress=progress, engine=chosen_engine(engine))
+    store = None if on_disk is None else "disk" if on_disk else "memory"
+    result = build(settings, out, progress=progress, engine=chosen_engine(engine), store=store)
     click.echo(result.summary())
     page = out / "network.html"
     if page.exists():

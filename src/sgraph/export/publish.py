@@ -56,16 +56,17 @@ def _write_files(
 
 
 @contextmanager
-def _in_child(work: Callable[[], None]) -> Iterator[None]:
+def _in_child(work: Callable[[], None], fork: bool = True) -> Iterator[None]:
     """Run ``work`` in a forked child while the ``with`` body runs here; wait for it at the end.
 
     The child is killed when this process dies (``die_with_parent``), so a killed build leaves
     no process writing into an abandoned stage folder.
     The child shares the store's memory copy-on-write (the garbage collector is paused, so it
     does not touch every Python object) and leaves with ``os._exit``. Where ``fork`` is not
-    available or not safe to use (not Linux), ``work`` runs here after the body.
+    available or not safe to use (not Linux, or ``fork`` false: an on-disk RocksDB store, whose
+    locks a forked child can inherit held), ``work`` runs here after the body.
     """
-    if sys.platform != "linux":
+    if sys.platform != "linux" or not fork:
         yield
         work()
         return
@@ -102,7 +103,8 @@ def publish_exports(
     mine = {n: p for n, p in paths.items() if n not in CHILD_FORMATS}
     theirs = {n: p for n, p in paths.items() if n in CHILD_FORMATS}
     with paused_gc():
-        with _in_child(lambda: _write_files(gs, theirs, None, stage)):
+        # Not with an on-disk store: a forked child can hang on RocksDB locks held at the fork.
+        with _in_child(lambda: _write_files(gs, theirs, None, stage), fork=gs.disk_path is None):
             stats = stats_of_store(gs.store)
             context = jsonld_context(gs, stats)
             _write_files(gs, mine, context, stage)
