@@ -37,6 +37,7 @@ __all__ = [
     "AmbiguousEntityError",
     "DataSyntaxError",
     "InputError",
+    "LimitError",
     "NotAcceptableError",
     "NotFoundError",
     "ParameterError",
@@ -186,19 +187,24 @@ class QueryRefusedError(InputError):
     graph the store does not hold)."""
 
 
-class QueryTooComplexError(InputError):
-    """A query past the bounds checked before it is parsed (``sgraph.query_policy.check_bounds``):
-    nested too deeply, too many operators, too long. ``limit`` names the bound that was passed."""
+class LimitError(SgraphError):
+    """An error that names the limit (a setting or a bound) that was passed, as ``limit`` in the
+    error shape; the other base class of a subclass gives its HTTP status."""
 
     def __init__(self, message: str, *, limit: str, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.limit = limit
 
     def to_dict(self) -> dict[str, Any]:
-        """The error shape, with the name of the bound that was passed."""
+        """The error shape, with the name of the limit that was passed."""
         body = super().to_dict()
         body["limit"] = self.limit
         return body
+
+
+class QueryTooComplexError(LimitError, InputError):
+    """A query past the bounds checked before it is parsed (``sgraph.query_policy.check_bounds``):
+    nested too deeply, too many operators, too long. ``limit`` names the bound that was passed."""
 
 
 class RequestTooLargeError(InputError):
@@ -227,20 +233,10 @@ class ResultTooLargeError(SgraphError):
     http_status = 503
 
 
-class QueryMemoryError(SgraphError):
+class QueryMemoryError(LimitError):
     """A query whose worker passed its memory limit; ``limit`` names the setting."""
 
     http_status = 503
-
-    def __init__(self, message: str, *, limit: str, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.limit = limit
-
-    def to_dict(self) -> dict[str, Any]:
-        """The error shape, with the name of the limit that was passed."""
-        body = super().to_dict()
-        body["limit"] = self.limit
-        return body
 
 
 class ServerBusyError(SgraphError):

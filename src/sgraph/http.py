@@ -59,22 +59,16 @@ def request(
     status is returned as it is: what a status means is the caller's to say. No answer at all
     (connection refused, unknown host, timeout, connection cut) raises ``UnreachableError``.
     """
-    try:
-        with httpx.Client(
+    with (
+        _reaching(url, timeout_s),
+        httpx.Client(
             transport=_transport.get(),
             timeout=timeout_s,
             follow_redirects=follow_redirects,
             headers={"User-Agent": USER_AGENT},
-        ) as client:
-            return client.request(
-                method, url, headers=headers, content=content, data=form, auth=auth
-            )
-    except httpx.TimeoutException:
-        raise UnreachableError(url, f"no answer within {timeout_s:g} s") from None
-    except httpx.TransportError as exc:
-        raise UnreachableError(url, _reason(exc)) from None
-    except httpx.InvalidURL as exc:
-        raise InputError(f"not a valid URL: {url!r} ({exc})", hint="give an http(s) URL") from None
+        ) as client,
+    ):
+        return client.request(method, url, headers=headers, content=content, data=form, auth=auth)
 
 
 @dataclass(frozen=True)
@@ -98,21 +92,28 @@ def probe(
     """Send a request without a body and read only the first ``max_bytes`` of the answer (a
     ``GET`` of a large graph costs no more than a ``HEAD``). ``UnreachableError`` as
     ``request``."""
+    with (
+        _reaching(url, timeout_s),
+        httpx.Client(
+            transport=_transport.get(), timeout=timeout_s, headers={"User-Agent": USER_AGENT}
+        ) as client,
+        client.stream(method, url, auth=auth) as response,
+    ):
+        body = b""
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) >= max_bytes:
+                break
+        return Probe(
+            response.status_code, response.reason_phrase, response.headers, body[:max_bytes]
+        )
+
+
+@contextlib.contextmanager
+def _reaching(url: str, timeout_s: float) -> Iterator[None]:
+    """httpx's ways of getting no answer as ``UnreachableError`` (a bad URL: ``InputError``)."""
     try:
-        with (
-            httpx.Client(
-                transport=_transport.get(), timeout=timeout_s, headers={"User-Agent": USER_AGENT}
-            ) as client,
-            client.stream(method, url, auth=auth) as response,
-        ):
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) >= max_bytes:
-                    break
-            return Probe(
-                response.status_code, response.reason_phrase, response.headers, body[:max_bytes]
-            )
+        yield
     except httpx.TimeoutException:
         raise UnreachableError(url, f"no answer within {timeout_s:g} s") from None
     except httpx.TransportError as exc:
