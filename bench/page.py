@@ -324,7 +324,7 @@ def check_visit(name: str, page: dict[str, Any], v: dict[str, Any], max_nodes: i
     if v["off_layout"]:
         bad.append(f"{name}: {v['off_layout']} of {v['sampled']} sampled nodes off their layout")
     if name == "capped":
-        want = f"{max_nodes:,} most central of {page['graph_nodes']:,}"
+        want = f"{max_nodes:,} best-connected of {page['graph_nodes']:,}"
         if not v["note_visible"] or want not in v["note_text"]:
             bad.append(
                 f"{name}: no visible note saying '{want}' (visible {v['note_visible']}, "

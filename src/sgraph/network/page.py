@@ -282,9 +282,9 @@ def cap(g: nx.MultiDiGraph, max_nodes: int | None) -> tuple[nx.MultiDiGraph, str
 
 def cap_note(max_nodes: int, total: int) -> str:
     return (
-        f"This view shows the {max_nodes:,} most central of {total:,} entities "
-        "(by betweenness, then number of relations). Use `sgraph network --focus ...` or the "
-        "filters of `sgraph network` for the rest."
+        f"This view shows the {max_nodes:,} best-connected of {total:,} entities (those that "
+        "most link otherwise separate groups, then those with the most relations). To see the "
+        "rest, focus on one entity (`sgraph network --focus ...`) or filter by kind or year."
     )
 
 
