@@ -123,6 +123,12 @@ SETTINGS: tuple[EnvSetting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def quiet_native_backtraces() -> None:
+    """Ask Rust code in this process (pyoxigraph) for one-line panics, not backtraces: a query
+    worker's failed allocation is then one line in the server's log."""
+    os.environ["RUST_BACKTRACE"] = "0"
+
+
 def read(name: str) -> str | None:
     """The value of variable ``name`` (one of :data:`SETTINGS`), or None when unset or empty."""
     if name not in _BY_NAME:

@@ -154,7 +154,7 @@ def find_login(
     host = urllib.parse.urlsplit(store_url).hostname or ""
     entry = _netrc_entry(host, netrc_path)
     if user:
-        password = environment.read(PASSWORD_VARIABLE)
+        password = environment.read("SGRAPH_PUSH_PASSWORD")
         if password is not None:
             return Login(user, password, PASSWORD_VARIABLE)
         if entry and entry[0] == user:

@@ -39,7 +39,14 @@ import pyoxigraph as ox
 from sgraph import errors
 from sgraph.errors import QueryMemoryError, QueryTimeoutError, ServerBusyError, SgraphError
 from sgraph.server.admission import RESERVED_S, CostMemory, Lanes
-from sgraph.server.worker import EXIT_MEMORY, ErrorInfo, QueryReply, QueryTask, WorkerInit
+from sgraph.server.worker import (
+    EXIT_MEMORY,
+    ErrorInfo,
+    QueryReply,
+    QueryTask,
+    WorkerInit,
+    out_of_memory,
+)
 
 log = logging.getLogger("sgraph.server")
 
@@ -320,16 +327,6 @@ def reserved_lane_busy(size: int) -> ServerBusyError:
         f"a query after {RESERVED_S:g} s",
         retry_after_s=max(1, round(RESERVED_S * 2)),
         hint="try again in a moment, when a worker is free",
-    )
-
-
-def out_of_memory(memory_mb: int) -> QueryMemoryError:
-    return QueryMemoryError(
-        f"the query needed more memory than a query worker may use ({memory_mb} MiB, "
-        "worker_memory) and was stopped",
-        limit="worker_memory",
-        hint="make it more selective (no ORDER BY over a cross product, a LIMIT), or ask the "
-        "operator for a larger --worker-memory",
     )
 
 

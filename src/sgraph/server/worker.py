@@ -32,7 +32,10 @@ import resource
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sgraph.errors import QueryMemoryError
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -108,10 +111,22 @@ def limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def out_of_memory(memory_mb: int) -> QueryMemoryError:
+    """The error of a query that passed the worker's memory limit (raised by the worker, or by
+    the pool when the worker died of it)."""
+    from sgraph.errors import QueryMemoryError
+
+    return QueryMemoryError(
+        f"the query needed more memory than a query worker may use ({memory_mb} MiB, "
+        "worker_memory) and was stopped",
+        limit="worker_memory",
+        hint="make it more selective (no ORDER BY over a cross product, a LIMIT), or ask the "
+        "operator for a larger --worker-memory",
+    )
+
+
 def memory_error(memory_mb: int) -> ErrorInfo:
     """What the worker answers when a query made an allocation fail in Python code."""
-    from sgraph.server.pool import out_of_memory
-
     return describe_error(out_of_memory(memory_mb))
 
 
@@ -201,13 +216,14 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
 
 
 def main() -> None:
+    from sgraph import environment
     from sgraph.process import die_with_parent
 
     die_with_parent()
     # below the server in CPU priority: under load, the server still answers on time (a 503 at
     # the time limit, the next query handed out) while the workers run long queries
     os.nice(WORKER_NICENESS)
-    os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation: one line in the log, not a trace
+    environment.quiet_native_backtraces()  # a failed allocation: one log line, not a trace
     isolated = isolate_network()
     # the protocol owns the original stdout; anything printed goes to stderr instead
     out_fd = os.dup(1)
