@@ -32,35 +32,10 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
 from build_steps import run_build  # noqa: E402
+from run import label, say, synth_data  # noqa: E402
 
 from sgraph.config import Settings  # noqa: E402
-from sgraph.synth import GENERATOR_VERSION, MANIFEST, generate, parse_count  # noqa: E402
-
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def label(n: int) -> str:
-    if n >= 1_000_000 and n % 1_000_000 == 0:
-        return f"{n // 1_000_000}m"
-    if n >= 1_000 and n % 1_000 == 0:
-        return f"{n // 1_000}k"
-    return str(n)
-
-
-def synth_data(n: int, seed: int, cache: Path) -> Path:
-    """The synthetic data set of ``n`` triples (generated once, then reused from ``cache``)."""
-    folder = cache / f"{label(n)}-seed{seed}"
-    manifest = folder / MANIFEST
-    if manifest.is_file():
-        body = json.loads(manifest.read_text())
-        wanted = (n, seed, GENERATOR_VERSION)
-        if (body.get("target_triples"), body.get("seed"), body.get("generator_version")) == wanted:
-            return folder
-    say(f"[{label(n)}] sgraph synth --triples {n} --seed {seed} --out {folder}")
-    generate(n, folder, seed=seed, progress=say)
-    return folder
+from sgraph.synth import MANIFEST, parse_count  # noqa: E402
 
 
 def query_latencies(data: Path, runs: int) -> dict[str, Any]:

@@ -486,7 +486,7 @@ def main() -> int:
         say("[curated] loading data/triples ...")
         gs = GraphStore.load(Settings())
         pages["curated"] = build_page("curated", gs, args.build_runs, out_dir, failures)
-        data = synth_data(args.size, args.seed, HERE / "results")
+        data = synth_data(args.size, args.seed, HERE / "results" / "data")
         say(f"[{label(args.size)}] loading {data} ...")
         gs = GraphStore.load(Settings(data_dir=data))
         for name in ("capped", "uncapped"):

@@ -79,16 +79,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def synth_data(n: int, seed: int, results: Path) -> Path:
-    folder = results / "data" / f"{label(n)}-seed{seed}"
+def synth_data(n: int, seed: int, cache: Path) -> Path:
+    """The synthetic data set of ``n`` triples (generated once, then reused from ``cache``)."""
+    folder = cache / f"{label(n)}-seed{seed}"
     manifest = folder / MANIFEST
     if manifest.is_file():
         body = json.loads(manifest.read_text())
-        if (body.get("target_triples"), body.get("seed"), body.get("generator_version")) == (
-            n,
-            seed,
-            GENERATOR_VERSION,
-        ):
+        wanted = (n, seed, GENERATOR_VERSION)
+        if (body.get("target_triples"), body.get("seed"), body.get("generator_version")) == wanted:
             return folder
     say(f"[{label(n)}] sgraph synth --triples {n} --seed {seed} --out {folder}")
     generate(n, folder, seed=seed, progress=say)
@@ -698,7 +696,7 @@ def main() -> None:
     rdflib_ok: dict[str, bool] = {}
     for n in sizes:
         name = label(n)
-        data = synth_data(n, args.seed, results_dir)
+        data = synth_data(n, args.seed, results_dir / "data")
         settings = Settings(data_dir=data)
         say(f"[{name}] build steps ...")
         body: dict[str, Any] = {}
