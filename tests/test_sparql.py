@@ -21,7 +21,7 @@ from sgraph.sparql import (
     check_syntax,
     execute,
     has_service,
-    inject_values,
+    inject_bindings,
     query_kind,
     serialize,
 )
@@ -205,7 +205,7 @@ def test_binding_a_hostile_string_stays_a_literal(store: ox.Store) -> None:
 
 
 def test_binding_unprojected_variable_and_ask_and_construct(store: ox.Store) -> None:
-    # pyoxigraph substitutes only projected variables; sgraph falls back to a VALUES block
+    # pyoxigraph substitutes only projected variables; sgraph falls back to BIND
     r = execute(
         store, "SELECT ?name WHERE { ?_who ex:name ?name }", {"_who": n("bob")}, prefixes=PREFIXES
     )
@@ -245,17 +245,17 @@ def test_binding_reaches_inside_exists(store: ox.Store) -> None:
     assert [row["s"] for row in r.rows] == [n("alice"), n("carol")]
 
 
-def test_inject_values_skips_strings_comments_and_template() -> None:
+def test_inject_bindings_skips_strings_comments_and_template() -> None:
     text = (
         "PREFIX ex: <http://example.org/#>\n# WHERE { in a comment\n"
         'CONSTRUCT { ?s ex:p "{" } WHERE { ?s ex:q "}" }'
     )
-    out = inject_values(text, {"_a": ox.Literal("v")})
-    assert out.endswith('WHERE { VALUES (?_a) { ("v") }  ?s ex:q "}" }')
-    described = inject_values("DESCRIBE ?_a", {"_a": n("alice")})
+    out = inject_bindings(text, {"_a": ox.Literal("v")})
+    assert out.endswith('WHERE { BIND("v" AS ?_a)  ?s ex:q "}" }')
+    described = inject_bindings("DESCRIBE ?_a", {"_a": n("alice")})
     assert described.strip().endswith("VALUES (?_a) { (<http://example.org/alice>) }")
     with pytest.raises(InputError):
-        inject_values("CONSTRUCT WHERE { ?s ?p ?_a }", {"_a": n("x")})
+        inject_bindings("CONSTRUCT WHERE { ?s ?p ?_a }", {"_a": n("x")})
 
 
 def test_has_service_ignores_variables_names_and_strings() -> None:

@@ -44,17 +44,6 @@ JOINED = {
     "publications": {"type", "kind", "creators", "publishers"},
     "local-reviews-by-partnership": {"themes"},
 }
-#: the queries Virtuoso 7.2.5 does not run as the other stores do (each an error or other rows);
-#: strict: a fix shows up as a failure, to be moved out of this list
-VIRTUOSO_DIFFERS = {
-    "government-responses": "one row fewer: of a letter that responds to two national reviews' "
-    "reports, Virtuoso finds the response to one only",
-    "minister-when-published": "Virtuoso raises SR008 on SUBSTR(?d, 1, STRLEN(?unbound)) "
-    "where SPARQL gives an error value that || and && absorb",
-    "post-holders-on-date": "as minister-when-published",
-}
-
-
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
@@ -131,10 +120,6 @@ def test_same_rows_on_every_store(
     assert on_oxigraph == local, f"{name} {params}: Oxigraph server differs"
     args = [x for k, v in params.items() for x in ("-p", f"{k}={v}")]
     r = invoke("query", name, *args, "--format", "json", "--endpoint", virtuoso.sparql)
-    if name in VIRTUOSO_DIFFERS:
-        same = r.exit_code == 0 and _rows(r.stdout, ordered, joined) == local
-        assert not same, f"{name} now runs alike on Virtuoso: remove it from VIRTUOSO_DIFFERS"
-        pytest.xfail(f"{name} on Virtuoso 7.2: {VIRTUOSO_DIFFERS[name]}")
     assert r.exit_code == 0, r.stderr
     on_virtuoso = _rows(r.stdout, ordered, joined)
     assert on_virtuoso == local, f"{name} {params}: Virtuoso differs: {_diff(local, on_virtuoso)}"

@@ -3,7 +3,9 @@ serialise the result in every format sgraph offers.
 
 Parameters are bound as typed RDF terms, never spliced into the query text as the user typed
 them: each term is written by pyoxigraph in N-Triples syntax (so escaped and typed) into a
-``VALUES`` block at the start of the query's outermost ``WHERE`` group. The same mechanism is
+``BIND(term AS ?name)`` at the start of the query's outermost ``WHERE`` group (a one-row
+``VALUES`` block there means the same, but Virtuoso 7.2 loses rows of some queries joined with
+one, which ``tests/test_stores.py`` showed). The same mechanism is
 used locally and on a remote endpoint (which has no substitution API), so both give the same
 rows. The bound variable is bound for the whole outer group (triple patterns, FILTER, BIND,
 BOUND, EXISTS); like any outer binding it does not reach into a sub-SELECT that does not
@@ -12,7 +14,7 @@ project it.
 Why not pyoxigraph's ``substitutions`` (SEP-0007)? In pyoxigraph 0.5 it accepts only variables
 in the SELECT projection (so no ASK or CONSTRUCT), and inside the query ``BOUND(?x)`` is false
 and ``BIND(?x AS ?y)`` leaves ``?y`` unbound for a substituted ``?x``: optional parameters and
-computed values would silently differ from the remote (VALUES) results.
+computed values would silently differ from the remote (BIND) results.
 tests/test_sparql.py pins this down.
 """
 
@@ -175,8 +177,16 @@ def values_clause(bindings: dict[str, OxTerm]) -> str:
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
-def inject_values(text: str, bindings: dict[str, OxTerm]) -> str:
-    """The query with a VALUES block for ``bindings`` at the start of its outermost WHERE group."""
+def bind_clause(bindings: dict[str, OxTerm]) -> str:
+    """``BIND(term AS ?a) BIND(term AS ?b)`` with each term in N-Triples syntax."""
+    return " ".join(f"BIND({bindings[n]} AS ?{n})" for n in sorted(bindings))
+
+
+def inject_bindings(text: str, bindings: dict[str, OxTerm]) -> str:
+    """The query with ``bindings`` bound at the start of its outermost WHERE group, one ``BIND``
+    each (a one-row ``VALUES`` block there means the same, but Virtuoso 7.2 loses rows of some
+    queries joined with one); a query with no WHERE group (``DESCRIBE <iri>``) gets a trailing
+    ``VALUES`` clause."""
     if not bindings:
         return text
     for name in bindings:
@@ -201,11 +211,10 @@ def inject_values(text: str, bindings: dict[str, OxTerm]) -> str:
         )
     while j < len(toks) and not (toks[j].kind == lex.PUNCT and toks[j].text == "{"):
         j += 1
-    clause = values_clause(bindings)
     if j >= len(toks):  # e.g. DESCRIBE <iri> with no WHERE: a trailing VALUES clause
-        return text.rstrip() + "\n" + clause + "\n"
+        return text.rstrip() + "\n" + values_clause(bindings) + "\n"
     pos = toks[j].end
-    return text[:pos] + " " + clause + " " + text[pos:]
+    return text[:pos] + " " + bind_clause(bindings) + " " + text[pos:]
 
 
 # -- local execution ---------------------------------------------------------------------------
@@ -254,7 +263,7 @@ def execute(
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    query = inject_values(text, bindings) if bindings else text
+    query = inject_bindings(text, bindings) if bindings else text
     raw = store.query(query, **kwargs)  # type: ignore[arg-type]
     return _collect(raw, max_rows)
 
@@ -299,8 +308,8 @@ def execute_remote(
     """Run a query on any SPARQL 1.1 endpoint (the protocol's POST form); same result as
     ``execute``.
 
-    The query is checked locally first (syntax errors name line and column). Parameters go in
-    a VALUES block (see the module docstring). ``prefixes`` the query uses but does not declare
+    The query is checked locally first (syntax errors name line and column). Parameters are bound
+    by ``BIND`` (see the module docstring). ``prefixes`` the query uses but does not declare
     are declared in front of it, since a remote store does not know sgraph's prefixes. The
     request goes through ``sgraph.http``.
     """
@@ -353,9 +362,9 @@ def portable_text(
     text: str, bindings: dict[str, OxTerm] | None = None, prefixes: dict[str, str] | None = None
 ) -> str:
     """The query as any SPARQL 1.1 store runs it: ``prefixes`` it uses but does not declare
-    declared in front of it, parameters bound in a VALUES block (what ``execute_remote`` sends)."""
+    declared in front of it, parameters bound by ``BIND`` at the start of its WHERE (what ``execute_remote`` sends)."""
     full = _declare_prefixes(text, prefixes or {})
-    return inject_values(full, bindings) if bindings else full
+    return inject_bindings(full, bindings) if bindings else full
 
 
 def _declare_prefixes(text: str, prefixes: dict[str, str]) -> str:

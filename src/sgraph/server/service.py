@@ -88,7 +88,7 @@ class QueryService:
         total: asyncio.Future[int | None] | None = None
         original = text
         if page is not None and kind == "select":
-            text = sparql.inject_values(text, bindings) if bindings else text
+            text = sparql.inject_bindings(text, bindings) if bindings else text
             bindings = None
             total = asyncio.ensure_future(
                 self._total(request, text, default_graph, named_graphs, arrived)
