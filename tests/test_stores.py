@@ -44,6 +44,8 @@ JOINED = {
     "publications": {"type", "kind", "creators", "publishers"},
     "local-reviews-by-partnership": {"themes"},
 }
+
+
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
