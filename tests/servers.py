@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 
 def free_port() -> int:
@@ -133,15 +134,19 @@ def oxigraph_load(location: Path, file: Path) -> None:
 
 def need_binary(name: str, install: str) -> str:
     """The path of the program ``name``; skips the test (fails it under ``CI=true``) without it."""
-    import pytest
-
     found = shutil.which(name)
     if found is None:
-        why = f"{name} is not installed ({install}; .ci/run installs it)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run this test, but {why}")
-        pytest.skip(why)
+        missing(f"{name} is not installed ({install}; .ci/run installs it)")
     return found
+
+
+def missing(why: str) -> NoReturn:
+    """Skip the test for want of ``why`` (fail it under ``CI=true``: CI must run every store)."""
+    import pytest
+
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must run this test, but {why}")
+    pytest.skip(why)
 
 
 VIRTUOSO_INI = """\
@@ -267,3 +272,44 @@ def running_virtuoso(
         yield server
     finally:
         stop_server(proc)
+
+
+#: Debian's libapache-jena-java 4.5 and the jars it depends on, in /usr/share/java (the package
+#: ships the jars only: no `arq`/`sparql` scripts, so the classpath is written out here)
+JENA_JARS = (
+    "jena-arq", "jena-base", "jena-cmds", "jena-core", "jena-dboe-base", "jena-dboe-index",
+    "jena-dboe-storage", "jena-dboe-trans-data", "jena-dboe-transaction", "jena-iri",
+    "jena-rdfconnection", "jena-shacl", "jena-shex", "jena-tdb", "jena-tdb2",
+    "commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io",
+    "commons-lang3", "dexx.collection", "gson", "guava", "httpclient", "httpclient-cache", "httpcore",
+    "jackson-core", "jackson-databind", "jackson-annotations", "jsonld-java", "protobuf",
+    "slf4j-api", "slf4j-nop", "thrift", "titanium-json-ld", "jakarta.json-api",
+)  # fmt: skip
+
+
+def jena_command(folder: Path, main: str) -> list[str]:
+    """The command that runs Jena's command-line class ``main`` (``arq.sparql``,
+    ``riotcmd.riot``) from Debian's libapache-jena-java; skips the test (fails it under
+    ``CI=true``) without it.
+
+    Debian's jena-core relocates its copy of Xerces to the package ``xerces`` but leaves the
+    message files under ``org/apache/jena/ext/xerces``, so Jena stops at start-up ("internal
+    error" in XSSimpleTypeDecl: the regular expressions of the XSD datatypes cannot load their
+    messages). A jar of those files at the path the classes look in, written into ``folder``
+    from jena-core itself, mends that."""
+    import zipfile
+
+    java = need_binary("java", "apt-get install default-jre-headless")
+    jars = [Path("/usr/share/java") / f"{name}.jar" for name in JENA_JARS]
+    if absent := [str(j) for j in jars if not j.exists()]:
+        missing(
+            f"{absent[0]} is not installed (apt-get install libapache-jena-java; .ci/run installs it)"
+        )
+    mend = folder / "jena-xerces-messages.jar"
+    core_jar = jars[JENA_JARS.index("jena-core")]
+    with zipfile.ZipFile(core_jar) as core, zipfile.ZipFile(mend, "w") as out:
+        for name in core.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
+                out.writestr(name.removeprefix("org/apache/jena/ext/"), core.read(name))
+    classpath = ":".join(str(j) for j in [*jars, mend])
+    return [java, "-XX:TieredStopAtLevel=1", "-cp", classpath, main]

@@ -1,7 +1,7 @@
 """The same rows on every store: each named query, with its defaults and with a second set of
 parameters, on the embedded store, a real Oxigraph server and a real Virtuoso (both started here
-on 127.0.0.1 and loaded with ``dist/graph.nq``); and the remote client reading every store's
-terms (Virtuoso's ``nodeID://`` blank nodes, ``typed-literal``, booleans written ``1``).
+on 127.0.0.1 and loaded with ``dist/graph.nq``), and Jena ARQ over ``dist/graph.nt``; and the
+remote client reading every store's terms (Virtuoso's ``nodeID://`` blank nodes, ``typed-literal``, booleans written ``1``).
 
 The only normalisation is the one queries/README.md documents: a query without ``ORDER BY`` may
 give its rows in any order, so those rows are compared as sorted lists.
@@ -10,15 +10,19 @@ give its rows in any order, so those rows are compared as sorted lists.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from servers import Virtuoso, oxigraph_load, running_oxigraph, running_virtuoso
+from servers import Virtuoso, jena_command, oxigraph_load, running_oxigraph, running_virtuoso
+from sgraph import sparql
 from sgraph.cli import cli
+from sgraph.namespaces import all_prefixes
 from sgraph.queries import load_library
 from sgraph.rdf import sparql_lexer as lex
 from sgraph.rdf.results import read_json_results
@@ -74,6 +78,30 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Iterat
         server.bulk_load(dist_dir, "graph.nq", "urn:x-sgraph:default")
         server.bulk_load(terms, "terms.ttl", "urn:x-test:terms")
         yield server
+
+
+@pytest.fixture(scope="module")
+def on_jena(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> dict[int, str]:
+    """Every case's SPARQL JSON from Jena ARQ (Debian's libapache-jena-java 4.5) over
+    dist/graph.nt, by index in CASES: the text ``sgraph query --endpoint`` sends (its
+    parameters bound, sgraph's prefixes declared), one `arq.sparql` run each, two at a time."""
+    folder = tmp_path_factory.mktemp("jena")
+    command = jena_command(folder, "arq.sparql")
+    prefixes = all_prefixes()
+
+    def run(i: int) -> str:
+        name, params = CASES[i]
+        query = LIBRARY[name]
+        text = sparql.portable_text(query.query, query.bind(params, prefixes), prefixes)
+        file = folder / f"{i}.rq"
+        file.write_text(text, encoding="utf-8")
+        data = ["--data", str(dist_dir / "graph.nt"), "--query", str(file), "--results=json"]
+        done = subprocess.run([*command, *data], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"Jena ARQ failed on {name} {params}:\n{done.stderr}"
+        return done.stdout
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(enumerate(pool.map(run, range(len(CASES)))))
 
 
 def _rows(
@@ -221,6 +249,31 @@ def test_rapper_reads_every_dump(name: str, dist_dir: Path) -> None:
     assert f"returned {len(_dump_triples(dist_dir))} triples" in err, err
 
 
+#: every dump Jena's RIOT reads, with its syntax name: Debian's Jena has no JSON-P
+#: implementation for its JSON-LD 1.1 parser (titanium), so JSON-LD is read as JSON-LD 1.0
+JENA_SYNTAX = {
+    "graph.nt": "ntriples",
+    "graph.ttl": "turtle",
+    "graph.nq": "nquads",
+    "graph.trig": "trig",
+    "graph.rdf": "rdfxml",
+    "graph.jsonld": "jsonld10",
+}
+
+
+@pytest.mark.parametrize("name", sorted(JENA_SYNTAX))
+def test_jena_reads_every_dump_alike(name: str, dist_dir: Path, tmp_path: Path) -> None:
+    """Each dump, read by Jena's RIOT and written back as N-Quads, gives the triples of
+    graph.nq, no more and no fewer."""
+    command = jena_command(tmp_path, "riotcmd.riot")
+    syntax = ["--syntax", JENA_SYNTAX[name], "--output", "nquads", str(dist_dir / name)]
+    r = subprocess.run([*command, *syntax], capture_output=True, timeout=300)
+    assert r.returncode == 0 and not r.stderr, r.stderr.decode()
+    read = {str(q.triple) for q in ox.parse(r.stdout, format=ox.RdfFormat.N_QUADS)}
+    want = _dump_triples(dist_dir)
+    assert read == want, (sorted(want - read)[:3], sorted(read - want)[:3])
+
+
 @pytest.mark.parametrize("name", ["graph.nq", "graph.trig", "graph.ttl"])
 def test_virtuoso_bulk_loads_the_dumps_alike(name: str, dist_dir: Path, tmp_path: Path) -> None:
     """Each dump, bulk-loaded into an empty Virtuoso, gives the triples of graph.nq, no more
@@ -256,3 +309,19 @@ def test_file_runs_unchanged_with_its_defaults(name: str, oxigraph_server: str) 
     assert r.status_code == 200, r.text
     ordered = _has_order_by(LIBRARY[name].query)
     assert _rows(r.text, ordered) == _rows(_query(name, {}), ordered)
+
+
+@pytest.mark.parametrize(
+    ("index", "name", "params"),
+    [(i, n, p) for i, (n, p) in enumerate(CASES)],
+    ids=[f"{n}-{'defaults' if not p else 'second'}" for n, p in CASES],
+)
+def test_same_rows_on_jena_arq(
+    index: int, name: str, params: dict[str, str], on_jena: dict[int, str]
+) -> None:
+    ordered = _has_order_by(LIBRARY[name].query)
+    joined = JOINED.get(name, frozenset())
+    local = _rows(_query(name, params), ordered, joined)
+    assert local, f"{name} {params}: no rows on the embedded store"
+    on_arq = _rows(on_jena[index], ordered, joined)
+    assert on_arq == local, f"{name} {params}: Jena ARQ differs: {_diff(local, on_arq)}"
