@@ -266,7 +266,8 @@ def test_snippets_run_the_same_query(page: Any, base_url: str) -> None:
     page.goto(base_url + "/sparql?_named=chair-on-date&date=2019-06-01")
     wait_ran(page)
     page.click("#snippets summary")
-    wait_for(page, "document.getElementById('snippet-python').textContent.includes('VALUES')")
+    wait_for(page, "document.getElementById('snippet-python').textContent.includes('BIND(')")
+    assert '"2019-06-01"^^' in page.locator("#snippet-python").text_content()
     curl = page.locator("#snippet-curl").text_content()
     assert "/api/queries/chair-on-date?date=2019-06-01" in curl
     python = page.locator("#snippet-python").text_content()
