@@ -12,10 +12,17 @@ from starlette.responses import Response
 
 from sgraph import query_policy, sparql
 from sgraph.errors import QuerySyntaxError, ReadOnlyError, SgraphError
-from sgraph.persist import triple_count
+from sgraph.persist import RESULTS_DIR, triple_count
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
-from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
+from sgraph.server.cache import (
+    CACHE_CONTROL,
+    ResultCache,
+    cache_key,
+    etag,
+    graph_version,
+    matches,
+)
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
 from sgraph.server.paging import (
@@ -27,6 +34,8 @@ from sgraph.server.paging import (
     paged_headers,
 )
 from sgraph.server.pool import QueryPool
+from sgraph.server.tier import ResultTier
+from sgraph.server.warmup import WarmUp
 from sgraph.server.worker import QueryReply, QueryTask
 from sgraph.store import GraphStore
 from sgraph.terms import OxTerm
@@ -64,7 +73,22 @@ class QueryService:
         )
         # ... nor does anything else: answers are cached by the graph's version
         self.version = graph_version(self.gs)
-        self.cache = ResultCache(self.config.cache_bytes)
+        self.cache = ResultCache(self.config.cache_bytes, self._tier())
+        self.warm_up = WarmUp()
+
+    def _tier(self) -> ResultTier | None:
+        """The stored results beside a persisted store (none for a graph only in memory)."""
+        if self.gs.disk_path is None or self.version.startswith("mem-"):
+            return None
+        if self.config.result_store_bytes <= 0:
+            return None
+        folder = self.gs.disk_path.parent / RESULTS_DIR
+        return ResultTier(folder, self.version, self.config.result_store_bytes)
+
+    @property
+    def truncation_link(self) -> str:
+        """The ``head.link`` of a result cut at the row cap (never from the Host header)."""
+        return self.config.url + LIMITS_PATH
 
     async def answer(
         self,
@@ -84,7 +108,7 @@ class QueryService:
         for protocol clients): every row, or ``ResultTooLargeError`` past ``max_result_bytes``,
         never a result cut at the row cap."""
         arrived = time.monotonic()  # the time limit counts from here
-        kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
+        kind, default_graph, named_graphs = self.check(text, default_graph_uris, named_graph_uris)
         total: asyncio.Future[int | None] | None = None
         original = text
         if page is not None and kind == "select":
@@ -101,14 +125,14 @@ class QueryService:
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
         rows = page.limit if page is not None and total is not None else None
-        key = self._key(text, fmt.name, bindings, default_graph, named_graphs, complete, rows)
+        key = self.key(text, fmt.name, bindings, default_graph, named_graphs, complete, rows)
         headers = {"Vary": "Accept", "ETag": etag(key), "Cache-Control": CACHE_CONTROL}
         if matches(request.headers.get("if-none-match"), headers["ETag"]):
             if total is not None:
                 total.cancel()
             return Response(status_code=304, headers=headers)
         try:
-            reply, hit = await self.cache.fetch(
+            reply, source = await self.cache.fetch(
                 key,
                 lambda: self._run(
                     request,
@@ -133,7 +157,7 @@ class QueryService:
             if total is not None:
                 total.cancel()
             raise
-        headers[CACHE_HEADER] = "hit" if hit else "miss"
+        headers[CACHE_HEADER] = source
         if page is not None and total is not None:
             count = await total
             headers.update(paged_headers(page, reply.count, count))
@@ -154,7 +178,7 @@ class QueryService:
     ) -> int | None:
         """The number of rows of the whole result (None when it cannot be counted so)."""
         counting = count_query(text)
-        key = self._key(counting, "json", None, default_graph, named_graphs)
+        key = self.key(counting, "json", None, default_graph, named_graphs)
         try:
             reply, _ = await self.cache.fetch(
                 key,
@@ -168,7 +192,7 @@ class QueryService:
         value = rows[0].get(TOTAL_VAR) if rows else None
         return int(value.value) if isinstance(value, ox.Literal) else None
 
-    def _check(
+    def check(
         self,
         text: str,
         default_graph_uris: list[str] | None,
@@ -201,10 +225,10 @@ class QueryService:
         """Check and run one query as ``answer`` does, for the server's own views: the result
         itself (read from the worker's SPARQL JSON), not a response."""
         arrived = time.monotonic()
-        kind, default_graph, named_graphs = self._check(text, None, None)
+        kind, default_graph, named_graphs = self.check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
-        key = self._key(text, "json", bindings, default_graph, named_graphs)
+        key = self.key(text, "json", bindings, default_graph, named_graphs)
         reply, _ = await self.cache.fetch(
             key,
             lambda: self._run(
@@ -215,7 +239,7 @@ class QueryService:
         result.truncated = reply.truncated
         return result
 
-    def _key(
+    def key(
         self,
         text: str,
         fmt: str,
@@ -228,7 +252,11 @@ class QueryService:
         bound = (
             f"bytes:{self.config.max_result_bytes}" if complete else rows or self.config.max_rows
         )
-        return cache_key(self.version, text, bindings, fmt, default_graph, named_graphs, bound)
+        # the server's address too: a result cut at the row cap links to it (head.link), and
+        # the stored results outlive this server
+        return cache_key(
+            self.version, text, bindings, fmt, default_graph, named_graphs, bound, self.config.url
+        )
 
     async def _run(
         self,
@@ -251,7 +279,7 @@ class QueryService:
             max_bytes=self.config.max_result_bytes if complete else None,
             default_graph=default_graph,
             named_graphs=named_graphs,
-            truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
+            truncation_link=self.truncation_link,
         )
         return await self.pool.run(task, arrived)
 
@@ -276,4 +304,5 @@ class QueryService:
             "network_isolated_workers": self.pool.network_isolated,
             "graph_version": self.version,
             "result_cache": self.cache.stats(),
+            "warm_up": self.warm_up.stats(),
         }

@@ -1,0 +1,189 @@
+"""Stored results: the answers of a persisted store's graph, kept on disk beside the store.
+
+The published graph never changes while its store is unchanged, so an answer is a function of
+the cache key (``sgraph.server.cache.cache_key``: graph version, query, parameters, dataset,
+format, bound). ``ResultTier`` keeps answers as files ``STORE/results/KEY``, so that a
+restarted server answers at once what an earlier one computed (the named queries' defaults,
+filled by the warm-up of ``sgraph.server.warmup``, and any answer that was slow to compute).
+
+* Each file is one JSON header line (the graph version, the key, the reply's kind, count and
+  truncation, the body's length and sha256), then the body. A file whose header, length or
+  checksum does not match (damaged, cut short, another graph version) is ignored and removed:
+  never a wrong answer.
+* Files are written through the project's one atomic writer (``sgraph.io``): a reader sees the
+  old file or the new one, never half of one; temporary files of a killed server are removed
+  when the tier is opened.
+* The folder is bounded in bytes (``--result-store-bytes`` / ``SGRAPH_RESULT_STORE_BYTES``; 0
+  turns it off): past the bound the least recently used files go.
+* A rebuild of the store removes the folder (``sgraph.persist.rebuild``); the graph version in
+  every key and header means a file of another graph would never be served anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from sgraph.io import atomic_write_bytes, recover_writes
+from sgraph.server.worker import QueryReply
+
+log = logging.getLogger("sgraph.server")
+
+#: The default bound of the stored results in bytes (``--result-store-bytes``).
+DEFAULT_RESULT_STORE_BYTES = 1024 * 1024 * 1024
+_KEY = re.compile(r"^[0-9a-f]{16,64}$")
+_FORMAT = 1
+
+
+class ResultTier:
+    """Answers by cache key in ``folder``, at most ``max_bytes`` of files, for graph ``version``."""
+
+    def __init__(self, folder: Path, version: str, max_bytes: int) -> None:
+        self.folder = Path(folder)
+        self.version = version
+        self.max_bytes = max(0, max_bytes)
+        self.bytes = 0
+        self.hits = 0
+        self.writes = 0
+        self.enabled = self.max_bytes > 0
+        self._lock = threading.Lock()  # reads and writes run in threads
+        self._sizes: OrderedDict[str, int] = OrderedDict()  # least recently used first
+        if self.enabled:
+            self._open()
+
+    def _open(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            recover_writes(self.folder)  # a killed server's temporary files
+            found = []
+            for path in self.folder.iterdir():
+                if path.is_file() and _KEY.match(path.name):
+                    st = path.stat()
+                    found.append((st.st_mtime_ns, path.name, st.st_size))
+        except OSError as exc:
+            log.warning("stored results off: %s cannot be used (%s)", self.folder, exc)
+            self.enabled = False
+            return
+        for _, name, size in sorted(found):
+            self._sizes[name] = size
+            self.bytes += size
+        self._evict()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._sizes
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def get(self, key: str) -> QueryReply | None:
+        """The stored answer for ``key``, or None (not stored, or its file does not check)."""
+        if not self.enabled or key not in self._sizes:
+            return None
+        path = self.folder / key
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self._forget(key)
+            return None
+        reply = self._decode(key, data)
+        if reply is None:
+            log.warning("stored result %s does not check: ignored and removed", path)
+            self._forget(key, remove=True)
+            return None
+        with self._lock:
+            if key in self._sizes:
+                self._sizes.move_to_end(key)
+            self.hits += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept longest when the folder is next opened
+        return reply
+
+    def put(self, key: str, reply: QueryReply) -> bool:
+        """Store ``reply`` under ``key`` (unless it alone is past the bound); whether it was."""
+        if not self.enabled or not _KEY.match(key):
+            return False
+        data = self._encode(key, reply)
+        if len(data) > self.max_bytes:
+            return False
+        try:
+            atomic_write_bytes(self.folder / key, data)
+        except OSError as exc:
+            log.warning("stored results off: cannot write in %s (%s)", self.folder, exc)
+            self.enabled = False
+            return False
+        with self._lock:
+            self.bytes -= self._sizes.pop(key, 0)
+            self._sizes[key] = len(data)
+            self.bytes += len(data)
+            self.writes += 1
+        self._evict()
+        return True
+
+    def _evict(self) -> None:
+        while True:
+            with self._lock:
+                if self.bytes <= self.max_bytes or not self._sizes:
+                    return
+                key, size = self._sizes.popitem(last=False)
+                self.bytes -= size
+            with contextlib.suppress(OSError):
+                (self.folder / key).unlink()
+
+    def _forget(self, key: str, *, remove: bool = False) -> None:
+        with self._lock:
+            self.bytes -= self._sizes.pop(key, 0)
+        if remove:
+            with contextlib.suppress(OSError):
+                (self.folder / key).unlink()
+
+    def _encode(self, key: str, reply: QueryReply) -> bytes:
+        header = {
+            "format": _FORMAT,
+            "version": self.version,
+            "key": key,
+            "kind": reply.kind,
+            "truncated": reply.truncated,
+            "count": reply.count,
+            "bytes": len(reply.body),
+            "sha256": hashlib.sha256(reply.body).hexdigest(),
+        }
+        return json.dumps(header, sort_keys=True).encode() + b"\n" + reply.body
+
+    def _decode(self, key: str, data: bytes) -> QueryReply | None:
+        line, sep, body = data.partition(b"\n")
+        if not sep:
+            return None
+        try:
+            header = json.loads(line)
+            ok = (
+                isinstance(header, dict)
+                and header.get("format") == _FORMAT
+                and header.get("version") == self.version
+                and header.get("key") == key
+                and header.get("bytes") == len(body)
+                and header.get("sha256") == hashlib.sha256(body).hexdigest()
+            )
+            if not ok:
+                return None
+            return QueryReply(
+                str(header["kind"]), body, bool(header["truncated"]), int(header["count"])
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def stats(self) -> dict[str, object]:
+        return {
+            "folder": str(self.folder) if self.enabled else None,
+            "max_bytes": self.max_bytes,
+            "bytes": self.bytes,
+            "entries": len(self._sizes),
+            "hits": self.hits,
+            "writes": self.writes,
+        }
