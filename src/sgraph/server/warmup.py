@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from sgraph import sparql
 from sgraph.errors import SgraphError
-from sgraph.queries import NamedQuery, check_entities
+from sgraph.queries import NamedQuery, missing_entity
 from sgraph.server.paging import Page, count_query, page_query
 from sgraph.server.worker import QueryTask, WarmTask
 
@@ -96,7 +96,9 @@ class WarmUp:
             bindings = query.bind({}, gs.prefixes)
             if any(p.type == "iri" for p in query.parameters):
                 # a default that names no entity is refused (400): nothing to store
-                await asyncio.to_thread(check_entities, query, bindings, gs.store, gs.prefixes)
+                missing = await asyncio.to_thread(missing_entity, query, bindings, gs.store)
+                if missing is not None:
+                    return f"refused: its default {missing} names no entity in the graph"
             text = sparql.inject_values(query.query, bindings) if bindings else query.query
             kind, default_graph, named_graphs = service.check(text, None, None)
         except SgraphError as exc:
