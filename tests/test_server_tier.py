@@ -231,3 +231,52 @@ def test_a_damaged_stored_answer_is_run_again(data: Path, store: Path, tmp_path:
         again = c.get("/api/queries/themes", headers=JSON)
         assert again.headers["x-sgraph-cache"] == "miss"
         assert rows(again) == rows(first)
+
+
+def test_a_server_at_another_address_gets_its_own_link(
+    data: Path, store: Path, live: dict[str, tuple[list[Any], list[Any], int]]
+) -> None:
+    long = [name for name, (_, _, total) in live.items() if total > 50]
+    assert long
+    gs = open_graph(Settings(data_dir=data / "data"), store)
+    with serve(gs, warm_up=False, port=8123) as c:
+        page = c.get(f"/api/queries/{long[0]}", headers=JSON)
+        assert page.headers["x-sgraph-cache"] == "stored"
+        assert page.headers["x-sgraph-truncated"] == "true"
+        assert page.json()["head"]["link"] == ["http://127.0.0.1:8123/api/limits"]
+
+
+def test_a_cut_result_in_another_format_from_another_address_is_not_served(
+    tmp_path: Path,
+) -> None:
+    key = "ef" * 16
+    csv = QueryReply("select", b"x\r\n1\r\n", True, 1)
+    ResultTier(tmp_path, "v", 10_000, link="http://a/api/limits").put(key, csv)
+    assert ResultTier(tmp_path, "v", 10_000, link="http://a/api/limits").get(key) == csv
+    assert ResultTier(tmp_path, "v", 10_000, link="http://b/api/limits").get(key) is None
+
+
+def test_a_query_past_the_time_limit_is_finished_in_the_background_and_kept(
+    data: Path, tmp_path: Path
+) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?d ?e ?f }"
+    shutil.copytree(data / "store", tmp_path / "store")
+    gs = open_graph(Settings(data_dir=data / "data"), tmp_path / "store")
+    expected = next(iter(gs.store.query(slow, use_default_graph_as_union=True)))["n"]
+    with serve(gs, warm_up=False, timeout_s=0.3) as c:
+        first = c.get("/sparql", params={"query": slow}, headers=JSON)
+        assert first.status_code == 503
+        deadline = time.monotonic() + 300  # a bound on the wait, not a timing
+        while True:
+            r = c.get("/sparql", params={"query": slow}, headers=JSON)
+            if r.status_code == 200 or time.monotonic() > deadline:
+                break
+            assert r.status_code == 503  # meanwhile: the time limit, never a wrong answer
+            time.sleep(0.3)
+        assert r.status_code == 200 and r.headers["x-sgraph-cache"] == "hit"
+        assert rows(r)[0]["n"]["value"] == expected.value
+        assert c.get("/api/limits").json()["result_cache"]["running_late"] == 0
+    # kept on disk too: a restarted server answers it at once
+    with serve(gs, warm_up=False, timeout_s=0.3) as c:
+        again = c.get("/sparql", params={"query": slow}, headers=JSON)
+        assert again.status_code == 200 and again.headers["x-sgraph-cache"] == "stored"

@@ -80,6 +80,7 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
                 warming.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await warming
+            service.cache.close()
             await service.pool.close()
             ld.files.close()
 

@@ -161,6 +161,7 @@ class QueryPool:
         self._start_lock = asyncio.Lock()
         self._respawns: set[asyncio.Task[None]] = set()
         self._background_worker: Worker | None = None
+        self._background_busy = 0  # tasks given to it and not yet answered
         self._background_calls = ThreadPoolExecutor(1, thread_name_prefix="sgraph-background")
         self.closed = False
 
@@ -285,45 +286,63 @@ class QueryPool:
     async def run_background(self, warm: WarmTask, timeout_s: float) -> WarmReply:
         """Run ``warm`` on the background worker (started when first needed; one task at a
         time), within ``timeout_s``; QueryTimeoutError past it (the worker is then replaced)."""
+        payload = await self._in_background(warm, timeout_s)
+        assert isinstance(payload, WarmReply)
+        return payload
+
+    async def run_late(self, task: QueryTask, timeout_s: float) -> QueryReply:
+        """Run ``task`` to the end on the background worker, as ``run_background`` does (a
+        query that passed the request time limit, whose answer is then kept)."""
+        payload = await self._in_background(task, timeout_s)
+        assert isinstance(payload, QueryReply)
+        return payload
+
+    async def _in_background(self, task: QueryTask | WarmTask, timeout_s: float) -> object:
         if self._idle is None:
             await self.start()
         assert self._init is not None
         loop = asyncio.get_running_loop()
-        if self._background_worker is None:
-            init = WorkerInit(
-                self._init.store_path,
-                self._init.prefixes,
-                False,  # the shared store: no second copy of the graph for the warm-up
-                self._init.memory_mb,
-                niceness=BACKGROUND_NICENESS,
-            )
-            self._background_worker = await loop.run_in_executor(
-                self._background_calls, Worker, init
-            )
-        worker = self._background_worker
+        self._background_busy += 1
         try:
-            kind, payload = await loop.run_in_executor(
-                self._background_calls, worker.call, warm, timeout_s
-            )
-        except (TimeoutError, WorkerDied) as exc:
-            self._background_worker = None
-            loop.run_in_executor(None, worker.kill)
-            if isinstance(exc, WorkerDied):
-                raise await loop.run_in_executor(None, self._death_error, worker, exc) from None
-            raise QueryTimeoutError(
-                f"the query ran longer than the warm-up's time limit of {timeout_s:g} s"
-            ) from None
+            if self._background_worker is None:
+                init = WorkerInit(
+                    self._init.store_path,
+                    self._init.prefixes,
+                    False,  # the shared store: no other copy of the graph in the background
+                    self._init.memory_mb,
+                    niceness=BACKGROUND_NICENESS,
+                )
+                self._background_worker = await loop.run_in_executor(
+                    self._background_calls, Worker, init
+                )
+            worker = self._background_worker
+            try:
+                kind, payload = await loop.run_in_executor(
+                    self._background_calls, worker.call, task, timeout_s
+                )
+            except (TimeoutError, WorkerDied) as exc:
+                if self._background_worker is worker:
+                    self._background_worker = None
+                loop.run_in_executor(None, worker.kill)
+                if isinstance(exc, WorkerDied):
+                    raise await loop.run_in_executor(None, self._death_error, worker, exc) from None
+                raise QueryTimeoutError(
+                    f"the query ran longer than the background time limit of {timeout_s:g} s"
+                ) from None
+        finally:
+            self._background_busy -= 1
         if kind == "error" and payload.cls == QueryMemoryError.__name__:
             self._background_worker = None
             loop.run_in_executor(None, worker.kill)
         if kind == "ok":
-            assert isinstance(payload, WarmReply)
             return payload
         assert isinstance(payload, ErrorInfo)
         raise rebuild_error(payload)
 
     def stop_background(self) -> None:
-        """End the background worker (the warm-up is done)."""
+        """End the background worker unless it has work (it starts again when needed)."""
+        if self._background_busy:
+            return
         worker, self._background_worker = self._background_worker, None
         if worker is not None:
             asyncio.get_running_loop().run_in_executor(None, worker.kill)

@@ -17,6 +17,7 @@ from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
 from sgraph.server.cache import (
     CACHE_CONTROL,
+    LATE_TIMEOUT_S,
     ResultCache,
     cache_key,
     etag,
@@ -83,7 +84,9 @@ class QueryService:
         if self.config.result_store_bytes <= 0:
             return None
         folder = self.gs.disk_path.parent / RESULTS_DIR
-        return ResultTier(folder, self.version, self.config.result_store_bytes)
+        return ResultTier(
+            folder, self.version, self.config.result_store_bytes, link=self.truncation_link
+        )
 
     @property
     def truncation_link(self) -> str:
@@ -132,19 +135,10 @@ class QueryService:
                 total.cancel()
             return Response(status_code=304, headers=headers)
         try:
-            reply, source = await self.cache.fetch(
+            reply, source = await self._fetch(
                 key,
-                lambda: self._run(
-                    request,
-                    text,
-                    fmt.name,
-                    bindings,
-                    default_graph,
-                    named_graphs,
-                    arrived,
-                    complete=complete,
-                    rows=rows,
-                ),
+                self._task(text, fmt.name, bindings, default_graph, named_graphs, complete, rows),
+                arrived,
             )
         except QuerySyntaxError:
             if total is None:
@@ -180,11 +174,8 @@ class QueryService:
         counting = count_query(text)
         key = self.key(counting, "json", None, default_graph, named_graphs)
         try:
-            reply, _ = await self.cache.fetch(
-                key,
-                lambda: self._run(
-                    request, counting, "json", None, default_graph, named_graphs, arrived
-                ),
+            reply, _ = await self._fetch(
+                key, self._task(counting, "json", None, default_graph, named_graphs), arrived
             )
         except SgraphError:
             return None  # e.g. FROM in the query: not allowed in a sub-select
@@ -229,11 +220,8 @@ class QueryService:
         if kind == "graph":
             return QueryResult(kind="graph")
         key = self.key(text, "json", bindings, default_graph, named_graphs)
-        reply, _ = await self.cache.fetch(
-            key,
-            lambda: self._run(
-                request, text, "json", bindings, default_graph, named_graphs, arrived
-            ),
+        reply, _ = await self._fetch(
+            key, self._task(text, "json", bindings, default_graph, named_graphs), arrived
         )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
@@ -252,10 +240,16 @@ class QueryService:
         bound = (
             f"bytes:{self.config.max_result_bytes}" if complete else rows or self.config.max_rows
         )
-        # the server's address too: a result cut at the row cap links to it (head.link), and
-        # the stored results outlive this server
-        return cache_key(
-            self.version, text, bindings, fmt, default_graph, named_graphs, bound, self.config.url
+        return cache_key(self.version, text, bindings, fmt, default_graph, named_graphs, bound)
+
+    async def _fetch(self, key: str, task: QueryTask, arrived: float) -> tuple[QueryReply, str]:
+        """``task``'s answer from the cache, or run within the time limit from ``arrived``
+        (and, past it, to the end in the background, its answer then kept)."""
+        return await self.cache.fetch(
+            key,
+            lambda: self.pool.run(task, arrived),
+            later=lambda: self.pool.run_late(task, LATE_TIMEOUT_S),
+            deadline=arrived + self.config.timeout_s,
         )
 
     async def _run(
@@ -267,11 +261,21 @@ class QueryService:
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         arrived: float,
-        *,
+    ) -> QueryReply:
+        task = self._task(text, fmt, bindings, default_graph, named_graphs)
+        return await self.pool.run(task, arrived)
+
+    def _task(
+        self,
+        text: str,
+        fmt: str,
+        bindings: dict[str, OxTerm] | None,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
         complete: bool = False,
         rows: int | None = None,
-    ) -> QueryReply:
-        task = QueryTask(
+    ) -> QueryTask:
+        return QueryTask(
             text=text,
             fmt=fmt,
             bindings=bindings,
@@ -281,7 +285,6 @@ class QueryService:
             named_graphs=named_graphs,
             truncation_link=self.truncation_link,
         )
-        return await self.pool.run(task, arrived)
 
     def limits(self) -> dict[str, object]:
         return {

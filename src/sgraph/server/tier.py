@@ -7,7 +7,10 @@ restarted server answers at once what an earlier one computed (the named queries
 filled by the warm-up of ``sgraph.server.warmup``, and any answer that was slow to compute).
 
 * Each file is one JSON header line (the graph version, the key, the reply's kind, count and
-  truncation, the body's length and sha256), then the body. A file whose header, length or
+  truncation, the body's length and sha256, and for a result cut at the row cap the address
+  its ``head.link`` names), then the body. A cut SPARQL JSON result stored by a server at
+  another address is served with this server's link (rewritten); in another format it is
+  not served (run again). A file whose header, length or
   checksum does not match (damaged, cut short, another graph version) is ignored and removed:
   never a wrong answer.
 * Files are written through the project's one atomic writer (``sgraph.io``): a reader sees the
@@ -45,9 +48,10 @@ _FORMAT = 1
 class ResultTier:
     """Answers by cache key in ``folder``, at most ``max_bytes`` of files, for graph ``version``."""
 
-    def __init__(self, folder: Path, version: str, max_bytes: int) -> None:
+    def __init__(self, folder: Path, version: str, max_bytes: int, link: str = "") -> None:
         self.folder = Path(folder)
         self.version = version
+        self.link = link  # the head.link of a result cut at the row cap, on this server
         self.max_bytes = max(0, max_bytes)
         self.bytes = 0
         self.hits = 0
@@ -153,6 +157,7 @@ class ResultTier:
             "count": reply.count,
             "bytes": len(reply.body),
             "sha256": hashlib.sha256(reply.body).hexdigest(),
+            "link": self.link if reply.truncated else "",
         }
         return json.dumps(header, sort_keys=True).encode() + b"\n" + reply.body
 
@@ -172,11 +177,30 @@ class ResultTier:
             )
             if not ok:
                 return None
-            return QueryReply(
+            reply = QueryReply(
                 str(header["kind"]), body, bool(header["truncated"]), int(header["count"])
             )
+            if reply.truncated and header.get("link", "") != self.link:
+                return self._relinked(reply)
+            return reply
         except (ValueError, KeyError, TypeError):
             return None
+
+    def _relinked(self, reply: QueryReply) -> QueryReply | None:
+        """A cut SPARQL JSON result with this server's ``head.link`` (None for another format:
+        the answer is run again)."""
+        from sgraph.rdf.results import read_json_results
+        from sgraph.sparql import serialize
+
+        if not reply.body.startswith(b"{") or reply.kind != "select":
+            return None
+        try:
+            result = read_json_results(reply.body)
+        except ValueError:
+            return None
+        result.truncated = True
+        result.links = [self.link] if self.link else []
+        return QueryReply(reply.kind, serialize(result, "json"), True, reply.count)
 
     def stats(self) -> dict[str, object]:
         return {
