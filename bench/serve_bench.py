@@ -163,10 +163,17 @@ def main() -> None:
     ap.add_argument(
         "--warm-up-limit", type=float, default=3600.0, help="longest wait for the warm-up (s)"
     )
+    ap.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="the servers' port (default: a free one); a cut result stored by a server at "
+        "another address has its head.link rewritten once when first read",
+    )
     ap.add_argument("--sgraph", default=str(Path(sys.executable).with_name("sgraph")))
     args = ap.parse_args()
     result: dict[str, Any] = {}
-    port = free_port()
+    port = args.port or free_port()
     if not args.keep_results:
         shutil.rmtree(Path(args.store) / "results", ignore_errors=True)
     t = time.monotonic()

@@ -244,6 +244,11 @@ def test_a_server_at_another_address_gets_its_own_link(
         assert page.headers["x-sgraph-cache"] == "stored"
         assert page.headers["x-sgraph-truncated"] == "true"
         assert page.json()["head"]["link"] == ["http://127.0.0.1:8123/api/limits"]
+    # rewritten once: the file now holds this address's link
+    name = page.headers["etag"].strip('"')
+    assert (
+        b'"link": "http://127.0.0.1:8123/api/limits"' in (store / RESULTS_DIR / name).read_bytes()
+    )
 
 
 def test_a_cut_result_in_another_format_from_another_address_is_not_served(
@@ -254,6 +259,7 @@ def test_a_cut_result_in_another_format_from_another_address_is_not_served(
     ResultTier(tmp_path, "v", 10_000, link="http://a/api/limits").put(key, csv)
     assert ResultTier(tmp_path, "v", 10_000, link="http://a/api/limits").get(key) == csv
     assert ResultTier(tmp_path, "v", 10_000, link="http://b/api/limits").get(key) is None
+    assert (tmp_path / key).exists()  # not damaged: the server at the first address keeps it
 
 
 def test_a_query_past_the_time_limit_is_finished_in_the_background_and_kept(

@@ -43,6 +43,7 @@ log = logging.getLogger("sgraph.server")
 DEFAULT_RESULT_STORE_BYTES = 1024 * 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{16,64}$")
 _FORMAT = 1
+_RELINKED, _ELSEWHERE = "relinked", "elsewhere"
 
 
 class ResultTier:
@@ -96,11 +97,15 @@ class ResultTier:
         except OSError:
             self._forget(key)
             return None
-        reply = self._decode(key, data)
+        reply, note = self._decode(key, data)
+        if note == _ELSEWHERE:
+            return None  # cut, in a format whose link is not rewritten: run it again
         if reply is None:
             log.warning("stored result %s does not check: ignored and removed", path)
             self._forget(key, remove=True)
             return None
+        if note == _RELINKED:  # stored by a server at another address: kept with this one's
+            self.put(key, reply)
         with self._lock:
             if key in self._sizes:
                 self._sizes.move_to_end(key)
@@ -161,10 +166,12 @@ class ResultTier:
         }
         return json.dumps(header, sort_keys=True).encode() + b"\n" + reply.body
 
-    def _decode(self, key: str, data: bytes) -> QueryReply | None:
+    def _decode(self, key: str, data: bytes) -> tuple[QueryReply | None, str]:
+        """The reply in ``data`` (None if it does not check), and a note: ``_RELINKED`` when
+        its link was rewritten for this server, ``_ELSEWHERE`` when it could not be."""
         line, sep, body = data.partition(b"\n")
         if not sep:
-            return None
+            return None, ""
         try:
             header = json.loads(line)
             ok = (
@@ -176,15 +183,16 @@ class ResultTier:
                 and header.get("sha256") == hashlib.sha256(body).hexdigest()
             )
             if not ok:
-                return None
+                return None, ""
             reply = QueryReply(
                 str(header["kind"]), body, bool(header["truncated"]), int(header["count"])
             )
             if reply.truncated and header.get("link", "") != self.link:
-                return self._relinked(reply)
-            return reply
+                relinked = self._relinked(reply)
+                return relinked, _RELINKED if relinked is not None else _ELSEWHERE
+            return reply, ""
         except (ValueError, KeyError, TypeError):
-            return None
+            return None, ""
 
     def _relinked(self, reply: QueryReply) -> QueryReply | None:
         """A cut SPARQL JSON result with this server's ``head.link`` (None for another format:
