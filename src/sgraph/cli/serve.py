@@ -173,11 +173,9 @@ def serve_command(
             hint="give the address as clients use it, e.g. --public-url https://example.org/sgraph",
         )
     if cache_bytes is None:
-        cache_bytes = _bytes_setting("SGRAPH_RESULT_CACHE_BYTES", _default_cache_bytes())
+        cache_bytes = _cache_bytes_setting()
     if result_store_bytes is None:
-        result_store_bytes = _bytes_setting(
-            "SGRAPH_RESULT_STORE_BYTES", _default_result_store_bytes()
-        )
+        result_store_bytes = _result_store_bytes_setting()
     memory_mb = worker_memory_mb if worker_memory_mb is not None else _worker_memory_setting()
     settings = make_settings(data_dir, base)
     # the persisted store is opened read-only, not copied into memory: the query workers open
@@ -222,22 +220,23 @@ def serve_command(
         ) from None
 
 
-def _default_cache_bytes() -> int:
+def _cache_bytes_setting() -> int:
+    from sgraph import environment
     from sgraph.server.cache import DEFAULT_CACHE_BYTES
 
-    return DEFAULT_CACHE_BYTES
+    value = environment.read("SGRAPH_RESULT_CACHE_BYTES")
+    return _bytes_setting("SGRAPH_RESULT_CACHE_BYTES", value, DEFAULT_CACHE_BYTES)
 
 
-def _default_result_store_bytes() -> int:
+def _result_store_bytes_setting() -> int:
+    from sgraph import environment
     from sgraph.server.tier import DEFAULT_RESULT_STORE_BYTES
 
-    return DEFAULT_RESULT_STORE_BYTES
+    value = environment.read("SGRAPH_RESULT_STORE_BYTES")
+    return _bytes_setting("SGRAPH_RESULT_STORE_BYTES", value, DEFAULT_RESULT_STORE_BYTES)
 
 
-def _bytes_setting(name: str, default: int) -> int:
-    from sgraph import environment
-
-    value = environment.read(name)
+def _bytes_setting(name: str, value: str | None, default: int) -> int:
     if value is None:
         return default
     if not value.strip().isdigit():
