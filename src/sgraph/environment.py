@@ -99,6 +99,15 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "--cache-bytes",
     ),
     EnvSetting(
+        "SGRAPH_RESULT_STORE_BYTES",
+        "bytes (0: off)",
+        "1073741824 (1 GiB)",
+        "Disk bound of the answers `serve` stores beside a persisted store (`STORE/results/`: "
+        "the named queries' default answers, computed once in the background, and answers slow "
+        "to compute); 0 turns them and the warm-up off. A rebuild of the store removes them.",
+        "--result-store-bytes",
+    ),
+    EnvSetting(
         "SGRAPH_WORKER_MEMORY",
         "MiB",
         "2048",

@@ -7,6 +7,7 @@ in ``~/.cache/sgraph/stores/``)::
         oxigraph/        the materialised dataset, an on-disk pyoxigraph store
         graph.nq         the same quads as an N-Quads snapshot (the fastest way into memory)
         subjects.tsv     file <TAB> line <TAB> IRI: where each entity is written (for messages)
+        results/         answers stored by `sgraph serve` (``sgraph.server.tier``), if any
         manifest.json    what the store was built from (written last: no manifest, no store)
 
 The manifest lists every data file (path, size, mtime, sha256), the ontology and rule files
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +57,8 @@ _SUBJECTS = "subjects.tsv"
 _STORE = "oxigraph"
 _SNAPSHOT = "graph.nq"
 _CONTENTS = "contents"
+#: The stored results of a server on this store (``sgraph.server.tier``); a rebuild removes them.
+RESULTS_DIR = "results"
 #: files of the on-disk store that opening it changes (RocksDB's lock and its info log)
 _VOLATILE = ("LOCK", "LOG")
 
@@ -150,6 +154,7 @@ def rebuild(settings: Settings, store_path: Path) -> GraphStore:
     # Remove the manifest first: a store without one is never trusted.
     (store_path / _MANIFEST).unlink(missing_ok=True)
     (store_path / _SNAPSHOT).unlink(missing_ok=True)
+    shutil.rmtree(store_path / RESULTS_DIR, ignore_errors=True)  # answers of the old graph
     with staged_dir(store_path / _STORE, keep_others=False) as stage:
         disk = ox.Store(str(stage))
         disk.bulk_extend(gs.store)

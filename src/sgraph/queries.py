@@ -507,6 +507,20 @@ def _exists(store: ox.Store, iri: str, cls: str | None) -> bool:
     return bool(store.query(text, use_default_graph_as_union=True))
 
 
+def missing_entity(query: NamedQuery, bindings: dict[str, OxTerm], store: ox.Store) -> str | None:
+    """The name of the first IRI parameter that names no entity (of its class), or None: the
+    check of ``check_entities`` without its search for close matches (slow on a large graph)."""
+    for p in query.parameters:
+        term = bindings.get(p.variable)
+        if (
+            p.type == "iri"
+            and isinstance(term, ox.NamedNode)
+            and not _exists(store, term.value, p.cls)
+        ):
+            return p.name
+    return None
+
+
 def check_entities(
     query: NamedQuery, bindings: dict[str, OxTerm], store: ox.Store, prefixes: dict[str, str]
 ) -> None:

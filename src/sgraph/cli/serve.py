@@ -109,6 +109,17 @@ from sgraph.errors import InputError
     help="Memory bound of the server-side result cache; 0 turns it off. "
     "Default: $SGRAPH_RESULT_CACHE_BYTES, else 64 MiB.",
 )
+@click.option(
+    "--result-store-bytes",
+    default=None,
+    type=click.IntRange(min=0),
+    metavar="BYTES",
+    help="Disk bound of the answers stored beside the persisted store (STORE/results/): the "
+    "named queries' default answers, computed once in the background after start, and any "
+    "answer slow to compute, served at once by this and later servers until the store is "
+    "rebuilt. 0 turns them (and the warm-up) off. "
+    "Default: $SGRAPH_RESULT_STORE_BYTES, else 1 GiB.",
+)
 @store_option
 def serve_command(
     host: str,
@@ -125,6 +136,7 @@ def serve_command(
     dist_dir: Path | None,
     public_url: str | None,
     cache_bytes: int | None,
+    result_store_bytes: int | None,
     store_path: Path | None,
     no_store: bool,
 ) -> None:
@@ -137,7 +149,10 @@ def serve_command(
     most --max-rows rows (_limit, _offset) with the total in the header
     X-Sgraph-Total. Named queries run at /api/queries/NAME?param=value. Answers
     carry an ETag (If-None-Match gives 304) and are kept in a result cache of
-    --cache-bytes. Stop with Ctrl-C.
+    --cache-bytes; the named queries' default answers are computed once in the
+    background and stored beside the store (--result-store-bytes), so that they,
+    and answers slow to compute, come at once until the store is rebuilt.
+    Stop with Ctrl-C.
 
     \b
     Example:
@@ -159,6 +174,8 @@ def serve_command(
         )
     if cache_bytes is None:
         cache_bytes = _cache_bytes_setting()
+    if result_store_bytes is None:
+        result_store_bytes = _result_store_bytes_setting()
     memory_mb = worker_memory_mb if worker_memory_mb is not None else _worker_memory_setting()
     settings = make_settings(data_dir, base)
     # the persisted store is opened read-only, not copied into memory: the query workers open
@@ -177,6 +194,7 @@ def serve_command(
         worker_memory_mb=memory_mb,
         public_url=public_url,
         cache_bytes=cache_bytes,
+        result_store_bytes=result_store_bytes,
     )
     app = create_app(gs, config)
     shown = f"[{host}]" if ":" in host else host
@@ -207,12 +225,24 @@ def _cache_bytes_setting() -> int:
     from sgraph.server.cache import DEFAULT_CACHE_BYTES
 
     value = environment.read("SGRAPH_RESULT_CACHE_BYTES")
+    return _bytes_setting("SGRAPH_RESULT_CACHE_BYTES", value, DEFAULT_CACHE_BYTES)
+
+
+def _result_store_bytes_setting() -> int:
+    from sgraph import environment
+    from sgraph.server.tier import DEFAULT_RESULT_STORE_BYTES
+
+    value = environment.read("SGRAPH_RESULT_STORE_BYTES")
+    return _bytes_setting("SGRAPH_RESULT_STORE_BYTES", value, DEFAULT_RESULT_STORE_BYTES)
+
+
+def _bytes_setting(name: str, value: str | None, default: int) -> int:
     if value is None:
-        return DEFAULT_CACHE_BYTES
+        return default
     if not value.strip().isdigit():
         raise InputError(
-            f"SGRAPH_RESULT_CACHE_BYTES={value!r} is not a number of bytes",
-            hint="set it to a whole number such as 67108864 (0 turns the cache off), or unset it",
+            f"{name}={value!r} is not a number of bytes",
+            hint=f"set it to a whole number such as {default} (0 turns it off), or unset it",
         )
     return int(value)
 

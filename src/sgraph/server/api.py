@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -29,11 +30,16 @@ from sgraph.terms import OxTerm
 
 
 def library(request: Request) -> dict[str, NamedQuery]:
-    lib: dict[str, NamedQuery] | None = getattr(request.app.state, "library", None)
+    return library_of(request.app)
+
+
+def library_of(app: Starlette) -> dict[str, NamedQuery]:
+    """The named query library the app serves (read once)."""
+    lib: dict[str, NamedQuery] | None = getattr(app.state, "library", None)
     if lib is None:
-        service: QueryService = request.app.state.service
+        service: QueryService = app.state.service
         lib = load_library(service.gs.settings.queries_dirs)
-        request.app.state.library = lib
+        app.state.library = lib
     return lib
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -69,9 +70,17 @@ def create_app(gs: GraphStore, config: ServerConfig | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.pool.start()
+        warming: asyncio.Task[None] | None = None
+        if config.warm_up:  # the named queries' default answers, stored beside the store
+            warming = asyncio.create_task(service.warm_up.run(service, api.library_of(app)))
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await warming
+            service.cache.close()
             await service.pool.close()
             ld.files.close()
 

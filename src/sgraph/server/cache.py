@@ -8,7 +8,13 @@ function of (graph version, query, parameters, dataset, format, row cap).
   ``If-None-Match`` names it gets ``304 Not Modified`` without running anything.
 * ``ResultCache``    a server-side LRU of finished answers bounded in bytes
   (``--cache-bytes`` / ``SGRAPH_RESULT_CACHE_BYTES``; 0 turns it off). Identical queries that
-  arrive while one is running wait for that one instead of taking another worker.
+  arrive while one is running wait for that one instead of taking another worker. Below it, the
+  stored results of a persisted store (``sgraph.server.tier``): answers found there are served
+  from disk (``X-Sgraph-Cache: stored``), and answers that took at least ``SLOW_S`` to compute
+  are written there for the next server on the same store. A query that passes the request
+  time limit is run again to the end in the background (``QueryPool.run_late``: at most
+  ``MAX_LATE`` at once, each within ``LATE_TIMEOUT_S``) and its answer kept; requests for it
+  meanwhile wait for that run (until their own time limit) instead of taking a worker.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 
+from sgraph.errors import QueryTimeoutError
+from sgraph.server.tier import ResultTier
 from sgraph.server.worker import QueryReply
 from sgraph.store import GraphStore
 from sgraph.terms import OxTerm
@@ -28,6 +37,14 @@ from sgraph.terms import OxTerm
 #: of the graph changes every ETag
 CACHE_CONTROL = "public, no-cache"
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+#: An answer that took at least this long to compute is also written to the stored results.
+SLOW_S = 0.5
+#: Queries passed the time limit that may be running to the end in the background at once.
+MAX_LATE = 8
+#: The time limit of such a background run, in seconds.
+LATE_TIMEOUT_S = 120.0
+#: Where an answer came from (the ``X-Sgraph-Cache`` header): memory, the stored results, run.
+HIT, STORED, MISS = "hit", "stored", "miss"
 
 
 def graph_version(gs: GraphStore) -> str:
@@ -80,15 +97,19 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 
 class ResultCache:
-    """Finished answers by key, least recently used first out, at most ``max_bytes`` of bodies."""
+    """Finished answers by key, least recently used first out, at most ``max_bytes`` of bodies;
+    over the stored results ``tier`` when there is one."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, tier: ResultTier | None = None) -> None:
         self.max_bytes = max(0, max_bytes)
+        self.tier = tier if tier is not None and tier.enabled else None
         self.bytes = 0
         self.hits = 0
         self.misses = 0
         self._items: OrderedDict[str, QueryReply] = OrderedDict()
         self._running: dict[str, asyncio.Future[QueryReply]] = {}
+        self._late: set[asyncio.Future[QueryReply]] = set()
+        self._writes: set[asyncio.Future[bool]] = set()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -109,39 +130,123 @@ class ResultCache:
             _, old = self._items.popitem(last=False)
             self.bytes -= len(old.body)
 
+    async def stored(self, key: str) -> QueryReply | None:
+        """The answer for ``key`` in memory or in the stored results (kept in memory then)."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        if self.tier is None or key not in self.tier:
+            return None
+        found = await asyncio.to_thread(self.tier.get, key)
+        if found is not None:
+            self.put(key, found)
+        return found
+
+    async def store(self, key: str, reply: QueryReply) -> None:
+        """Keep ``reply`` in the stored results (the warm-up's answers; into memory once read)."""
+        if self.tier is not None:
+            await asyncio.to_thread(self.tier.put, key, reply)
+
     async def fetch(
-        self, key: str, run: Callable[[], Awaitable[QueryReply]]
-    ) -> tuple[QueryReply, bool]:
+        self,
+        key: str,
+        run: Callable[[], Awaitable[QueryReply]],
+        *,
+        later: Callable[[], Awaitable[QueryReply]] | None = None,
+        deadline: float | None = None,
+    ) -> tuple[QueryReply, str]:
         """The cached answer for ``key`` or ``run()``'s (shared with identical queries that
-        arrive meanwhile); and whether it came from the cache."""
-        if self.max_bytes == 0:
-            return await run(), False
+        arrive meanwhile, each waiting until its ``deadline``, ``time.monotonic()``); and where
+        it came from: ``HIT`` (memory, or the same query running), ``STORED`` (the stored
+        results) or ``MISS`` (run for this request). When ``run()`` passes the time limit,
+        ``later()`` (the same query without it) runs in the background and its answer is kept."""
+        if self.max_bytes == 0 and self.tier is None:
+            return await run(), MISS
         found = self.get(key)
         if found is not None:
             self.hits += 1
-            return found, True
+            return found, HIT
         running = self._running.get(key)
         if running is None:
+            if self.tier is not None and key in self.tier:
+                found = await asyncio.to_thread(self.tier.get, key)
+                if found is not None:
+                    self.put(key, found)
+                    return found, STORED
             self.misses += 1
             # one task per key, not tied to the request that started it: a client that goes
             # away does not fail the others waiting for the same answer
-            running = asyncio.ensure_future(run())
+            running = asyncio.ensure_future(self._timed(key, run, later))
             self._running[key] = running
             running.add_done_callback(lambda task: self._finished(key, task))
-            return await asyncio.shield(running), False
+            return await asyncio.shield(running), MISS
         self.hits += 1
-        return await asyncio.shield(running), True
+        if deadline is None:
+            return await asyncio.shield(running), HIT
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(running), deadline - time.monotonic())
+        except TimeoutError:
+            raise QueryTimeoutError(
+                "the query is slower than the time limit; it is running to the end in the "
+                "background and its answer will be kept",
+                hint="ask again in a while",
+            ) from None
+        return reply, HIT
+
+    async def _timed(
+        self,
+        key: str,
+        run: Callable[[], Awaitable[QueryReply]],
+        later: Callable[[], Awaitable[QueryReply]] | None,
+    ) -> QueryReply:
+        started = time.monotonic()
+        try:
+            reply = await run()
+        except QueryTimeoutError:
+            if later is not None and len(self._late) < MAX_LATE:
+                self._run_late(key, later)
+            raise
+        if self.tier is not None and time.monotonic() - started >= SLOW_S:
+            await asyncio.to_thread(self.tier.put, key, reply)  # slow: keep it for restarts
+        return reply
+
+    def _run_late(self, key: str, later: Callable[[], Awaitable[QueryReply]]) -> None:
+        task = asyncio.ensure_future(later())
+        self._late.add(task)
+        self._running[key] = task  # requests for it wait for this run
+
+        def done(t: asyncio.Future[QueryReply]) -> None:
+            self._late.discard(t)
+            if self._running.get(key) is t:
+                del self._running[key]
+            if t.cancelled() or t.exception() is not None:
+                return
+            self.put(key, t.result())
+            if self.tier is not None:
+                write = asyncio.ensure_future(asyncio.to_thread(self.tier.put, key, t.result()))
+                self._writes.add(write)
+                write.add_done_callback(self._writes.discard)
+
+        task.add_done_callback(done)
 
     def _finished(self, key: str, task: asyncio.Future[QueryReply]) -> None:
-        self._running.pop(key, None)
+        if self._running.get(key) is task:
+            del self._running[key]
         if not task.cancelled() and task.exception() is None:
             self.put(key, task.result())
 
-    def stats(self) -> dict[str, int]:
+    def close(self) -> None:
+        """Stop the background runs (the server is stopping)."""
+        for task in list(self._late):
+            task.cancel()
+
+    def stats(self) -> dict[str, object]:
         return {
             "max_bytes": self.max_bytes,
             "bytes": self.bytes,
             "entries": len(self._items),
             "hits": self.hits,
             "misses": self.misses,
+            "running_late": len(self._late),
+            "stored": self.tier.stats() if self.tier is not None else None,
         }

@@ -26,6 +26,10 @@ class ServerConfig:
                           worker) or all share the on-disk store (fast start, one copy);
                           ``None``: copies up to ``COPY_WORKERS_UP_TO`` triples, shared above;
     ``cache_bytes``       memory bound of the server-side result cache (0: no cache);
+    ``result_store_bytes`` disk bound of the stored results beside a persisted store
+                          (``sgraph.server.tier``; 0: none, and no warm-up);
+    ``warm_up``           compute and store the named queries' default answers once ready
+                          (``sgraph.server.warmup``), each within ``warm_timeout_s``;
     ``public_url``        the address clients reach the server at (behind a proxy, say), used in
                           links the server writes (``head.link``, the service description);
                           default ``http://host:port``. Never taken from a request's Host header.
@@ -42,6 +46,9 @@ class ServerConfig:
     worker_memory_mb: int = 2048
     public_url: str | None = None
     cache_bytes: int = 64 * 1024 * 1024
+    result_store_bytes: int = 1024 * 1024 * 1024
+    warm_up: bool = True
+    warm_timeout_s: float = 600.0
     in_memory_workers: bool | None = None
 
     def workers_in_memory(self, triples: int) -> bool:

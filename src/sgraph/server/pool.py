@@ -11,7 +11,9 @@ any other way), the client gets 503, and a fresh worker is started in the backgr
 are reused between queries, so the cost per query is one pickle round trip over a pipe.
 
 Besides the ``size`` general workers there is one more, reserved for short queries
-(``sgraph.server.admission``). Each worker's memory is bounded too (``memory_mb``, see ``sgraph.server.worker``): a query that
+(``sgraph.server.admission``), and, while the warm-up of stored results runs
+(``sgraph.server.warmup``), one background worker at the lowest CPU priority with a time limit
+of its own (``run_background``), outside the lanes the requests take workers from. Each worker's memory is bounded too (``memory_mb``, see ``sgraph.server.worker``): a query that
 passes it ends its worker, the client gets 503 naming the limit (``QueryMemoryError``), and a
 fresh worker is started.
 """
@@ -44,6 +46,8 @@ from sgraph.server.worker import (
     ErrorInfo,
     QueryReply,
     QueryTask,
+    WarmReply,
+    WarmTask,
     WorkerInit,
     out_of_memory,
 )
@@ -51,6 +55,8 @@ from sgraph.server.worker import (
 log = logging.getLogger("sgraph.server")
 
 STARTUP_TIMEOUT_S = 120.0
+#: How much lower the background worker's CPU priority is than the other workers' (``nice``).
+BACKGROUND_NICENESS = 14
 #: Queries that may wait for a worker at once, per worker; one more gets 503 at once.
 MAX_WAITING_PER_WORKER = 16
 
@@ -99,7 +105,7 @@ class Worker:
         assert isinstance(message, tuple)
         return message
 
-    def call(self, task: QueryTask, timeout: float) -> tuple[str, Any]:
+    def call(self, task: QueryTask | WarmTask, timeout: float) -> tuple[str, Any]:
         """Send one task and wait for its answer; TimeoutError past ``timeout`` seconds."""
         try:
             self._to.send(task)
@@ -154,6 +160,9 @@ class QueryPool:
         self._workers: set[Worker] = set()
         self._start_lock = asyncio.Lock()
         self._respawns: set[asyncio.Task[None]] = set()
+        self._background_worker: Worker | None = None
+        self._background_busy = 0  # tasks given to it and not yet answered
+        self._background_calls = ThreadPoolExecutor(1, thread_name_prefix="sgraph-background")
         self.closed = False
 
     # -- life cycle -----------------------------------------------------------------------
@@ -204,7 +213,11 @@ class QueryPool:
         for w in list(self._workers):
             w.kill()
         self._workers.clear()
+        if self._background_worker is not None:
+            self._background_worker.kill()
+            self._background_worker = None
         self._calls.shutdown(wait=False, cancel_futures=True)
+        self._background_calls.shutdown(wait=False, cancel_futures=True)
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
 
@@ -269,6 +282,70 @@ class QueryPool:
             return payload
         assert isinstance(payload, ErrorInfo)
         raise rebuild_error(payload)
+
+    async def run_background(self, warm: WarmTask, timeout_s: float) -> WarmReply:
+        """Run ``warm`` on the background worker (started when first needed; one task at a
+        time), within ``timeout_s``; QueryTimeoutError past it (the worker is then replaced)."""
+        payload = await self._in_background(warm, timeout_s)
+        assert isinstance(payload, WarmReply)
+        return payload
+
+    async def run_late(self, task: QueryTask, timeout_s: float) -> QueryReply:
+        """Run ``task`` to the end on the background worker, as ``run_background`` does (a
+        query that passed the request time limit, whose answer is then kept)."""
+        payload = await self._in_background(task, timeout_s)
+        assert isinstance(payload, QueryReply)
+        return payload
+
+    async def _in_background(self, task: QueryTask | WarmTask, timeout_s: float) -> object:
+        if self._idle is None:
+            await self.start()
+        assert self._init is not None
+        loop = asyncio.get_running_loop()
+        self._background_busy += 1
+        try:
+            if self._background_worker is None:
+                init = WorkerInit(
+                    self._init.store_path,
+                    self._init.prefixes,
+                    False,  # the shared store: no other copy of the graph in the background
+                    self._init.memory_mb,
+                    niceness=BACKGROUND_NICENESS,
+                )
+                self._background_worker = await loop.run_in_executor(
+                    self._background_calls, Worker, init
+                )
+            worker = self._background_worker
+            try:
+                kind, payload = await loop.run_in_executor(
+                    self._background_calls, worker.call, task, timeout_s
+                )
+            except (TimeoutError, WorkerDied) as exc:
+                if self._background_worker is worker:
+                    self._background_worker = None
+                loop.run_in_executor(None, worker.kill)
+                if isinstance(exc, WorkerDied):
+                    raise await loop.run_in_executor(None, self._death_error, worker, exc) from None
+                raise QueryTimeoutError(
+                    f"the query ran longer than the background time limit of {timeout_s:g} s"
+                ) from None
+        finally:
+            self._background_busy -= 1
+        if kind == "error" and payload.cls == QueryMemoryError.__name__:
+            self._background_worker = None
+            loop.run_in_executor(None, worker.kill)
+        if kind == "ok":
+            return payload
+        assert isinstance(payload, ErrorInfo)
+        raise rebuild_error(payload)
+
+    def stop_background(self) -> None:
+        """End the background worker unless it has work (it starts again when needed)."""
+        if self._background_busy:
+            return
+        worker, self._background_worker = self._background_worker, None
+        if worker is not None:
+            asyncio.get_running_loop().run_in_executor(None, worker.kill)
 
     def _death_error(self, worker: Worker, exc: WorkerDied) -> SgraphError:
         """Why a worker ended in the middle of a query, as the error its client gets."""

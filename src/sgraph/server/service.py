@@ -12,10 +12,18 @@ from starlette.responses import Response
 
 from sgraph import query_policy, sparql
 from sgraph.errors import QuerySyntaxError, ReadOnlyError, SgraphError
-from sgraph.persist import triple_count
+from sgraph.persist import RESULTS_DIR, triple_count
 from sgraph.rdf.results import QueryResult, read_json_results
 from sgraph.server import formats, policy
-from sgraph.server.cache import CACHE_CONTROL, ResultCache, cache_key, etag, graph_version, matches
+from sgraph.server.cache import (
+    CACHE_CONTROL,
+    LATE_TIMEOUT_S,
+    ResultCache,
+    cache_key,
+    etag,
+    graph_version,
+    matches,
+)
 from sgraph.server.config import ServerConfig
 from sgraph.server.conneg import negotiate
 from sgraph.server.paging import (
@@ -27,6 +35,8 @@ from sgraph.server.paging import (
     paged_headers,
 )
 from sgraph.server.pool import QueryPool
+from sgraph.server.tier import ResultTier
+from sgraph.server.warmup import WarmUp
 from sgraph.server.worker import QueryReply, QueryTask
 from sgraph.store import GraphStore
 from sgraph.terms import OxTerm
@@ -64,7 +74,24 @@ class QueryService:
         )
         # ... nor does anything else: answers are cached by the graph's version
         self.version = graph_version(self.gs)
-        self.cache = ResultCache(self.config.cache_bytes)
+        self.cache = ResultCache(self.config.cache_bytes, self._tier())
+        self.warm_up = WarmUp()
+
+    def _tier(self) -> ResultTier | None:
+        """The stored results beside a persisted store (none for a graph only in memory)."""
+        if self.gs.disk_path is None or self.version.startswith("mem-"):
+            return None
+        if self.config.result_store_bytes <= 0:
+            return None
+        folder = self.gs.disk_path.parent / RESULTS_DIR
+        return ResultTier(
+            folder, self.version, self.config.result_store_bytes, link=self.truncation_link
+        )
+
+    @property
+    def truncation_link(self) -> str:
+        """The ``head.link`` of a result cut at the row cap (never from the Host header)."""
+        return self.config.url + LIMITS_PATH
 
     async def answer(
         self,
@@ -84,7 +111,7 @@ class QueryService:
         for protocol clients): every row, or ``ResultTooLargeError`` past ``max_result_bytes``,
         never a result cut at the row cap."""
         arrived = time.monotonic()  # the time limit counts from here
-        kind, default_graph, named_graphs = self._check(text, default_graph_uris, named_graph_uris)
+        kind, default_graph, named_graphs = self.check(text, default_graph_uris, named_graph_uris)
         total: asyncio.Future[int | None] | None = None
         original = text
         if page is not None and kind == "select":
@@ -101,26 +128,17 @@ class QueryService:
         media_type = negotiate(request.headers.get("accept"), offered, default)
         fmt = formats.format_of(media_type)
         rows = page.limit if page is not None and total is not None else None
-        key = self._key(text, fmt.name, bindings, default_graph, named_graphs, complete, rows)
+        key = self.key(text, fmt.name, bindings, default_graph, named_graphs, complete, rows)
         headers = {"Vary": "Accept", "ETag": etag(key), "Cache-Control": CACHE_CONTROL}
         if matches(request.headers.get("if-none-match"), headers["ETag"]):
             if total is not None:
                 total.cancel()
             return Response(status_code=304, headers=headers)
         try:
-            reply, hit = await self.cache.fetch(
+            reply, source = await self._fetch(
                 key,
-                lambda: self._run(
-                    request,
-                    text,
-                    fmt.name,
-                    bindings,
-                    default_graph,
-                    named_graphs,
-                    arrived,
-                    complete=complete,
-                    rows=rows,
-                ),
+                self._task(text, fmt.name, bindings, default_graph, named_graphs, complete, rows),
+                arrived,
             )
         except QuerySyntaxError:
             if total is None:
@@ -133,7 +151,7 @@ class QueryService:
             if total is not None:
                 total.cancel()
             raise
-        headers[CACHE_HEADER] = "hit" if hit else "miss"
+        headers[CACHE_HEADER] = source
         if page is not None and total is not None:
             count = await total
             headers.update(paged_headers(page, reply.count, count))
@@ -154,13 +172,10 @@ class QueryService:
     ) -> int | None:
         """The number of rows of the whole result (None when it cannot be counted so)."""
         counting = count_query(text)
-        key = self._key(counting, "json", None, default_graph, named_graphs)
+        key = self.key(counting, "json", None, default_graph, named_graphs)
         try:
-            reply, _ = await self.cache.fetch(
-                key,
-                lambda: self._run(
-                    request, counting, "json", None, default_graph, named_graphs, arrived
-                ),
+            reply, _ = await self._fetch(
+                key, self._task(counting, "json", None, default_graph, named_graphs), arrived
             )
         except SgraphError:
             return None  # e.g. FROM in the query: not allowed in a sub-select
@@ -168,7 +183,7 @@ class QueryService:
         value = rows[0].get(TOTAL_VAR) if rows else None
         return int(value.value) if isinstance(value, ox.Literal) else None
 
-    def _check(
+    def check(
         self,
         text: str,
         default_graph_uris: list[str] | None,
@@ -201,21 +216,18 @@ class QueryService:
         """Check and run one query as ``answer`` does, for the server's own views: the result
         itself (read from the worker's SPARQL JSON), not a response."""
         arrived = time.monotonic()
-        kind, default_graph, named_graphs = self._check(text, None, None)
+        kind, default_graph, named_graphs = self.check(text, None, None)
         if kind == "graph":
             return QueryResult(kind="graph")
-        key = self._key(text, "json", bindings, default_graph, named_graphs)
-        reply, _ = await self.cache.fetch(
-            key,
-            lambda: self._run(
-                request, text, "json", bindings, default_graph, named_graphs, arrived
-            ),
+        key = self.key(text, "json", bindings, default_graph, named_graphs)
+        reply, _ = await self._fetch(
+            key, self._task(text, "json", bindings, default_graph, named_graphs), arrived
         )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
         return result
 
-    def _key(
+    def key(
         self,
         text: str,
         fmt: str,
@@ -230,6 +242,16 @@ class QueryService:
         )
         return cache_key(self.version, text, bindings, fmt, default_graph, named_graphs, bound)
 
+    async def _fetch(self, key: str, task: QueryTask, arrived: float) -> tuple[QueryReply, str]:
+        """``task``'s answer from the cache, or run within the time limit from ``arrived``
+        (and, past it, to the end in the background, its answer then kept)."""
+        return await self.cache.fetch(
+            key,
+            lambda: self.pool.run(task, arrived),
+            later=lambda: self.pool.run_late(task, LATE_TIMEOUT_S),
+            deadline=arrived + self.config.timeout_s,
+        )
+
     async def _run(
         self,
         request: Request,
@@ -239,11 +261,21 @@ class QueryService:
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         arrived: float,
-        *,
+    ) -> QueryReply:
+        task = self._task(text, fmt, bindings, default_graph, named_graphs)
+        return await self.pool.run(task, arrived)
+
+    def _task(
+        self,
+        text: str,
+        fmt: str,
+        bindings: dict[str, OxTerm] | None,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
         complete: bool = False,
         rows: int | None = None,
-    ) -> QueryReply:
-        task = QueryTask(
+    ) -> QueryTask:
+        return QueryTask(
             text=text,
             fmt=fmt,
             bindings=bindings,
@@ -251,9 +283,8 @@ class QueryService:
             max_bytes=self.config.max_result_bytes if complete else None,
             default_graph=default_graph,
             named_graphs=named_graphs,
-            truncation_link=self.config.url + LIMITS_PATH,  # never from the Host header
+            truncation_link=self.truncation_link,
         )
-        return await self.pool.run(task, arrived)
 
     def limits(self) -> dict[str, object]:
         return {
@@ -276,4 +307,5 @@ class QueryService:
             "network_isolated_workers": self.pool.network_isolated,
             "graph_version": self.version,
             "result_cache": self.cache.stats(),
+            "warm_up": self.warm_up.stats(),
         }

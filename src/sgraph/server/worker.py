@@ -53,6 +53,7 @@ class WorkerInit:
     #: of the graph's size in memory per worker and a start of minutes at 1M
     in_memory: bool = False
     memory_mb: int = 0  # RLIMIT_DATA of the worker in MiB; 0: no limit
+    niceness: int = 0  # lower still in CPU priority (the warm-up's worker), beyond WORKER_NICENESS
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,22 @@ class QueryReply:
     body: bytes
     truncated: bool
     count: int  # rows, or triples
+
+
+@dataclass(frozen=True)
+class WarmTask:
+    """Run ``task`` once for its complete result, and derive from it the first page of
+    ``page_rows`` rows and the total, as a paged request would get them (the warm-up)."""
+
+    task: QueryTask
+    page_rows: int
+
+
+@dataclass(frozen=True)
+class WarmReply:
+    complete: QueryReply
+    page: QueryReply  # the first page_rows rows, truncated when there are more
+    total: QueryReply  # the SPARQL JSON result of the paged query's count (sgraph.server.paging)
 
 
 @dataclass(frozen=True)
@@ -154,6 +171,51 @@ def run_task(store: Any, task: QueryTask, prefixes: dict[str, str]) -> QueryRepl
     return QueryReply(result.kind, body, result.truncated, count)
 
 
+def run_warm(store: Any, warm: WarmTask, prefixes: dict[str, str]) -> WarmReply:
+    import pyoxigraph as ox
+
+    from sgraph import sparql
+    from sgraph.rdf.results import QueryResult
+    from sgraph.server.paging import TOTAL_VAR
+
+    task = warm.task
+    result = sparql.execute(
+        store,
+        task.text,
+        task.bindings,
+        prefixes=prefixes,
+        default_graph=task.default_graph,
+        named_graphs=task.named_graphs,
+    )
+    if result.kind != "select":
+        from sgraph.errors import InputError
+
+        raise InputError(f"the warm-up runs SELECT queries only, not {result.kind}")
+    body = sparql.serialize(result, task.fmt, prefixes=prefixes)
+    if task.max_bytes is not None and len(body) > task.max_bytes:
+        raise _too_large(len(body), task.max_bytes, task.fmt)
+    complete = QueryReply(result.kind, body, False, len(result.rows))
+    cut = len(result.rows) > warm.page_rows
+    page = QueryResult(
+        kind="select",
+        variables=result.variables,
+        rows=result.rows[: warm.page_rows],
+        truncated=cut,
+        links=[task.truncation_link] if cut and task.truncation_link else [],
+    )
+    page_reply = QueryReply(
+        "select", sparql.serialize(page, task.fmt, prefixes=prefixes), cut, len(page.rows)
+    )
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    count = QueryResult(
+        kind="select",
+        variables=[TOTAL_VAR],
+        rows=[{TOTAL_VAR: ox.Literal(str(len(result.rows)), datatype=integer)}],
+    )
+    total = QueryReply("select", sparql.serialize(count, "json", prefixes=prefixes), False, 1)
+    return WarmReply(complete, page_reply, total)
+
+
 def _too_large(size: int, limit: int, fmt: str) -> Exception:
     from sgraph.errors import ResultTooLargeError
 
@@ -192,6 +254,8 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
     init = inp.recv()
     assert isinstance(init, WorkerInit)
     limit_memory(init.memory_mb)
+    if init.niceness:
+        os.nice(init.niceness)
     store = ox.Store.read_only(init.store_path)
     if init.in_memory:  # a copy from the (checked) on-disk store, dumped and bulk-loaded
         copy = ox.Store()
@@ -207,7 +271,10 @@ def serve(inp: Connection, out: Connection, isolated: bool) -> None:
         except EOFError:
             return
         try:
-            out.send(("ok", run_task(store, task, init.prefixes)))
+            if isinstance(task, WarmTask):
+                out.send(("ok", run_warm(store, task, init.prefixes)))
+            else:
+                out.send(("ok", run_task(store, task, init.prefixes)))
         except MemoryError:
             out.send(("error", memory_error(init.memory_mb)))
             os._exit(EXIT_MEMORY)  # the heap may be left fragmented: start afresh
