@@ -99,7 +99,7 @@ class WarmUp:
                 missing = await asyncio.to_thread(missing_entity, query, bindings, gs.store)
                 if missing is not None:
                     return f"refused: its default {missing} names no entity in the graph"
-            text = sparql.inject_values(query.query, bindings) if bindings else query.query
+            text = sparql.inject_bindings(query.query, bindings) if bindings else query.query
             kind, default_graph, named_graphs = service.check(text, None, None)
         except SgraphError as exc:
             return f"refused: {exc.message}"
