@@ -130,18 +130,6 @@ class ResultCache:
             _, old = self._items.popitem(last=False)
             self.bytes -= len(old.body)
 
-    async def stored(self, key: str) -> QueryReply | None:
-        """The answer for ``key`` in memory or in the stored results (kept in memory then)."""
-        found = self.get(key)
-        if found is not None:
-            return found
-        if self.tier is None or key not in self.tier:
-            return None
-        found = await asyncio.to_thread(self.tier.get, key)
-        if found is not None:
-            self.put(key, found)
-        return found
-
     async def store(self, key: str, reply: QueryReply) -> None:
         """Keep ``reply`` in the stored results (the warm-up's answers; into memory once read)."""
         if self.tier is not None:

@@ -13,7 +13,8 @@ are reused between queries, so the cost per query is one pickle round trip over 
 Besides the ``size`` general workers there is one more, reserved for short queries
 (``sgraph.server.admission``), and, while the warm-up of stored results runs
 (``sgraph.server.warmup``), one background worker at the lowest CPU priority with a time limit
-of its own (``run_background``), outside the lanes the requests take workers from. Each worker's memory is bounded too (``memory_mb``, see ``sgraph.server.worker``): a query that
+of its own (``run_background``), outside the lanes the requests take workers from. Each
+worker's memory is bounded too (``memory_mb``, see ``sgraph.server.worker``): a query that
 passes it ends its worker, the client gets 503 naming the limit (``QueryMemoryError``), and a
 fresh worker is started.
 """

@@ -117,9 +117,7 @@ class QueryService:
         if page is not None and kind == "select":
             text = sparql.inject_bindings(text, bindings) if bindings else text
             bindings = None
-            total = asyncio.ensure_future(
-                self._total(request, text, default_graph, named_graphs, arrived)
-            )
+            total = asyncio.ensure_future(self._total(text, default_graph, named_graphs, arrived))
             original = text
             # one row more than the page: the worker cuts it off and flags the cut (header and
             # head.link), so a page says there is more without waiting for the total
@@ -137,7 +135,7 @@ class QueryService:
         try:
             reply, source = await self._fetch(
                 key,
-                self._task(text, fmt.name, bindings, default_graph, named_graphs, complete, rows),
+                self.task(text, fmt.name, bindings, default_graph, named_graphs, complete, rows),
                 arrived,
             )
         except QuerySyntaxError:
@@ -145,7 +143,9 @@ class QueryService:
                 raise
             total.cancel()
             # the error's line and column as in the text the client sent, not the paged one
-            await self._run(request, original, fmt.name, None, default_graph, named_graphs, arrived)
+            await self.pool.run(
+                self.task(original, fmt.name, None, default_graph, named_graphs), arrived
+            )
             raise
         except BaseException:
             if total is not None:
@@ -164,7 +164,6 @@ class QueryService:
 
     async def _total(
         self,
-        request: Request,
         text: str,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
@@ -175,7 +174,7 @@ class QueryService:
         key = self.key(counting, "json", None, default_graph, named_graphs)
         try:
             reply, _ = await self._fetch(
-                key, self._task(counting, "json", None, default_graph, named_graphs), arrived
+                key, self.task(counting, "json", None, default_graph, named_graphs), arrived
             )
         except SgraphError:
             return None  # e.g. FROM in the query: not allowed in a sub-select
@@ -221,7 +220,7 @@ class QueryService:
             return QueryResult(kind="graph")
         key = self.key(text, "json", bindings, default_graph, named_graphs)
         reply, _ = await self._fetch(
-            key, self._task(text, "json", bindings, default_graph, named_graphs), arrived
+            key, self.task(text, "json", bindings, default_graph, named_graphs), arrived
         )
         result = read_json_results(reply.body)
         result.truncated = reply.truncated
@@ -252,20 +251,7 @@ class QueryService:
             deadline=arrived + self.config.timeout_s,
         )
 
-    async def _run(
-        self,
-        request: Request,
-        text: str,
-        fmt: str,
-        bindings: dict[str, OxTerm] | None,
-        default_graph: list[str] | None,
-        named_graphs: list[str] | None,
-        arrived: float,
-    ) -> QueryReply:
-        task = self._task(text, fmt, bindings, default_graph, named_graphs)
-        return await self.pool.run(task, arrived)
-
-    def _task(
+    def task(
         self,
         text: str,
         fmt: str,
@@ -275,6 +261,8 @@ class QueryService:
         complete: bool = False,
         rows: int | None = None,
     ) -> QueryTask:
+        """The worker's task for one query: cut at ``rows`` (default the row cap), or
+        ``complete`` (every row, within the byte limit of a complete result)."""
         return QueryTask(
             text=text,
             fmt=fmt,

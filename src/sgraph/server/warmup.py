@@ -30,7 +30,7 @@ from sgraph import sparql
 from sgraph.errors import SgraphError
 from sgraph.queries import NamedQuery, missing_entity
 from sgraph.server.paging import Page, count_query, page_query
-from sgraph.server.worker import QueryTask, WarmTask
+from sgraph.server.worker import WarmTask
 
 if TYPE_CHECKING:
     from sgraph.server.service import QueryService
@@ -123,14 +123,7 @@ class WarmUp:
         if all(k in tier for k in keys):
             self.found += 1
             return None
-        task = QueryTask(
-            text=text,
-            fmt="json",
-            max_bytes=config.max_result_bytes,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            truncation_link=service.truncation_link,
-        )
+        task = service.task(text, "json", None, default_graph, named_graphs, complete=True)
         try:
             reply = await service.pool.run_background(WarmTask(task, rows), config.warm_timeout_s)
         except SgraphError as exc:
